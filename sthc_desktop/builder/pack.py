@@ -1,0 +1,825 @@
+"""Build the St Helens data pack from the official files in ``../shared/data``.
+
+``build_pack(source, out)`` reads the boundaries, lookups, practices and indicator files
+named in each folder's PROVENANCE.md, derives only what METHODS.md allows (sums,
+ratios of sums, population-weighted means, Wilson intervals, nearest-practice
+assignment), checks the result and writes ``st_helens.gpkg`` and ``st_helens.manifest.json``.
+The same sources always give the same content: rows are sorted and no build time is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from pyproj import Transformer
+
+from sthc_desktop.core import localities as loc
+from sthc_desktop.core.datapack import (AREA_TYPES, BOROUGH_CODE, ENGLAND_CODE, PACK_FORMAT,
+                                        VALUE_COLUMNS)
+from sthc_desktop.core.errors import SourceError
+from sthc_desktop.core.stats import wilson_interval
+
+from . import catalogue as cat
+from .sources import Sources, numeric
+
+PACK_NAME = "st_helens"
+EXPECTED = {"lsoa11": 119, "lsoa21": 121, "map_keys": 33, "networks": 4}
+
+GEO = "geography/"
+IND = "indicators/"
+PRA = "practices/"
+
+
+class _Collector:
+    """Gathers catalogue rows and their values as the sources are read."""
+
+    def __init__(self):
+        self.catalogue: list[dict] = []
+        self.values: list[pd.DataFrame] = []
+        self.dataset_files: dict[str, list[str]] = {k: [] for k in cat.DATASETS}
+
+    def uses(self, dataset: str, *files: str):
+        for f in files:
+            if f not in self.dataset_files[dataset]:
+                self.dataset_files[dataset].append(f)
+
+    def add(self, meta: dict, area_type: str, codes, period: str, value, numerator=None,
+            denominator=None, lower=None, upper=None):
+        if not any(row["id"] == meta["id"] for row in self.catalogue):
+            self.catalogue.append(meta)
+        n = len(codes)
+
+        def col(x):
+            return np.full(n, np.nan) if x is None else np.asarray(x, dtype="float64")
+
+        frame = pd.DataFrame({
+            "indicator_id": meta["id"], "area_type": area_type, "area_code": np.asarray(codes, dtype=object),
+            "period": period, "value": col(value), "numerator": col(numerator),
+            "denominator": col(denominator), "lower_ci": col(lower), "upper_ci": col(upper),
+        })
+        self.values.append(frame.dropna(subset=["value"]))
+
+
+# ---------------------------------------------------------------- geography
+
+def read_geography(src: Sources, out: _Collector) -> dict[str, gpd.GeoDataFrame]:
+    f_l11, f_l21 = GEO + "st_helens_lsoa11_bgc.gpkg", GEO + "st_helens_lsoa21_bgc.gpkg"
+    f_m11, f_m21 = GEO + "st_helens_msoa11_bgc.gpkg", GEO + "st_helens_msoa21_bgc.gpkg"
+    f_w22, f_lad = GEO + "st_helens_wards2022_bgc.gpkg", GEO + "st_helens_lad21_bgc.gpkg"
+    f_nb = GEO + "lad24_bsc_st_helens_and_neighbours.gpkg"
+    f_k11 = GEO + "st_helens_lookup_lsoa11_msoa11_ward17_lad21.csv"
+    f_k21 = GEO + "st_helens_lookup_lsoa21_msoa21_ward24_lad24.csv"
+    f_k1121 = GEO + "st_helens_lookup_lsoa11_lsoa21.csv"
+
+    lsoa11 = src.layer(f_l11, "lsoa11", ["lsoa11cd", "lsoa11nm"])
+    lsoa21 = src.layer(f_l21, "lsoa21", ["lsoa21cd", "lsoa21nm"])
+    msoa11 = src.layer(f_m11, "msoa11", ["msoa11cd", "msoa11nm", "msoa11hclnm"])
+    msoa21 = src.layer(f_m21, "msoa21", ["msoa21cd", "msoa21nm"])
+    wards = src.layer(f_w22, "wards2022", ["wd22cd", "wd22nm"])
+    borough = src.layer(f_lad, "lad21", ["lad21cd", "lad21nm"])
+    neighbours = src.layer(f_nb, "lad24", ["lad24cd", "lad24nm"])
+    k11 = src.csv(f_k11, ["lsoa11cd", "msoa11cd", "msoa11hclnm", "wd17cd", "wd17nm"], key="lsoa11cd")
+    k21 = src.csv(f_k21, ["lsoa21cd", "msoa21cd", "msoa21nm", "wd24cd", "wd24nm"], key="lsoa21cd")
+    k1121 = src.csv(f_k1121, ["lsoa11cd", "lsoa21cd", "chgind"])
+    out.uses("ons_boundaries", f_l11, f_l21, f_m11, f_m21, f_w22, f_lad, f_nb)
+    out.uses("ons_lookups", f_k11, f_k21, f_k1121)
+
+    for name, frame, col in (("LSOA 2011", lsoa11, "lsoa11cd"), ("LSOA 2021", lsoa21, "lsoa21cd")):
+        _check_unique(frame, col, f_l11 if "2011" in name else f_l21, src)
+
+    l11 = lsoa11[["lsoa11cd", "lsoa11nm", "geometry"]].merge(
+        k11[["lsoa11cd", "msoa11cd", "msoa11hclnm", "wd17cd", "wd17nm"]], on="lsoa11cd", how="left")
+    l11 = l11.rename(columns={"lsoa11cd": "code", "lsoa11nm": "name", "msoa11cd": "msoa_code",
+                              "msoa11hclnm": "msoa_name", "wd17cd": "ward_code", "wd17nm": "ward_name"})
+    l21 = lsoa21[["lsoa21cd", "lsoa21nm", "geometry"]].merge(
+        k21[["lsoa21cd", "msoa21cd", "msoa21nm", "wd24cd", "wd24nm"]], on="lsoa21cd", how="left")
+    l21 = l21.rename(columns={"lsoa21cd": "code", "lsoa21nm": "name", "msoa21cd": "msoa_code",
+                              "msoa21nm": "msoa_name", "wd24cd": "ward_code", "wd24nm": "ward_name"})
+    # The 2011 -> 2021 change (U unchanged, S split) travels with each 2021 LSOA.
+    change = k1121.drop_duplicates("lsoa21cd").set_index("lsoa21cd")
+    l21["lsoa11_code"] = l21["code"].map(change["lsoa11cd"])
+    l21["change_2011"] = l21["code"].map(change["chgind"])
+
+    for frame, path in ((l11, f_k11), (l21, f_k21)):
+        missing = frame[frame["msoa_code"].isna()]
+        if len(missing):
+            raise SourceError(src.root / path, f"no lookup row for LSOA {missing['code'].iloc[0]}")
+
+    msoa11 = msoa11.rename(columns={"msoa11cd": "code", "msoa11nm": "name", "msoa11hclnm": "local_name"})
+    msoa21 = msoa21.rename(columns={"msoa21cd": "code", "msoa21nm": "name"})
+    wards = wards.rename(columns={"wd22cd": "code", "wd22nm": "name"})[["code", "name", "geometry"]]
+    borough = borough.rename(columns={"lad21cd": "code", "lad21nm": "name"})[["code", "name", "geometry"]]
+    neighbours = neighbours.rename(columns={"lad24cd": "code", "lad24nm": "name"})
+    neighbours = neighbours[neighbours["code"] != BOROUGH_CODE][["code", "name", "geometry"]]
+    layers = {"lsoa11": l11, "lsoa21": l21, "msoa11": msoa11[["code", "name", "local_name", "geometry"]],
+              "msoa21": msoa21[["code", "name", "geometry"]], "wards": wards, "borough": borough,
+              "neighbours": neighbours}
+    return {k: gpd.GeoDataFrame(v.sort_values("code").reset_index(drop=True), geometry="geometry",
+                                crs="EPSG:27700") for k, v in layers.items()}
+
+
+def _check_unique(frame, column, relative, src):
+    dup = frame[column].duplicated()
+    if dup.any():
+        code = frame.loc[dup, column].iloc[0]
+        raise SourceError(src.root / relative, f"duplicated {column} '{code}'")
+
+
+# ---------------------------------------------------------------- practices
+
+STATUS = {"ACTIVE": "active", "DORMANT": "dormant", "INACTIVE": "closed"}
+
+
+def read_practices(src: Sources, out: _Collector) -> gpd.GeoDataFrame:
+    f_keys, f_prac = PRA + "planning_map_keys.csv", PRA + "sthelens_practices.csv"
+    keys = src.csv(f_keys, ["map_key", "planning_name", "network", "ods_code"], key="map_key")
+    prac = src.csv(f_prac, ["ods_code", "name", "address", "postcode", "ods_status_2026", "ods_close_date",
+                            "latitude", "longitude", "easting_cpo2014", "northing_cpo2014", "pcn_name",
+                            "pcn_member_end", "list_size", "list_size_date", "list_size_2021_01_01",
+                            "list_size_2026_04_01", "notes"], key="ods_code")
+    out.uses("nhs_practices", f_keys, f_prac)
+    keys_path, prac_path = src.root / f_keys, src.root / f_prac
+
+    bad = keys[~keys["network"].isin(loc.NETWORKS)]
+    if len(bad):
+        raise SourceError(keys_path, f"unknown network '{bad['network'].iloc[0]}'",
+                          row=int(bad.index[0]) + 2, column="network")
+    prac["network_now"] = prac["pcn_name"].map(loc.PCN_NAME_TO_NETWORK)
+    # Practices in one of the four PCNs today: membership has not ended.
+    in_pcn = prac["network_now"].notna() & prac["pcn_member_end"].isna()
+    status = prac["ods_status_2026"].map(STATUS)
+    if status.isna().any():
+        row = int(status.isna().to_numpy().nonzero()[0][0])
+        raise SourceError(prac_path, f"unknown ODS status '{prac['ods_status_2026'].iloc[row]}'",
+                          row=row + 2, column="ods_status_2026")
+    prac["status"] = status
+    close = pd.to_numeric(prac["ods_close_date"], errors="coerce")
+    prac["closed_date"] = [f"{int(d) // 10000:04d}-{int(d) // 100 % 100:02d}-{int(d) % 100:02d}"
+                           if pd.notna(d) else None for d in close]
+
+    # Points: the ONSPD postcode centroid (WGS84) projected to BNG; Code-Point Open where that is missing.
+    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    lat = numeric(prac, "latitude", prac_path)
+    lon = numeric(prac, "longitude", prac_path)
+    x, y = to_bng.transform(lon.to_numpy(), lat.to_numpy())
+    x = np.where(np.isfinite(x), x, numeric(prac, "easting_cpo2014", prac_path))
+    y = np.where(np.isfinite(y), y, numeric(prac, "northing_cpo2014", prac_path))
+    prac["x"], prac["y"] = np.round(x, 1), np.round(y, 1)
+
+    merged = keys.merge(prac, on="ods_code", how="left", indicator=True)
+    unmatched = merged[(merged["_merge"] == "left_only") & merged["ods_code"].notna()]
+    if len(unmatched):
+        raise SourceError(prac_path, f"map key {unmatched['map_key'].iloc[0]}'s practice "
+                          f"{unmatched['ods_code'].iloc[0]} is not in the practice table")
+    extra = prac[in_pcn & ~prac["ods_code"].isin(keys["ods_code"].dropna())]
+    rows = []
+    for _, r in merged.iterrows():
+        matched = pd.notna(r["ods_code"])
+        rows.append(_practice_row(r, map_key=int(r["map_key"]), plan_name=r["planning_name"],
+                                  network=r["network"], matched=matched))
+    for _, r in extra.iterrows():
+        rows.append(_practice_row(r, map_key=None, plan_name=None, network=r["network_now"], matched=True))
+    frame = pd.DataFrame(rows)
+    geometry = gpd.points_from_xy(frame.pop("x"), frame.pop("y"))
+    practices = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:27700")
+    practices.loc[practices["x_missing"], "geometry"] = None
+    practices = practices.drop(columns="x_missing")
+    practices["map_key"] = practices["map_key"].astype("Int64")
+    return practices.sort_values(["map_key", "ods_code"], na_position="last").reset_index(drop=True)
+
+
+def _practice_row(r, *, map_key, plan_name, network, matched: bool) -> dict:
+    if not matched:
+        return {"map_key": map_key, "ods_code": None, "plan_name": plan_name, "name": None,
+                "network": network, "in_plan": True, "status": "unmatched", "closed_date": None,
+                "flag": "No ODS practice matches this name in the plan; shown in the key, not on the map.",
+                "address": None, "postcode": None, "list_size": np.nan, "list_size_date": None,
+                "list_size_2021": np.nan, "list_size_2026": np.nan, "x": 0.0, "y": 0.0, "x_missing": True}
+    if map_key is None:
+        flag = "In the network today but not on the strategic plan's locality map."
+    elif r["status"] != "active":
+        closed = r["closed_date"] if isinstance(r["closed_date"], str) else None
+        flag = f"{r['status'].capitalize()} since the plan" + (f" (closed {closed})" if closed else "") + "."
+    else:
+        flag = ""
+    return {"map_key": map_key, "ods_code": r["ods_code"], "plan_name": plan_name,
+            "name": _title(r["name"]), "network": network, "in_plan": map_key is not None,
+            "status": r["status"], "closed_date": r["closed_date"], "flag": flag,
+            "address": _title(r["address"]), "postcode": r["postcode"],
+            "list_size": float(r["list_size"]) if pd.notna(r["list_size"]) else np.nan,
+            "list_size_date": r["list_size_date"] if pd.notna(r["list_size_date"]) else None,
+            "list_size_2021": r["list_size_2021_01_01"], "list_size_2026": r["list_size_2026_04_01"],
+            "x": r["x"], "y": r["y"], "x_missing": bool(pd.isna(r["x"]))}
+
+
+def _title(text):
+    """ODS names are upper case; show them as people write them ("St Helens", "Dr Rahil's")."""
+    if not isinstance(text, str):
+        return None
+    words = []
+    for word in text.split():
+        low = word.lower()
+        word = low.capitalize() if low not in {"and", "of"} else low
+        words.append(word.replace("'S", "'s"))
+    out = " ".join(words)
+    for a, b in (("Macrae", "MacRae"), ("Med Ctre", "Medical Centre"), ("Med.ctr.", "Medical Centre"),
+                 ("Med Centre", "Medical Centre"), ("Ctr.", "Centre")):
+        out = out.replace(a, b)
+    return out
+
+
+# ---------------------------------------------------------------- deprivation
+
+def read_iod2019(src: Sources, out: _Collector, codes: pd.Index) -> pd.DataFrame:
+    f2 = IND + "iod2019_file2_domain_ranks_deciles_lsoa11_england.csv.gz"
+    fs = IND + "iod2019_scores_imd_income_employment_lsoa11_england.csv.gz"
+    f4 = IND + "iod2019_subdomain_ranks_deciles_lsoa11_england.csv.gz"
+    f6 = IND + "iod2019_file6_population_denominators_lsoa11_england.csv.gz"
+    f8 = IND + "iod2019_file8_underlying_indicators_lsoa11_england.csv.gz"
+    code = "LSOA code (2011)"
+    rank_col = "{} Rank (where 1 is most deprived)"
+    dec_col = "{} Decile (where 1 is most deprived 10% of LSOAs)"
+    domain_cols = [c.format(d[1]) for d in cat.IOD19_DOMAINS for c in (rank_col, dec_col)]
+    file2 = src.csv(f2, [code] + domain_cols, key=code)
+    scores = src.csv(fs, ["lsoa11_code", "Index of Multiple Deprivation (IMD) Score", "Income Score (rate)",
+                          "Employment Score (rate)"], key="lsoa11_code")
+    sub_cols = [f"{s[1]}_{k}" for s in cat.IOD_SUBDOMAINS for k in ("rank", "decile")]
+    file4 = src.csv(f4, ["lsoa11_code"] + sub_cols, key="lsoa11_code")
+    pop_col = "Total population: mid 2015 (excluding prisoners)"
+    work_col = "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)"
+    file6 = src.csv(f6, [code, pop_col, work_col], key=code)
+    health = ["acute_morbidity_indicator", "comparative_illness_and_disability_ratio_indicator",
+              "years_of_potential_life_lost_indicator", "mood_and_anxiety_disorders_indicator"]
+    file8 = src.csv(f8, ["lsoa11_code", "income_domain_numerator", "employment_domain_numerator"] + health,
+                    key="lsoa11_code")
+    out.uses("iod2019", f2, fs, f4, f6, f8)
+
+    # One national frame on LSOA 2011 codes: England values need every LSOA, St Helens its 119.
+    nat = file2.rename(columns={code: "code"})
+    for c in domain_cols:
+        nat[c] = numeric(nat, c, src.root / f2)
+    nat = nat.merge(scores.rename(columns={"lsoa11_code": "code"}), on="code", how="left")
+    nat = nat.merge(file4.rename(columns={"lsoa11_code": "code"}), on="code", how="left")
+    f6n = file6.rename(columns={code: "code"})
+    f6n["pop2015"] = numeric(f6n, pop_col, src.root / f6)
+    f6n["work2015"] = numeric(f6n, work_col, src.root / f6)
+    nat = nat.merge(f6n[["code", "pop2015", "work2015"]], on="code", how="left")
+    nat = nat.merge(file8.rename(columns={"lsoa11_code": "code"}), on="code", how="left")
+    _require_codes(codes, nat["code"], src.root / f2, "LSOA 2011")
+    local = nat.set_index("code").loc[codes]
+    period = "IoD2019"
+    weight_id = "iod19_population_2015"
+
+    out.add(cat.indicator(weight_id, "Population mid-2015, excluding prisoners (IoD2019 denominator)",
+                          "Population 2015", "Population", "people", cat.NO_JUDGEMENT, "lsoa11",
+                          "iod2019", "count", "sum",
+                          "The population MHCLG used for IoD2019 rates and local-authority summaries."),
+            "lsoa11", codes, "mid-2015", local["pop2015"])
+    out.add(cat.indicator(weight_id, "", "", "", "", "", "", "", "", ""), "england", [ENGLAND_CODE],
+            "mid-2015", [nat["pop2015"].sum()])
+
+    score = numeric(local.reset_index(), "Index of Multiple Deprivation (IMD) Score", src.root / fs)
+    meta = cat.indicator("iod19_imd_score", "Index of Multiple Deprivation 2019: score",
+                         "IMD 2019 score", "Deprivation", "score", cat.HIGHER_WORSE, "lsoa11", "iod2019",
+                         "score", "population-weighted mean", cat.IOD19_CAVEAT, weight=weight_id)
+    out.add(meta, "lsoa11", codes, period, score)
+    nat_score = numeric(nat, "Index of Multiple Deprivation (IMD) Score", src.root / fs)
+    out.add(meta, "england", [ENGLAND_CODE], period, [_weighted_mean(nat_score, nat["pop2015"])])
+
+    for stem, label, short in cat.IOD19_DOMAINS:
+        full = label if stem == "imd" else f"{label} domain"
+        for kind, column, pol, vtype in (("rank", rank_col, cat.HIGHER_BETTER, "rank"),
+                                         ("decile", dec_col, cat.HIGHER_BETTER, "decile")):
+            unit = "rank of 32,844 (1 = most deprived)" if kind == "rank" else "national decile (1 = most deprived 10%)"
+            out.add(cat.indicator(f"iod19_{stem}_{kind}", f"{full} 2019: national {kind}",
+                                  f"{short} 2019 {kind}", "Deprivation", unit, pol, "lsoa11", "iod2019", vtype,
+                                  "not aggregated", cat.IOD19_CAVEAT),
+                    "lsoa11", codes, period, local[column.format(label)])
+
+    for stem, num_col, den, den_name, label in (
+            ("income", "income_domain_numerator", "pop2015", "total population mid-2015", "Income"),
+            ("employment", "employment_domain_numerator", "work2015", "working-age population mid-2015",
+             "Employment")):
+        published = numeric(local.reset_index(), f"{label} Score (rate)", src.root / fs)
+        meta = cat.indicator(f"iod19_{stem}_score", f"{label} deprivation 2019: score (rate)",
+                             f"{label} score 2019", "Deprivation", "% of " + den_name.split(" mid")[0],
+                             cat.HIGHER_WORSE, "lsoa11", "iod2019", "proportion", "ratio of sums",
+                             cat.IOD19_CAVEAT + f" Rate = people {stem}-deprived ÷ {den_name}.",
+                             multiplier=100.0)
+        num = local[num_col].to_numpy(dtype=float)
+        denom = local[den].to_numpy(dtype=float)
+        lo, hi = wilson_interval(num, denom)
+        out.add(meta, "lsoa11", codes, period, published * 100, num, denom, lo * 100, hi * 100)
+        n_num, n_den = nat[num_col].sum(), nat[den].sum()
+        lo, hi = wilson_interval(n_num, n_den)
+        out.add(meta, "england", [ENGLAND_CODE], period, [100 * n_num / n_den], [n_num], [n_den],
+                [lo * 100], [hi * 100])
+
+    health_meta = [
+        ("iod19_acute_morbidity", "acute_morbidity_indicator", "Emergency admissions: acute morbidity 2019",
+         "Acute morbidity 2019", "Admissions", "standardised ratio (England = 100)", cat.HIGHER_WORSE,
+         "Age- and sex-standardised ratio of emergency hospital admissions (IoD2019 File 8, data 2015/16-2016/17)."),
+        ("iod19_cidr", "comparative_illness_and_disability_ratio_indicator",
+         "Comparative illness and disability ratio 2019", "Illness & disability 2019", "Health",
+         "standardised ratio (England = 100)", cat.HIGHER_WORSE,
+         "Age- and sex-standardised ratio of people claiming illness- or disability-related benefits."),
+        ("iod19_ypll", "years_of_potential_life_lost_indicator", "Years of potential life lost 2019",
+         "YPLL 2019", "Health", "age/sex-standardised rate", cat.HIGHER_WORSE,
+         "Premature death: years of potential life lost, age- and sex-standardised (IoD2019 File 8)."),
+        ("iod19_mood_anxiety", "mood_and_anxiety_disorders_indicator", "Mood and anxiety disorders 2019",
+         "Mood & anxiety 2019", "Health", "score (0 = England average)", cat.HIGHER_WORSE,
+         "Composite of prescribing, admissions, suicides and benefit claims for mood and anxiety disorders."),
+    ]
+    for ind_id, column, name, short, theme, unit, pol, note in health_meta:
+        meta = cat.indicator(ind_id, name, short, theme, unit, pol, "lsoa11", "iod2019", "score",
+                             "population-weighted mean", note + " " + cat.IOD19_CAVEAT, weight=weight_id)
+        out.add(meta, "lsoa11", codes, period, local[column])
+        out.add(meta, "england", [ENGLAND_CODE], period, [_weighted_mean(nat[column], nat["pop2015"])])
+
+    for stem, col19, _, name in cat.IOD_SUBDOMAINS:
+        for kind in ("rank", "decile"):
+            unit = "rank of 32,844 (1 = most deprived)" if kind == "rank" else "national decile (1 = most deprived 10%)"
+            out.add(cat.indicator(f"iod19_{stem}_{kind}", f"{name} 2019: national {kind}",
+                                  f"{name.split(' sub-domain')[0]} 2019 {kind}", "Deprivation", unit,
+                                  cat.HIGHER_BETTER, "lsoa11", "iod2019", kind, "not aggregated",
+                                  cat.IOD19_CAVEAT),
+                    "lsoa11", codes, period, local[f"{col19}_{kind}"])
+    return local
+
+
+def read_iod2025(src: Sources, out: _Collector, codes: pd.Index) -> None:
+    fd = IND + "iod2025_imd_domains_lsoa21_england.csv.gz"
+    fsd = IND + "iod2025_subdomains_lsoa21_england.csv.gz"
+    f8 = IND + "iod2025_file8_underlying_indicators_lsoa21_england.csv.gz"
+    cols = [f"{d[1]}_{k}" for d in cat.IOD25_DOMAINS for k in ("score", "rank", "decile")]
+    dom = src.csv(fd, ["lsoa21_code"] + cols, key="lsoa21_code")
+    sub_cols = [f"{s[2]}_{k}" for s in cat.IOD_SUBDOMAINS for k in ("score", "rank", "decile")]
+    sub = src.csv(fsd, ["lsoa21_code"] + sub_cols, key="lsoa21_code")
+    health = ["acute_morbidity_indicator", "comparative_illness_and_disability_ratio_indicator",
+              "mental_health_indicator", "years_of_potential_life_lost_indicator"]
+    file8 = src.csv(f8, ["lsoa21_code"] + health, key="lsoa21_code")
+    out.uses("iod2025", fd, fsd, f8)
+    _require_codes(codes, dom["lsoa21_code"], src.root / fd, "LSOA 2021")
+    local = (dom.merge(sub, on="lsoa21_code", how="left").merge(file8, on="lsoa21_code", how="left")
+             .set_index("lsoa21_code").loc[codes])
+    period = "IoD2025"
+    weight = "census21_residents"
+    for stem, col, label, short in cat.IOD25_DOMAINS:
+        full = label if stem == "imd" else f"{label} domain"
+        unit_score = "score" if stem not in ("income", "employment") else "% of population"
+        scale = 100.0 if stem in ("income", "employment") else 1.0
+        out.add(cat.indicator(f"iod25_{stem}_score", f"{full} 2025: score", f"{short} 2025 score",
+                              "Deprivation", unit_score, cat.HIGHER_WORSE, "lsoa21", "iod2025", "score",
+                              "population-weighted mean", cat.IOD25_CAVEAT, weight=weight),
+                "lsoa21", codes, period, local[f"{col}_score"] * scale)
+        for kind in ("rank", "decile"):
+            unit = "rank of 33,755 (1 = most deprived)" if kind == "rank" else "national decile (1 = most deprived 10%)"
+            out.add(cat.indicator(f"iod25_{stem}_{kind}", f"{full} 2025: national {kind}",
+                                  f"{short} 2025 {kind}", "Deprivation", unit, cat.HIGHER_BETTER, "lsoa21",
+                                  "iod2025", kind, "not aggregated", cat.IOD25_CAVEAT),
+                    "lsoa21", codes, period, local[f"{col}_{kind}"])
+    for stem, _, col25, name in cat.IOD_SUBDOMAINS:
+        for kind in ("score", "rank", "decile"):
+            unit = {"score": "score", "rank": "rank of 33,755 (1 = most deprived)",
+                    "decile": "national decile (1 = most deprived 10%)"}[kind]
+            pol = cat.HIGHER_WORSE if kind == "score" else cat.HIGHER_BETTER
+            agg = "population-weighted mean" if kind == "score" else "not aggregated"
+            out.add(cat.indicator(f"iod25_{stem}_{kind}", f"{name} 2025: {'national ' if kind != 'score' else ''}{kind}",
+                                  f"{name.split(' sub-domain')[0]} 2025 {kind}", "Deprivation", unit, pol,
+                                  "lsoa21", "iod2025", kind, agg, cat.IOD25_CAVEAT,
+                                  weight=weight if kind == "score" else ""),
+                    "lsoa21", codes, period, local[f"{col25}_{kind}"])
+    for ind_id, column, name, short, theme, unit, note in (
+            ("iod25_acute_morbidity", "acute_morbidity_indicator", "Emergency admissions: acute morbidity 2025",
+             "Acute morbidity 2025", "Admissions", "standardised ratio (England = 100)",
+             "Age- and sex-standardised ratio of emergency hospital admissions (IoD2025 File 8)."),
+            ("iod25_cidr", "comparative_illness_and_disability_ratio_indicator",
+             "Comparative illness and disability ratio 2025", "Illness & disability 2025", "Health",
+             "standardised ratio (England = 100)",
+             "Age- and sex-standardised ratio of people claiming illness- or disability-related benefits."),
+            ("iod25_mental_health", "mental_health_indicator", "Mental health indicator 2025",
+             "Mental health 2025", "Health", "score (0 = England average)",
+             "IoD2025 composite mental-health indicator (replaces 2019's mood and anxiety indicator)."),
+            ("iod25_ypll", "years_of_potential_life_lost_indicator", "Years of potential life lost 2025",
+             "YPLL 2025", "Health", "age/sex-standardised rate", "Premature death (IoD2025 File 8).")):
+        out.add(cat.indicator(ind_id, name, short, theme, unit, cat.HIGHER_WORSE, "lsoa21", "iod2025",
+                              "score", "population-weighted mean", note + " " + cat.IOD25_CAVEAT,
+                              weight=weight),
+                "lsoa21", codes, period, local[column])
+
+
+def _weighted_mean(values, weights) -> float:
+    v = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    ok = np.isfinite(v) & np.isfinite(w)
+    return float(np.sum(v[ok] * w[ok]) / np.sum(w[ok]))
+
+
+def _require_codes(codes, available, path, what):
+    missing = pd.Index(codes).difference(pd.Index(available))
+    if len(missing):
+        raise SourceError(path, f"no row for St Helens {what} {missing[0]} ({len(missing)} missing; truncated?)")
+
+
+# ---------------------------------------------------------------- population and census
+
+POP_BANDS = [("total", "all ages", None, None), ("0_4", "aged 0-4", 0, 4), ("0_15", "aged 0-15", 0, 15),
+             ("16_64", "aged 16-64", 16, 64), ("65_plus", "aged 65+", 65, 90), ("75_plus", "aged 75+", 75, 90),
+             ("85_plus", "aged 85+", 85, 90)]
+
+
+def read_population(src: Sources, out: _Collector, codes: pd.Index) -> None:
+    f = IND + "population_mid2020_lsoa11_single_year_of_age_england_wales.csv.gz"
+    ages = [str(a) for a in range(90)] + ["90+"]
+    pop = src.csv(f, ["lsoa11_code", "total_population"] + ages, key="lsoa11_code")
+    out.uses("ons_population_2020", f)
+    _require_codes(codes, pop["lsoa11_code"], src.root / f, "LSOA 2011")
+    path = src.root / f
+    for a in ages + ["total_population"]:
+        pop[a] = numeric(pop, a, path, allow_missing=False)
+    england = pop[pop["lsoa11_code"].str.startswith("E01")]
+    local = pop.set_index("lsoa11_code").loc[codes]
+    for stem, label, lo, hi in POP_BANDS:
+        cols = ["total_population"] if lo is None else [c for c in ages if _age(c) >= lo and _age(c) <= hi]
+        meta = cat.indicator(f"pop20_{stem}", f"Population {label}, mid-2020", f"Pop. {label} 2020",
+                             "Population", "people", cat.NO_JUDGEMENT, "lsoa11", "ons_population_2020",
+                             "count", "sum")
+        out.add(meta, "lsoa11", codes, "mid-2020", local[cols].sum(axis=1))
+        out.add(meta, "england", [ENGLAND_CODE], "mid-2020", [england[cols].sum(axis=1).sum()])
+    older = [c for c in ages if _age(c) >= 65]
+    meta = cat.indicator("pop20_65_plus_pct", "Residents aged 65 and over, mid-2020", "% aged 65+ 2020",
+                         "Population", "% of residents", cat.NO_JUDGEMENT, "lsoa11", "ons_population_2020",
+                         "proportion", "ratio of sums", multiplier=100.0)
+    for area_type, frame, area_codes in (("lsoa11", local, codes), ("england", None, [ENGLAND_CODE])):
+        if frame is None:
+            num = np.array([england[older].sum(axis=1).sum()])
+            den = np.array([england["total_population"].sum()])
+        else:
+            num = frame[older].sum(axis=1).to_numpy()
+            den = frame["total_population"].to_numpy()
+        lo_, hi_ = wilson_interval(num, den)
+        out.add(meta, area_type, area_codes, "mid-2020", 100 * num / den, num, den, lo_ * 100, hi_ * 100)
+
+
+def _age(label: str) -> int:
+    return int(label.rstrip("+"))
+
+
+def read_census(src: Sources, out: _Collector, codes: pd.Index) -> None:
+    f_dep = IND + "st_helens_census2021_household_deprivation_dimensions_lsoa21.csv"
+    f_dis = IND + "st_helens_census2021_disability_lsoa21.csv"
+    dep = src.csv(f_dep, ["lsoa21_code", "households_number_deprivation_dimensions", "count"])
+    dis = src.csv(f_dis, ["lsoa21_code", "disability", "n", "total_residents"])
+    out.uses("census2021", f_dep, f_dis)
+    dep["count"] = numeric(dep, "count", src.root / f_dep, allow_missing=False)
+    dep["dims"] = numeric(dep, "households_number_deprivation_dimensions", src.root / f_dep, allow_missing=False)
+    table = dep.pivot_table(index="lsoa21_code", columns="dims", values="count", aggfunc="sum")
+    _require_codes(codes, table.index, src.root / f_dep, "LSOA 2021")
+    table = table.loc[codes]
+    households = table.sum(axis=1).to_numpy()
+    for stem, name, short, dims in (
+            ("census21_hh_deprived_1plus", "Households deprived in one or more dimensions, 2021",
+             "Households deprived 1+ dims", [1, 2, 3, 4]),
+            ("census21_hh_deprived_2plus", "Households deprived in two or more dimensions, 2021",
+             "Households deprived 2+ dims", [2, 3, 4])):
+        num = table[[d for d in dims if d in table.columns]].sum(axis=1).to_numpy()
+        lo, hi = wilson_interval(num, households)
+        out.add(cat.indicator(stem, name, short, "Deprivation", "% of households", cat.HIGHER_WORSE, "lsoa21",
+                              "census2021", "proportion", "ratio of sums",
+                              "Census 2021 TS011: dimensions are employment, education, health and disability, "
+                              "and housing.", multiplier=100.0),
+                "lsoa21", codes, "2021", 100 * num / households, num, households, lo * 100, hi * 100)
+
+    dis["n"] = numeric(dis, "n", src.root / f_dis, allow_missing=False)
+    dis["total_residents"] = numeric(dis, "total_residents", src.root / f_dis, allow_missing=False)
+    disabled = dis[dis["disability"] == "Disabled under the Equality Act"].set_index("lsoa21_code")
+    _require_codes(codes, disabled.index, src.root / f_dis, "LSOA 2021")
+    disabled = disabled.loc[codes]
+    num, den = disabled["n"].to_numpy(), disabled["total_residents"].to_numpy()
+    lo, hi = wilson_interval(num, den)
+    out.add(cat.indicator("census21_disabled", "Residents disabled under the Equality Act, 2021",
+                          "Disabled residents 2021", "Population", "% of residents", cat.HIGHER_WORSE, "lsoa21",
+                          "census2021", "proportion", "ratio of sums", "Census 2021 TS038, not age-standardised.",
+                          multiplier=100.0),
+            "lsoa21", codes, "2021", 100 * num / den, num, den, lo * 100, hi * 100)
+    out.add(cat.indicator("census21_residents", "Usual residents, Census 2021", "Residents 2021", "Population",
+                          "people", cat.NO_JUDGEMENT, "lsoa21", "census2021", "count", "sum",
+                          "Total residents from TS038; the population weight for LSOA 2021 indicators."),
+            "lsoa21", codes, "2021", den)
+
+
+# ---------------------------------------------------------------- practice indicators
+
+def read_qof_obesity(src: Sources, out: _Collector, ods_codes: list[str]) -> None:
+    f = IND + "qof_obesity_register_by_practice_2013_14_to_2024_25_england.csv.gz"
+    qof = src.csv(f, ["year", "practice_code", "group_code", "register", "practice_list_size"])
+    out.uses("qof_obesity", f)
+    path = src.root / f
+    qof = qof[qof["group_code"] == "OB"].copy()
+    dup = qof.duplicated(["year", "practice_code"])
+    if dup.any():
+        row = int(dup.to_numpy().nonzero()[0][0])
+        raise SourceError(path, f"duplicated practice {qof['practice_code'].iloc[row]} in {qof['year'].iloc[row]}",
+                          row=row + 2, column="practice_code")
+    qof["register"] = numeric(qof, "register", path)
+    qof["list"] = numeric(qof, "practice_list_size", path)
+    meta = cat.indicator("qof_obesity", "Obesity: QOF prevalence, adults 18+", "Adult obesity (QOF)", "Obesity",
+                         "% of registered adults", cat.HIGHER_WORSE, "practice", "qof_obesity", "proportion",
+                         "ratio of sums", cat.QOF_OBESITY_CAVEAT, multiplier=100.0)
+    for year, rows in sorted(qof.groupby("year")):
+        period = str(year)
+        usable = rows.dropna(subset=["register", "list"])
+        usable = usable[usable["list"] > 0]
+        local = usable[usable["practice_code"].isin(ods_codes)].sort_values("practice_code")
+        num, den = local["register"].to_numpy(), local["list"].to_numpy()
+        lo, hi = wilson_interval(num, den)
+        out.add(meta, "practice", local["practice_code"].to_numpy(), period, 100 * num / den, num, den,
+                lo * 100, hi * 100)
+        n_num, n_den = usable["register"].sum(), usable["list"].sum()
+        lo, hi = wilson_interval(n_num, n_den)
+        out.add(meta, "england", [ENGLAND_CODE], period, [100 * n_num / n_den], [n_num], [n_den],
+                [lo * 100], [hi * 100])
+
+
+FINGERTIPS_COLUMNS = ["Area Code", "Area Type", "Sex", "Category Type", "Time period", "Value",
+                      "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator"]
+
+
+def _fingertips(src: Sources, relative: str, out: _Collector, meta: dict, ods_codes, pcn_codes) -> None:
+    frame = src.csv(relative, FINGERTIPS_COLUMNS)
+    out.uses(meta["dataset"], relative)
+    path = src.root / relative
+    for c in ("Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator"):
+        frame[c] = numeric(frame, c, path)
+    # Whole-population rows only: Fingertips repeats England by deprivation decile and other categories.
+    frame = frame[(frame["Sex"] == "Persons") & frame["Category Type"].isna()]
+    frame = frame.drop_duplicates(["Area Code", "Time period"])
+    kinds = {"GPs": "practice", "England": "england", "UA": "borough"}
+    for area_label, area_type in list(kinds.items()) + [("PCN", "pcn")]:
+        if area_type == "pcn":
+            rows = frame[frame["Area Type"].str.startswith("PCN")]
+        else:
+            rows = frame[frame["Area Type"] == area_label]
+        if area_type == "practice":
+            rows = rows[rows["Area Code"].isin(ods_codes)]
+        if area_type == "pcn":
+            rows = rows[rows["Area Code"].isin(pcn_codes)]
+        if area_type == "borough":
+            rows = rows[rows["Area Code"] == BOROUGH_CODE]
+        for period, part in rows.groupby("Time period"):
+            part = part.sort_values("Area Code")
+            out.add(meta, area_type, part["Area Code"].to_numpy(), str(period), part["Value"],
+                    part["Count"], part["Denominator"], part["Lower CI 95.0 limit"], part["Upper CI 95.0 limit"])
+
+
+def read_practice_indicators(src: Sources, out: _Collector, practices: pd.DataFrame, pcn_codes) -> None:
+    ods_codes = practices["ods_code"].dropna().tolist()
+    _fingertips(src, IND + "st_helens_gp_smoking_prevalence_qof_15plus.csv", out,
+                cat.indicator("qof_smoking", "Smoking prevalence in adults (15+), current smokers (QOF)",
+                              "Smoking (QOF)", "Practices", "% of registered 15+", cat.HIGHER_WORSE, "practice",
+                              "fingertips_smoking", "proportion", "ratio of sums",
+                              "Recorded smoking status in the practice record; Fingertips 91547.",
+                              multiplier=100.0),
+                ods_codes, pcn_codes)
+    _fingertips(src, IND + "st_helens_gp_ae_attendances_age0_4_fingertips_93930.csv", out,
+                cat.indicator("ae_attendances_0_4", "A&E attendances (0 to 4 years)", "A&E age 0-4",
+                              "Admissions", "per 1,000 registered aged 0-4", cat.HIGHER_WORSE, "practice",
+                              "fingertips_ae_0_4", "rate", "ratio of sums",
+                              "Fingertips 93930; PCN values as published for PCNs of 27/10/23.",
+                              multiplier=1000.0),
+                ods_codes, pcn_codes)
+
+    f_imd = IND + "st_helens_gp_imd_score_fingertips_93553.csv"
+    imd = src.csv(f_imd, ["IndicatorID", "Year", "AreaCode", "Value"])
+    out.uses("fingertips_practice_imd", f_imd)
+    imd["Value"] = numeric(imd, "Value", src.root / f_imd)
+    meta = cat.indicator("practice_imd_score", "Deprivation score (IMD) of registered patients",
+                         "Practice IMD score", "Practices", "score", cat.HIGHER_WORSE, "practice",
+                         "fingertips_practice_imd", "score", "list-weighted mean",
+                         "Mean IMD score of the LSOAs the practice's patients live in, weighted by patients "
+                         "(Fingertips 93553).")
+    for year, part in imd[imd["AreaCode"].isin(ods_codes)].groupby("Year"):
+        part = part.sort_values("AreaCode")
+        out.add(meta, "practice", part["AreaCode"].to_numpy(), f"IMD{year}", part["Value"])
+
+    meta = cat.indicator("practice_list_size", "Registered patients (list size)", "List size", "Practices",
+                         "patients", cat.NO_JUDGEMENT, "practice", "nhs_practices", "count", "sum",
+                         "NHS England Patients Registered at a GP Practice, all ages.")
+    for period, column in (("2021-01-01", "list_size_2021"), ("2026-04-01", "list_size_2026")):
+        part = practices.dropna(subset=["ods_code", column]).sort_values("ods_code")
+        out.add(meta, "practice", part["ods_code"].to_numpy(), period, part[column])
+
+
+# ---------------------------------------------------------------- strategic plan
+
+def read_plan(src: Sources, out: _Collector) -> pd.DataFrame:
+    f = "plan/strategic_plan_key_measures.csv"
+    plan = src.csv(f, ["priority", "objective", "measure", "baseline", "baseline_unit", "target_2026_27",
+                       "target_unit", "aim"], key="measure")
+    out.uses("strategic_plan", f)
+    plan["baseline"] = numeric(plan, "baseline", src.root / f)
+    plan["target_2026_27"] = numeric(plan, "target_2026_27", src.root / f)
+    ids = []
+    for _, r in plan.iterrows():
+        ind_id = "plan_" + "".join(ch if ch.isalnum() else "_" for ch in r["measure"].lower()).strip("_")
+        while "__" in ind_id:
+            ind_id = ind_id.replace("__", "_")
+        ids.append(ind_id)
+        target = "" if pd.isna(r["target_2026_27"]) else f" 2026/27 target: {r['target_2026_27']:g} {r['target_unit']}."
+        meta = cat.indicator(ind_id, r["measure"], r["measure"][:40], "Strategic plan", r["baseline_unit"],
+                             cat.NO_JUDGEMENT, "borough", "strategic_plan", "plan measure", "not aggregated",
+                             f"Strategic plan key measure ({r['priority']}); baseline period not stated in the plan."
+                             + target + f" Aim: {r['aim']}.")
+        out.add(meta, "borough", [BOROUGH_CODE], "plan baseline", [r["baseline"]])
+        if not any(row["id"] == ind_id for row in out.catalogue):
+            out.catalogue.append(meta)  # measures with no printed baseline still belong in the catalogue
+    plan.insert(0, "indicator_id", ids)
+    return plan
+
+
+# ---------------------------------------------------------------- assemble, check, write
+
+def build_pack(source: str | Path, out_dir: str | Path) -> Path:
+    """Build the pack from ``source`` into ``out_dir``; return the GeoPackage path.
+
+    Raises :class:`SourceError` (one line: file, row, problem) when a source is missing
+    or malformed, and :class:`PackError` when the result fails its checks.
+    """
+    src = Sources(source)
+    out = _Collector()
+    layers = read_geography(src, out)
+    practices = read_practices(src, out)
+    lsoa11_codes = pd.Index(layers["lsoa11"]["code"])
+    lsoa21_codes = pd.Index(layers["lsoa21"]["code"])
+    read_iod2019(src, out, lsoa11_codes)
+    read_iod2025(src, out, lsoa21_codes)
+    read_population(src, out, lsoa11_codes)
+    read_census(src, out, lsoa21_codes)
+    read_qof_obesity(src, out, practices["ods_code"].dropna().tolist())
+    networks = _networks(src, practices)
+    read_practice_indicators(src, out, practices, networks["pcn_code"].tolist())
+    plan = read_plan(src, out)
+
+    assignment = {}
+    for vintage in ("lsoa11", "lsoa21"):
+        result = loc.nearest_practice(layers[vintage], "code", practices)
+        layers[vintage]["locality"] = layers[vintage]["code"].map(result.localities)
+        assignment = result
+    catalogue = _catalogue_frame(out)
+    values = (pd.concat(out.values, ignore_index=True)[list(VALUE_COLUMNS)]
+              .sort_values(["indicator_id", "area_type", "period", "area_code"]).reset_index(drop=True))
+    datasets = _datasets_frame(src, out)
+    info = pd.DataFrame([
+        ("name", "St Helens Cares locality planner data pack"),
+        ("format", str(PACK_FORMAT)),
+        ("borough_code", BOROUGH_CODE), ("borough_name", "St Helens"),
+        ("crs", "EPSG:27700"),
+        ("assignment_method", assignment.method),
+        ("assignment_statement", assignment.statement),
+        ("population_weights", "IoD2019: mid-2015 population (IoD2019 File 6); LSOA 2021: Census 2021 usual "
+                               "residents; mid-2020 ONS estimates for population counts"),
+    ], columns=["key", "value"])
+    tables = {"networks": networks, "indicators": catalogue, "indicator_values": values,
+              "datasets": datasets, "key_measures": plan, "pack_info": info}
+    _validate(layers, practices, tables)
+    return _write(Path(out_dir), layers, practices, tables)
+
+
+def _networks(src: Sources, practices: gpd.GeoDataFrame) -> pd.DataFrame:
+    f = PRA + "ePCN_2024-10_sthelens_pcn_details.csv"
+    details = src.csv(f, ["PCN Code", "PCN Name"])
+    src_path = src.root / f
+    details["network"] = details["PCN Name"].str.upper().map(loc.PCN_NAME_TO_NETWORK)
+    details = details.dropna(subset=["network"]).drop_duplicates("network")
+    missing = set(loc.NETWORKS) - set(details["network"])
+    if missing:
+        raise SourceError(src_path, f"no PCN row for the {sorted(missing)[0]} network")
+    rows = []
+    for order, name in enumerate(loc.NETWORKS, start=1):
+        d = details[details["network"] == name].iloc[0]
+        members = practices[practices["network"] == name]
+        rows.append({"network": name, "order": order, "colour": loc.NETWORK_COLOURS[name],
+                     "pcn_code": d["PCN Code"], "pcn_name": d["PCN Name"],
+                     "map_keys": f"{members['map_key'].min()}–{members['map_key'].max()}",
+                     "practices_in_plan": int(members["in_plan"].sum()),
+                     "practices_active": int((members["status"] == "active").sum())})
+    return pd.DataFrame(rows)
+
+
+def _catalogue_frame(out: _Collector) -> pd.DataFrame:
+    catalogue = pd.DataFrame(out.catalogue)
+    values = pd.concat(out.values, ignore_index=True)
+    periods = values.groupby("indicator_id")["period"].agg(lambda s: sorted(set(s)))
+    catalogue["periods"] = catalogue["id"].map(lambda i: "|".join(periods.get(i, [])))
+    catalogue["period"] = catalogue["id"].map(lambda i: periods.get(i, ["no value in the sources"])[-1])
+    names = {k: v["name"] for k, v in cat.DATASETS.items()}
+    publishers = {k: v["publisher"] for k, v in cat.DATASETS.items()}
+    catalogue["source"] = catalogue["dataset"].map(lambda d: f"{publishers[d]}, {names[d]}")
+    return catalogue.sort_values(["theme", "id"]).reset_index(drop=True)
+
+
+def _datasets_frame(src: Sources, out: _Collector) -> pd.DataFrame:
+    rows = []
+    for key, meta in cat.DATASETS.items():
+        files = src.files(out.dataset_files[key])
+        rows.append({"dataset": key, **meta, "files": json.dumps(files)})
+    return pd.DataFrame(rows)
+
+
+def _validate(layers, practices, tables) -> None:
+    from sthc_desktop.core.errors import PackError
+
+    def fail(problem):
+        raise PackError("data pack", problem)
+
+    for vintage in ("lsoa11", "lsoa21"):
+        n = len(layers[vintage])
+        if n != EXPECTED[vintage]:
+            fail(f"expected {EXPECTED[vintage]} {vintage} areas, found {n}")
+        if layers[vintage]["code"].duplicated().any():
+            fail(f"duplicated {vintage} code")
+        if layers[vintage]["locality"].isna().any():
+            fail(f"an {vintage} area has no locality")
+    keys = practices["map_key"].dropna()
+    if sorted(keys.astype(int)) != list(range(1, EXPECTED["map_keys"] + 1)):
+        fail("map keys are not exactly 1-33")
+    if practices["ods_code"].dropna().duplicated().any():
+        fail("duplicated practice ODS code")
+    if set(practices["network"]) != set(loc.NETWORKS) or len(tables["networks"]) != EXPECTED["networks"]:
+        fail("the practices do not fall in exactly the four networks")
+    catalogue, values = tables["indicators"], tables["indicator_values"]
+    if catalogue["id"].duplicated().any():
+        fail(f"duplicated indicator id {catalogue['id'][catalogue['id'].duplicated()].iloc[0]}")
+    known = {
+        "lsoa11": set(layers["lsoa11"]["code"]), "lsoa21": set(layers["lsoa21"]["code"]),
+        "practice": set(practices["ods_code"].dropna()), "pcn": set(tables["networks"]["pcn_code"]),
+        "borough": {BOROUGH_CODE}, "england": {ENGLAND_CODE},
+    }
+    assert set(known) == set(AREA_TYPES)
+    for area_type, codes in known.items():
+        part = values[values["area_type"] == area_type]
+        unknown = set(part["area_code"]) - codes
+        if unknown:
+            fail(f"{area_type} value for unknown area {sorted(unknown)[0]}")
+    if not set(values["area_type"]) <= set(known):
+        fail(f"unknown area type {sorted(set(values['area_type']) - set(known))[0]}")
+    if values.duplicated(["indicator_id", "area_type", "area_code", "period"]).any():
+        fail("two values for the same indicator, area and period")
+    if set(values["indicator_id"]) - set(catalogue["id"]):
+        fail("a value whose indicator is not in the catalogue")
+    kinds = values.merge(catalogue[["id", "value_type", "polarity"]], left_on="indicator_id", right_on="id")
+    checks = {
+        "decile": (1, 10), "proportion": (0, 100), "count": (0, np.inf), "rank": (1, 33755), "rate": (0, np.inf),
+    }
+    for kind, (lo, hi) in checks.items():
+        part = kinds[kinds["value_type"] == kind]
+        bad = part[(part["value"] < lo) | (part["value"] > hi)]
+        if len(bad):
+            b = bad.iloc[0]
+            fail(f"{b['indicator_id']} value {b['value']} for {b['area_code']} is outside {lo}-{hi}")
+    ci = values.dropna(subset=["lower_ci", "upper_ci"])
+    tol = 1e-6 + 1e-9 * ci["value"].abs()
+    bad = ci[(ci["lower_ci"] > ci["value"] + tol) | (ci["upper_ci"] < ci["value"] - tol)]
+    if len(bad):
+        b = bad.iloc[0]
+        fail(f"{b['indicator_id']} interval does not contain the value for {b['area_code']} {b['period']}")
+
+
+def _write(out_dir: Path, layers, practices, tables) -> Path:
+    """Write the GeoPackage and manifest atomically: a temporary file, then a rename."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{PACK_NAME}.gpkg"
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{PACK_NAME}-", suffix=".gpkg", dir=out_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        for name, frame in {**layers, "practices": practices}.items():
+            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+        for name, frame in tables.items():
+            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    manifest = {
+        "pack": target.name,
+        "format": PACK_FORMAT,
+        "datasets": [{**{k: v for k, v in row.items() if k != "files"}, "files": json.loads(row["files"])}
+                     for row in tables["datasets"].to_dict("records")],
+        "counts": {"lsoa11": len(layers["lsoa11"]), "lsoa21": len(layers["lsoa21"]),
+                   "practices": len(practices), "indicators": len(tables["indicators"]),
+                   "indicator_values": len(tables["indicator_values"])},
+        "assignment": dict(tables["pack_info"].values)["assignment_statement"],
+    }
+    manifest_path = out_dir / f"{PACK_NAME}.manifest.json"
+    tmp_manifest = manifest_path.with_suffix(".json.tmp")
+    tmp_manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp_manifest, manifest_path)
+    return target

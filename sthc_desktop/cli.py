@@ -1,0 +1,79 @@
+"""The command-line front door: ``python main.py [COMMAND] …``.
+
+With no command it opens the app. Commands reuse the same core and export code as the
+GUI, so a command and a button give the same numbers and the same files. Errors in the
+user's input print one line naming the file and the problem and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sthc_desktop.core.errors import DataError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python main.py",
+                                     description="St Helens Cares locality planner. With no command, opens the app.")
+    parser.add_argument("--pack", type=Path, default=None,
+                        help="data pack to open (default: the bundled geodata/st_helens.gpkg)")
+    commands = parser.add_subparsers(dest="command")
+
+    build = commands.add_parser("build-geodata", help="build the data pack from the official source files")
+    build.add_argument("--source", type=Path, default=Path("../shared/data"),
+                       help="folder of official data (default: ../shared/data)")
+    build.add_argument("--out", type=Path, default=Path("geodata"), help="output folder (default: geodata)")
+
+    ind = commands.add_parser("indicators", help="list the indicator catalogue")
+    ind.add_argument("--json", action="store_true", help="print the catalogue as a JSON list")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command is None:
+            from sthc_desktop.ui.app import run
+            return run(args.pack)
+        if args.command == "build-geodata":
+            return _build(args)
+        if args.command == "indicators":
+            return _indicators(args)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _build(args) -> int:
+    from sthc_desktop.builder import build_pack
+    from sthc_desktop.core.datapack import DataPack
+
+    path = build_pack(args.source, args.out)
+    pack = DataPack(path)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): {len(pack.layer('lsoa11'))} LSOA 2011, "
+          f"{len(pack.layer('lsoa21'))} LSOA 2021, {len(pack.practices)} practices, "
+          f"{len(pack.catalogue)} indicators, {len(pack.values)} values")
+    return 0
+
+
+def _indicators(args) -> int:
+    from sthc_desktop.core.datapack import DataPack
+
+    pack = DataPack(args.pack)
+    rows = []
+    for r in pack.catalogue.to_dict("records"):
+        rows.append({"id": r["id"], "name": r["name"], "short_name": r["short_name"], "theme": r["theme"],
+                     "unit": r["unit"], "polarity": r["polarity"], "geography": r["geography"],
+                     "period": r["period"], "periods": [p for p in r["periods"].split("|") if p],
+                     "aggregation": r["aggregation"], "source": r["source"], "dataset": r["dataset"],
+                     "caveats": r["caveats"]})
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for r in rows:
+            print(f"{r['id']:<40} {r['theme']:<15} {r['period']:<14} {r['name']}")
+    return 0

@@ -1,0 +1,97 @@
+"""Class breaks for choropleths and graduated symbols, through mapclassify.
+
+National deciles are fixed for IMD and domain deciles and ranks, so maps of different
+areas and editions compare; other indicators use quantiles, natural breaks
+(Fisher-Jenks) or equal intervals with a chosen number of classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+NATIONAL_DECILES = "National deciles"
+QUANTILES = "Quantiles"
+NATURAL_BREAKS = "Natural breaks (Fisher-Jenks)"
+EQUAL_INTERVAL = "Equal interval"
+SCHEMES = (NATIONAL_DECILES, QUANTILES, NATURAL_BREAKS, EQUAL_INTERVAL)
+
+#: LSOAs in England in each IoD edition: national decile d holds ranks (d-1)*N/10+1 .. d*N/10.
+NATIONAL_LSOAS = {"lsoa11": 32844, "lsoa21": 33755}
+
+
+@dataclass(frozen=True)
+class Classes:
+    """The classes of one map: labels, upper bounds, and each area's class (-1 = no data)."""
+
+    scheme: str
+    labels: tuple[str, ...]
+    upper_bounds: tuple[float, ...]
+    class_of: np.ndarray
+    counts: tuple[int, ...]
+    missing: int
+
+    @property
+    def k(self) -> int:
+        return len(self.labels)
+
+
+def has_national_deciles(meta: dict) -> bool:
+    return meta.get("value_type") in ("decile", "rank")
+
+
+def default_scheme(meta: dict) -> str:
+    return NATIONAL_DECILES if has_national_deciles(meta) else QUANTILES
+
+
+def classify(values, meta: dict, scheme: str | None = None, k: int = 5) -> Classes:
+    """Put ``values`` into classes; NaN values get class -1 and count as 'no data'."""
+    scheme = scheme or default_scheme(meta)
+    if scheme == NATIONAL_DECILES and not has_national_deciles(meta):
+        scheme = QUANTILES
+    v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(v)
+    class_of = np.full(len(v), -1, dtype=int)
+    if scheme == NATIONAL_DECILES:
+        if meta["value_type"] == "decile":
+            bounds = [float(d) for d in range(1, 11)]
+            labels = [f"{d}" + (" (most deprived 10%)" if d == 1 else " (least deprived 10%)" if d == 10 else "")
+                      for d in range(1, 11)]
+        else:
+            n = NATIONAL_LSOAS.get(meta["geography"], 32844)
+            bounds = [float(round(n * d / 10)) for d in range(1, 11)]
+            lows = [1] + [int(b) + 1 for b in bounds[:-1]]
+            labels = [f"Decile {d}: ranks {lo:,}–{int(hi):,}" for d, lo, hi in zip(range(1, 11), lows, bounds)]
+        class_of[ok] = np.searchsorted(np.array(bounds), v[ok], side="left")
+        class_of[ok] = np.minimum(class_of[ok], len(bounds) - 1)
+    else:
+        present = v[ok]
+        distinct = len(np.unique(present))
+        k = max(1, min(int(k), distinct)) if distinct else 1
+        if distinct == 0:
+            bounds = []
+        elif distinct == 1 or k == 1:
+            bounds = [float(present.max())]
+        else:
+            cls = {QUANTILES: mapclassify.Quantiles, NATURAL_BREAKS: mapclassify.FisherJenks,
+                   EQUAL_INTERVAL: mapclassify.EqualInterval}[scheme]
+            bounds = [float(b) for b in cls(present, k=k).bins]
+        if bounds:
+            class_of[ok] = np.minimum(np.searchsorted(np.array(bounds), v[ok], side="left"), len(bounds) - 1)
+        lows = [float(present.min())] + bounds[:-1] if bounds else []
+        labels = [f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in zip(lows, bounds)]
+    counts = tuple(int((class_of == i).sum()) for i in range(len(bounds)))
+    return Classes(scheme, tuple(labels), tuple(bounds), class_of, counts, int((~ok).sum()))
+
+
+def _fmt(x: float) -> str:
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 100:
+        return f"{x:.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"

@@ -1,0 +1,156 @@
+"""The data pack: one GeoPackage holding boundaries, practices, the indicator catalogue,
+indicator values and the provenance of every dataset.
+
+:class:`DataPack` opens a pack (the bundled ``geodata/st_helens.gpkg`` by default),
+checks that it has what the app relies on, and hands out layers and values as
+pandas / geopandas frames. It knows nothing of Qt.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from .errors import PackError
+
+PACK_FORMAT = 1
+BOROUGH_CODE = "E08000013"
+ENGLAND_CODE = "E92000001"
+AREA_TYPES = ("lsoa11", "lsoa21", "practice", "pcn", "borough", "england")
+VALUE_COLUMNS = ("indicator_id", "area_type", "area_code", "period", "value", "numerator",
+                 "denominator", "lower_ci", "upper_ci")
+SPATIAL_LAYERS = ("lsoa11", "lsoa21", "msoa11", "msoa21", "wards", "borough", "neighbours", "practices")
+TABLES = ("networks", "indicators", "indicator_values", "datasets", "key_measures", "pack_info")
+
+#: The pack shipped with the app.
+BUNDLED_PACK = Path(__file__).resolve().parents[2] / "geodata" / "st_helens.gpkg"
+
+#: Human names of the area layers an indicator can be drawn on.
+GEOGRAPHY_NAMES = {"lsoa11": "LSOA 2011", "lsoa21": "LSOA 2021", "practice": "GP practice",
+                   "borough": "St Helens borough"}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Provenance of one source dataset, as every screen and export cites it."""
+
+    key: str
+    name: str
+    publisher: str
+    period: str
+    licence: str
+    attribution: str
+    files: tuple[dict, ...]
+
+
+class DataPack:
+    """A read-only view of a data pack file."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path is not None else BUNDLED_PACK
+        if not self.path.is_file():
+            raise PackError(self.path, "data pack not found")
+        try:
+            found = {name for name, _ in pyogrio.list_layers(self.path)}
+        except Exception as exc:  # GDAL reports a damaged file through several error types
+            raise PackError(self.path, f"not a readable GeoPackage ({_first_line(exc)})") from None
+        missing = [n for n in SPATIAL_LAYERS + TABLES if n not in found]
+        if missing:
+            raise PackError(self.path, f"not a St Helens data pack: layer '{missing[0]}' is missing")
+        fmt = self.info.get("format")
+        if fmt != str(PACK_FORMAT):
+            raise PackError(self.path, f"pack format {fmt} is not the format this version reads ({PACK_FORMAT})")
+        self._layers: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
+
+    # -- raw layers -------------------------------------------------------------------
+    def layer(self, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
+        """A layer or table by name, read once and cached."""
+        if name not in self._layers:
+            try:
+                frame = pyogrio.read_dataframe(self.path, layer=name)
+            except Exception as exc:
+                raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
+            if "geometry" in frame.columns and name not in SPATIAL_LAYERS:
+                frame = pd.DataFrame(frame.drop(columns="geometry"))
+            self._layers[name] = frame
+        return self._layers[name]
+
+    @cached_property
+    def info(self) -> dict[str, str]:
+        try:
+            table = pyogrio.read_dataframe(self.path, layer="pack_info")
+        except Exception as exc:
+            raise PackError(self.path, f"pack information cannot be read ({_first_line(exc)})") from None
+        return dict(zip(table["key"], table["value"]))
+
+    # -- what the app asks for ----------------------------------------------------------
+    @cached_property
+    def practices(self) -> gpd.GeoDataFrame:
+        p = self.layer("practices").copy()
+        p["map_key"] = p["map_key"].astype("Int64")
+        text = p.select_dtypes(include=["object", "string"]).columns
+        p[text] = p[text].astype(object).where(p[text].notna(), None)
+        return p
+
+    @property
+    def networks(self) -> pd.DataFrame:
+        return self.layer("networks")
+
+    @property
+    def catalogue(self) -> pd.DataFrame:
+        return self.layer("indicators")
+
+    @property
+    def values(self) -> pd.DataFrame:
+        return self.layer("indicator_values")
+
+    @property
+    def key_measures(self) -> pd.DataFrame:
+        return self.layer("key_measures")
+
+    @cached_property
+    def datasets(self) -> dict[str, Dataset]:
+        rows = self.layer("datasets").to_dict("records")
+        return {r["dataset"]: Dataset(r["dataset"], r["name"], r["publisher"], r["period"], r["licence"],
+                                      r["attribution"], tuple(json.loads(r["files"]))) for r in rows}
+
+    @property
+    def assignment_statement(self) -> str:
+        return self.info.get("assignment_statement", "")
+
+    def indicator(self, indicator_id: str) -> dict:
+        """The catalogue row of one indicator, as a dict."""
+        rows = self.catalogue[self.catalogue["id"] == indicator_id]
+        if rows.empty:
+            raise KeyError(f"unknown indicator '{indicator_id}'")
+        return rows.iloc[0].to_dict()
+
+    def periods(self, indicator_id: str) -> list[str]:
+        return [p for p in self.indicator(indicator_id)["periods"].split("|") if p]
+
+    def indicator_values(self, indicator_id: str, area_type: str | None = None,
+                         period: str | None = None) -> pd.DataFrame:
+        """Values of one indicator, optionally for one area type and one period."""
+        v = self.values
+        mask = v["indicator_id"] == indicator_id
+        if area_type is not None:
+            mask &= v["area_type"] == area_type
+        if period is not None:
+            mask &= v["period"] == period
+        return v[mask]
+
+    def attribution_lines(self, dataset_keys: list[str] | None = None) -> list[str]:
+        """The attribution lines a published map must carry: boundaries always, plus the datasets used."""
+        keys = ["ons_boundaries"] + [k for k in (dataset_keys or []) if k != "ons_boundaries"]
+        return [self.datasets[k].attribution for k in dict.fromkeys(keys) if k in self.datasets]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

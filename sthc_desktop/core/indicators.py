@@ -1,0 +1,87 @@
+"""Indicators on the map: one indicator's values joined to the areas (or practices) they
+describe, with each area's name and locality.
+
+:func:`indicator_layer` is what the map, the hover tooltip and the details panel read.
+Area indicators stay on the boundaries of their own vintage (IoD2019 on LSOA 2011,
+IoD2025 and Census 2021 on LSOA 2021); practice indicators sit on the practice points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from .datapack import DataPack, GEOGRAPHY_NAMES
+
+AREA_GEOGRAPHIES = ("lsoa11", "lsoa21")
+
+#: Order of themes in the picker (imported data is appended after these).
+THEMES = ("Deprivation", "Obesity", "Admissions", "Health", "Population", "Practices", "Strategic plan")
+
+
+@dataclass(frozen=True)
+class IndicatorLayer:
+    """One indicator for one period, joined to its geography."""
+
+    meta: dict
+    period: str
+    geography: str          # "lsoa11", "lsoa21" or "practice"
+    frame: gpd.GeoDataFrame  # code, name, locality, value, lower_ci, upper_ci, numerator, denominator, geometry
+
+    @property
+    def indicator_id(self) -> str:
+        return self.meta["id"]
+
+    @property
+    def is_area(self) -> bool:
+        return self.geography in AREA_GEOGRAPHIES
+
+    @property
+    def geography_name(self) -> str:
+        return GEOGRAPHY_NAMES.get(self.geography, self.geography)
+
+    def row(self, code: str) -> dict | None:
+        hit = self.frame[self.frame["code"] == code]
+        return None if hit.empty else hit.iloc[0].to_dict()
+
+
+def mappable(pack: DataPack) -> pd.DataFrame:
+    """Catalogue rows that can be drawn on the map (area and practice indicators)."""
+    cat = pack.catalogue
+    return cat[cat["geography"].isin(AREA_GEOGRAPHIES + ("practice",))]
+
+
+def themed(catalogue: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Catalogue rows grouped by theme, in picker order."""
+    order = list(THEMES) + sorted(set(catalogue["theme"]) - set(THEMES))
+    return [(t, catalogue[catalogue["theme"] == t].sort_values("name")) for t in order
+            if (catalogue["theme"] == t).any()]
+
+
+def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_id: str,
+                    period: str | None = None) -> IndicatorLayer:
+    """The values of ``indicator_id`` for ``period`` (latest if None) joined to their areas.
+
+    ``localities`` maps a geography ("lsoa11", "lsoa21") to the locality of each area
+    under the assignment in use; practices carry their own network.
+    """
+    meta = pack.indicator(indicator_id)
+    periods = pack.periods(indicator_id)
+    if period is None or period not in periods:
+        period = periods[-1] if periods else ""
+    geography = meta["geography"]
+    if geography in AREA_GEOGRAPHIES:
+        areas = pack.layer(geography)[["code", "name", "ward_name", "msoa_name", "geometry"]].copy()
+        areas["locality"] = areas["code"].map(localities[geography])
+    elif geography == "practice":
+        p = pack.practices
+        areas = p[p["ods_code"].notna()][["ods_code", "map_key", "name", "network", "status", "geometry"]]
+        areas = areas.rename(columns={"ods_code": "code", "network": "locality"}).copy()
+    else:
+        raise ValueError(f"indicator '{indicator_id}' ({geography}) cannot be drawn on the map")
+    vals = pack.indicator_values(indicator_id, "practice" if geography == "practice" else geography, period)
+    vals = vals[["area_code", "value", "lower_ci", "upper_ci", "numerator", "denominator"]]
+    frame = areas.merge(vals, left_on="code", right_on="area_code", how="left").drop(columns="area_code")
+    return IndicatorLayer(meta, period, geography, gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs))

@@ -1,0 +1,169 @@
+"""The planner: an open data pack plus the locality assignment in use.
+
+Everything a screen or an export asks about the St Helens data goes through a
+:class:`Planner`: the indicator layer for a view, its classes, locality outlines,
+search, and the details of one area or practice. It is Qt-free; the GUI observes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import localities as loc
+from .classes import Classes, classify
+from .datapack import DataPack
+from .indicators import AREA_GEOGRAPHIES, IndicatorLayer, indicator_layer
+from .view import MapView
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str     # "LSOA 2011", "LSOA 2021", "Practice", "Ward"
+    code: str
+    label: str
+    bounds: tuple[float, float, float, float]
+
+
+class Planner:
+    def __init__(self, pack: DataPack, assignments: dict[str, loc.Assignment] | None = None):
+        self.pack = pack
+        if assignments is None:
+            assignments = {}
+            for vintage in AREA_GEOGRAPHIES:
+                layer = pack.layer(vintage)
+                assignments[vintage] = loc.Assignment(
+                    pack.info.get("assignment_method", loc.NEAREST_PRACTICE), pack.assignment_statement,
+                    pd.Series(layer["locality"].to_numpy(), index=layer["code"].to_numpy()))
+        self.assignments = assignments
+        self._layer_cache: dict[tuple, IndicatorLayer] = {}
+        self._classes_cache: dict[tuple, Classes] = {}
+        self._outlines: dict[str, gpd.GeoDataFrame] = {}
+
+    # -- localities ------------------------------------------------------------------
+    @property
+    def assignment_statement(self) -> str:
+        return self.assignments["lsoa21"].statement
+
+    @property
+    def localities(self) -> dict[str, pd.Series]:
+        return {v: a.localities for v, a in self.assignments.items()}
+
+    def locality_outlines(self, vintage: str = "lsoa21") -> gpd.GeoDataFrame:
+        if vintage not in self._outlines:
+            self._outlines[vintage] = loc.locality_outlines(self.pack.layer(vintage), self.localities[vintage],
+                                                            "code")
+        return self._outlines[vintage]
+
+    def locality_bounds(self, locality: str) -> tuple[float, float, float, float]:
+        outlines = self.locality_outlines()
+        shape = outlines[outlines["locality"] == locality]
+        if shape.empty:
+            raise KeyError(f"unknown locality '{locality}'")
+        return tuple(float(b) for b in shape.total_bounds)
+
+    @property
+    def borough_bounds(self) -> tuple[float, float, float, float]:
+        return tuple(float(b) for b in self.pack.layer("borough").total_bounds)
+
+    # -- indicators --------------------------------------------------------------------
+    def layer_for(self, view: MapView) -> IndicatorLayer:
+        key = (view.indicator_id, view.period)
+        if key not in self._layer_cache:
+            self._layer_cache[key] = indicator_layer(self.pack, self.localities, view.indicator_id, view.period)
+        return self._layer_cache[key]
+
+    def classes_for(self, view: MapView) -> Classes:
+        layer = self.layer_for(view)
+        key = (layer.indicator_id, layer.period, view.scheme, view.classes)
+        if key not in self._classes_cache:
+            self._classes_cache[key] = classify(layer.frame["value"], layer.meta, view.scheme, view.classes)
+        return self._classes_cache[key]
+
+    def england_value(self, indicator_id: str, period: str) -> float | None:
+        rows = self.pack.indicator_values(indicator_id, "england", period)
+        return None if rows.empty else float(rows["value"].iloc[0])
+
+    def sources_for(self, indicator_id: str) -> list[str]:
+        return [self.pack.indicator(indicator_id)["dataset"]]
+
+    # -- practices ---------------------------------------------------------------------
+    def practice_key(self) -> pd.DataFrame:
+        """The practices by map key, as the plan numbers them, with their status now."""
+        p = self.pack.practices.copy()
+        p["map_key"] = p["map_key"].astype("Int64")
+        return p.drop(columns="geometry").sort_values(["map_key", "ods_code"], na_position="last")
+
+    # -- search --------------------------------------------------------------------------
+    def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        """LSOAs by code or name, practices by name, map key or ODS code, wards by name."""
+        q = text.strip().lower()
+        if not q:
+            return []
+        hits: list[SearchHit] = []
+        p = self.pack.practices
+        for r in p.itertuples():
+            key = "" if pd.isna(r.map_key) else str(int(r.map_key))
+            names = [str(x).lower() for x in (r.name, r.plan_name, r.ods_code) if isinstance(x, str)]
+            if q == key or any(q in n for n in names):
+                label = f"Practice {key + ': ' if key else ''}{r.plan_name or r.name}" + (
+                    f" (now {r.name})" if r.plan_name and r.name and r.name != r.plan_name else "")
+                if r.geometry is None:
+                    label += " (no location)"
+                    bounds = self.borough_bounds
+                else:
+                    x, y = r.geometry.x, r.geometry.y
+                    bounds = (x - 1200, y - 1200, x + 1200, y + 1200)
+                hits.append(SearchHit("Practice", r.ods_code or "", label, bounds))
+        wards = self.pack.layer("wards")
+        for r in wards.itertuples():
+            if q in r.name.lower() or q == r.code.lower():
+                hits.append(SearchHit("Ward", r.code, f"Ward: {r.name}", tuple(r.geometry.bounds)))
+        for vintage, kind in (("lsoa21", "LSOA 2021"), ("lsoa11", "LSOA 2011")):
+            layer = self.pack.layer(vintage)
+            for r in layer.itertuples():
+                if q in r.code.lower() or q in r.name.lower():
+                    hits.append(SearchHit(kind, r.code, f"{kind}: {r.name} ({r.code})", tuple(r.geometry.bounds)))
+        return hits[:limit]
+
+    # -- details -------------------------------------------------------------------------
+    def area_at(self, view: MapView, x: float, y: float, tolerance: float = 0.0) -> dict | None:
+        """The area (or, for practice indicators, the nearest practice) under a map point."""
+        layer = self.layer_for(view)
+        frame = layer.frame
+        if layer.is_area:
+            from shapely.geometry import Point
+            idx = frame.sindex.query(Point(x, y), predicate="intersects")
+            return None if len(idx) == 0 else frame.iloc[int(idx[0])].to_dict()
+        pts = frame[frame.geometry.notna()]
+        if pts.empty:
+            return None
+        d = np.hypot(pts.geometry.x - x, pts.geometry.y - y)
+        i = int(np.argmin(d.to_numpy()))
+        return pts.iloc[i].to_dict() if d.iloc[i] <= tolerance else None
+
+    def area_details(self, geography: str, code: str) -> pd.DataFrame:
+        """Every indicator held for one area or practice, with England where the pack has it."""
+        area_type = "practice" if geography == "practice" else geography
+        v = self.pack.values
+        rows = v[(v["area_type"] == area_type) & (v["area_code"] == code)]
+        if rows.empty:
+            return pd.DataFrame(columns=["indicator", "period", "value", "unit", "interval", "england"])
+        cat = self.pack.catalogue.set_index("id")
+        england = v[v["area_type"] == "england"].set_index(["indicator_id", "period"])["value"]
+        latest = rows.sort_values("period").groupby("indicator_id").tail(1)
+        out = []
+        for r in latest.itertuples():
+            meta = cat.loc[r.indicator_id]
+            interval = (f"{r.lower_ci:.1f}–{r.upper_ci:.1f}" if pd.notna(r.lower_ci) and pd.notna(r.upper_ci)
+                        else "")
+            eng = england.get((r.indicator_id, r.period), np.nan)
+            out.append({"indicator_id": r.indicator_id, "indicator": meta["name"], "theme": meta["theme"],
+                        "period": r.period, "value": r.value, "unit": meta["unit"], "interval": interval,
+                        "england": eng})
+        frame = pd.DataFrame(out)
+        return frame.sort_values(["theme", "indicator"]).reset_index(drop=True)
+

@@ -1,0 +1,315 @@
+"""The St Helens map, drawn with matplotlib for the screen and for briefing exports alike.
+
+:class:`MapFigure` builds every layer once (neighbouring boroughs, LSOAs of both
+vintages, wards, Care Community outlines, the borough, practices) and then restyles
+them for a :class:`~sthc_desktop.core.view.MapView`, so switching indicator only changes
+face colours instead of redrawing geometry. :meth:`MapFigure.update` returns the legend
+that the GUI shows as a widget and the exports draw beside the map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from matplotlib import patheffects
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import to_rgba
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MplPath
+from shapely.ops import polylabel
+
+from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
+from sthc_desktop.core.planner import Planner
+from sthc_desktop.core.view import MapView
+
+from .palettes import NO_DATA_COLOUR, NEUTRAL_FILL, class_colours
+
+HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+CLOSED_COLOUR = "#7f7f7f"
+
+
+@dataclass
+class LegendEntry:
+    colour: str
+    label: str
+    count: int | None = None
+    hatch: str | None = None
+    marker: str | None = None     # "circle", "hollow" for practice symbols
+    size: float | None = None
+
+
+@dataclass
+class Legend:
+    title: str
+    subtitle: str
+    entries: list[LegendEntry] = field(default_factory=list)
+    practice_entries: list[LegendEntry] = field(default_factory=list)
+    locality_entries: list[LegendEntry] = field(default_factory=list)
+
+
+def shape_path(geom) -> MplPath:
+    """A matplotlib path for a (multi)polygon, holes included."""
+    polygons = getattr(geom, "geoms", [geom])
+    verts, codes = [], []
+    for poly in polygons:
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)
+            verts.append(xy)
+            c = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+            c[0], c[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+            codes.append(c)
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def _collection(geoms, **style) -> PatchCollection:
+    return PatchCollection([PathPatch(shape_path(g)) for g in geoms], **style)
+
+
+class MapFigure:
+    """All map layers on one Axes, restyled by :meth:`update`."""
+
+    def __init__(self, ax, planner: Planner, *, label_scale: float = 1.0):
+        self.ax = ax
+        self.planner = planner
+        self.label_scale = label_scale
+        pack = planner.pack
+        ax.set_axis_off()
+        ax.set_facecolor("white")
+
+        bx0, by0, bx1, by1 = planner.borough_bounds
+        from shapely.geometry import box
+        frame = box(bx0 - 6000, by0 - 6000, bx1 + 6000, by1 + 6000)
+        neighbours = pack.layer("neighbours")
+        clipped = neighbours.geometry.intersection(frame)
+        keep = ~clipped.is_empty
+        self.neighbours = _collection(clipped[keep], facecolor="#eeeeee", edgecolor="#c8c8c8", linewidth=0.6,
+                                      zorder=0)
+        ax.add_collection(self.neighbours)
+        self.neighbour_labels = []
+        for name, shape in zip(neighbours["name"][keep], clipped[keep]):
+            p = shape.representative_point()
+            self.neighbour_labels.append(ax.text(p.x, p.y, name, ha="center", va="center", color="#8c8c8c",
+                                                 fontsize=8 * label_scale, style="italic", zorder=1))
+
+        self.areas = {}
+        for vintage in ("lsoa11", "lsoa21"):
+            layer = pack.layer(vintage)
+            coll = _collection(layer.geometry, facecolor=NEUTRAL_FILL, edgecolor="white", linewidth=0.35,
+                               zorder=2)
+            coll.set_visible(False)
+            ax.add_collection(coll)
+            self.areas[vintage] = (coll, layer["code"].to_numpy())
+        self.no_data = None
+
+        wards = pack.layer("wards")
+        self.wards = _collection(wards.geometry, facecolor="none", edgecolor="#404040", linewidth=0.6,
+                                 linestyle=(0, (3, 2)), zorder=4)
+        ax.add_collection(self.wards)
+
+        outlines = planner.locality_outlines()
+        self.focus_mask = None
+        self.localities = _collection(outlines.geometry, facecolor="none",
+                                      edgecolor=[NETWORK_COLOURS[n] for n in outlines["locality"]],
+                                      linewidth=2.2, zorder=5)
+        ax.add_collection(self.localities)
+        self.locality_labels = []
+        for name, shape in zip(outlines["locality"], outlines.geometry):
+            part = max(getattr(shape, "geoms", [shape]), key=lambda g: g.area)
+            p = polylabel(part, tolerance=50)
+            self.locality_labels.append(ax.text(p.x, p.y, name, ha="center", va="center",
+                                                fontsize=10 * label_scale, weight="bold",
+                                                color=NETWORK_COLOURS[name], path_effects=HALO, zorder=9))
+
+        borough = pack.layer("borough")
+        self.borough = _collection(borough.geometry, facecolor="none", edgecolor="#1a1a1a", linewidth=1.3,
+                                   zorder=6)
+        ax.add_collection(self.borough)
+
+        practices = pack.practices
+        self.practices = practices[practices.geometry.notna()].reset_index(drop=True)
+        self.practice_artists: list = []
+        self.legend: Legend | None = None
+
+    # ------------------------------------------------------------------------------
+    def update(self, view: MapView) -> Legend:
+        """Restyle the layers for ``view``; return the legend for it."""
+        ax = self.ax
+        layer = self.planner.layer_for(view)
+        classes = self.planner.classes_for(view)
+        colours = class_colours(classes.k, layer.meta["polarity"], layer.meta["value_type"])
+        meta = layer.meta
+        legend = Legend(title=meta["name"], subtitle=f"{meta['unit']} · {layer.period} · {layer.geography_name}")
+
+        area_vintage = layer.geography if layer.is_area else "lsoa21"
+        fill_on = view.layers.get("lsoa_fill", True)
+        for vintage, (coll, codes) in self.areas.items():
+            coll.set_visible(vintage == area_vintage and fill_on)
+        if self.no_data is not None:
+            self.no_data.remove()
+            self.no_data = None
+        if layer.is_area:
+            coll, codes = self.areas[area_vintage]
+            faces = np.array([to_rgba(NO_DATA_COLOUR)] * len(codes))
+            cls = pd.Series(classes.class_of, index=layer.frame["code"].to_numpy())
+            order = cls.reindex(codes).fillna(-1).astype(int).to_numpy()
+            for i, colour in enumerate(colours):
+                faces[order == i] = to_rgba(colour)
+            coll.set_facecolor(faces)
+            legend.entries = [LegendEntry(c, lab, n) for c, lab, n in zip(colours, classes.labels, classes.counts)]
+            if classes.missing:
+                missing = layer.frame[classes.class_of < 0]
+                self.no_data = _collection(missing.geometry, facecolor="white", edgecolor="#9e9e9e",
+                                           hatch="////", linewidth=0.3, zorder=3)
+                self.no_data.set_visible(fill_on)
+                ax.add_collection(self.no_data)
+                legend.entries.append(LegendEntry("white", "No data", classes.missing, hatch="////"))
+        else:
+            coll, _ = self.areas[area_vintage]
+            coll.set_facecolor(NEUTRAL_FILL)
+            legend.entries = [LegendEntry(c, lab, n, marker="circle")
+                              for c, lab, n in zip(colours, classes.labels, classes.counts)]
+            if classes.missing:
+                legend.entries.append(LegendEntry("white", "No data", classes.missing, marker="hollow"))
+
+        self.wards.set_visible(view.layers.get("wards", True))
+        self.borough.set_visible(view.layers.get("borough", True))
+        show_localities = view.layers.get("localities", True)
+        self.localities.set_visible(show_localities)
+        for t in self.locality_labels:
+            t.set_visible(show_localities)
+        self.neighbours.set_visible(view.layers.get("neighbours", True))
+        for t in self.neighbour_labels:
+            t.set_visible(view.layers.get("neighbours", True))
+        legend.locality_entries = [LegendEntry(NETWORK_COLOURS[n], n) for n in NETWORKS] if show_localities else []
+
+        self._set_focus(view.focus)
+        self._set_extent(view.extent or self._padded(self.planner.borough_bounds))
+        self._draw_practices(view, layer, classes, colours, legend)
+        self.legend = legend
+        return legend
+
+    def _padded(self, bounds, pad=0.04):
+        x0, y0, x1, y1 = bounds
+        dx, dy = (x1 - x0) * pad, (y1 - y0) * pad
+        return (x0 - dx, y0 - dy, x1 + dx, y1 + dy)
+
+    def _set_extent(self, extent):
+        """Show at least ``extent``, widened to the axes' shape so metres are square."""
+        x0, y0, x1, y1 = extent
+        bbox = self.ax.get_position()
+        fig = self.ax.figure
+        box_ratio = (bbox.height * fig.get_figheight()) / max(bbox.width * fig.get_figwidth(), 1e-9)
+        w, h = x1 - x0, y1 - y0
+        if h / w < box_ratio:
+            grow = (w * box_ratio - h) / 2
+            y0, y1 = y0 - grow, y1 + grow
+        else:
+            grow = (h / box_ratio - w) / 2
+            x0, x1 = x0 - grow, x1 + grow
+        self.ax.set_xlim(x0, x1)
+        self.ax.set_ylim(y0, y1)
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        x0, x1 = self.ax.get_xlim()
+        y0, y1 = self.ax.get_ylim()
+        return (x0, y0, x1, y1)
+
+    def _set_focus(self, focus: str | None):
+        if self.focus_mask is not None:
+            self.focus_mask.remove()
+            self.focus_mask = None
+        for t, name in zip(self.locality_labels, NETWORKS):
+            t.set_alpha(1.0 if focus in (None, name) else 0.35)
+        if focus is None:
+            return
+        outlines = self.planner.locality_outlines()
+        others = outlines[outlines["locality"] != focus]
+        self.focus_mask = _collection(others.geometry, facecolor=(1, 1, 1, 0.62), edgecolor="none", zorder=4.5)
+        self.ax.add_collection(self.focus_mask)
+
+    def metres_per_point(self) -> float:
+        """Map units per typographic point at the current zoom (for zoom-independent offsets)."""
+        fig = self.ax.figure
+        width_in = self.ax.get_position().width * fig.get_figwidth()
+        x0, x1 = self.ax.get_xlim()
+        y0, y1 = self.ax.get_ylim()
+        height_in = self.ax.get_position().height * fig.get_figheight()
+        # With an equal aspect the larger of the two scales is the one matplotlib applies.
+        return max((x1 - x0) / (width_in * 72), (y1 - y0) / (height_in * 72))
+
+    def _draw_practices(self, view, layer, classes, colours, legend):
+        for artist in self.practice_artists:
+            artist.remove()
+        self.practice_artists = []
+        if not view.layers.get("practices", True) and layer.is_area:
+            return
+        p = self.practices
+        m = self.metres_per_point()
+        positions = _displaced(p.geometry.x.to_numpy(), p.geometry.y.to_numpy(), 11 * m * self.label_scale)
+        graduated = not layer.is_area
+        if graduated:
+            values = p["ods_code"].map(layer.frame.set_index("code")["value"])
+            cls = pd.Series(classes.class_of, index=layer.frame["code"].to_numpy())
+            class_idx = p["ods_code"].map(cls).fillna(-1).astype(int).to_numpy()
+            finite = values.dropna()
+            lo, hi = (finite.min(), finite.max()) if len(finite) else (0, 1)
+        for i, r in enumerate(p.itertuples()):
+            x, y = r.geometry.x, r.geometry.y
+            px, py = positions[i]
+            active = r.status == "active"
+            edge = NETWORK_COLOURS.get(r.network, "#333333")
+            if (px, py) != (x, y):
+                line, = self.ax.plot([x, px], [y, py], color="#555555", linewidth=0.6, zorder=9.5)
+                self.practice_artists.append(line)
+            label = "" if pd.isna(r.map_key) else str(int(r.map_key))
+            if graduated:
+                v = values.iloc[i]
+                if pd.isna(v):
+                    size, face = 60, "white"
+                else:
+                    size = 60 + 440 * ((v - lo) / (hi - lo) if hi > lo else 0.5)
+                    face = colours[class_idx[i]] if class_idx[i] >= 0 else "white"
+                sc = self.ax.scatter([px], [py], s=size * self.label_scale ** 2, c=[face],
+                                     edgecolors=edge if active else CLOSED_COLOUR, linewidths=1.6,
+                                     linestyle="-" if active else "--", zorder=10)
+                self.practice_artists.append(sc)
+                text_colour = "#1a1a1a"
+                txt = self.ax.annotate(label or "•", (px, py), xytext=(0, 0), textcoords="offset points",
+                                       ha="center", va="center", fontsize=6.5 * self.label_scale,
+                                       weight="bold", color=text_colour, path_effects=HALO, zorder=11)
+            else:
+                face = edge if active else "white"
+                txt = self.ax.annotate(label or "+", (px, py), ha="center", va="center",
+                                       fontsize=6.5 * self.label_scale, weight="bold",
+                                       color="white" if active else CLOSED_COLOUR, zorder=11,
+                                       bbox=dict(boxstyle="circle,pad=0.28", fc=face,
+                                                 ec="white" if active else CLOSED_COLOUR,
+                                                 lw=0.8 if active else 1.0, ls="-" if active else "--"))
+            self.practice_artists.append(txt)
+        legend.practice_entries = [
+            LegendEntry("#555555", "Practice (map key number), coloured by network", marker="circle"),
+            LegendEntry(CLOSED_COLOUR, "Closed or dormant since the plan (dashed, hollow)", marker="hollow"),
+        ]
+        if not layer.is_area:
+            legend.practice_entries.insert(0, LegendEntry("#bbbbbb", "Symbol size: value (larger = higher)",
+                                                          marker="circle"))
+
+
+def _displaced(x: np.ndarray, y: np.ndarray, radius: float) -> list[tuple[float, float]]:
+    """Spread practices that share a postcode around a small ring so every key stays readable."""
+    out = list(zip(x.tolist(), y.tolist()))
+    groups: dict[tuple, list[int]] = {}
+    for i, (a, b) in enumerate(out):
+        groups.setdefault((round(a, -1), round(b, -1)), []).append(i)
+    for members in groups.values():
+        n = len(members)
+        if n == 1:
+            continue
+        r = radius * (1.0 if n <= 2 else 1.2 if n <= 3 else 1.5)
+        for j, i in enumerate(members):
+            angle = np.pi / 2 - 2 * np.pi * j / n
+            out[i] = (x[i] + r * np.cos(angle), y[i] + r * np.sin(angle))
+    return out

@@ -1,0 +1,26 @@
+"""Colours: colour-blind-safe sequential palettes oriented so that worse is always darker."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+
+from sthc_desktop.core.stats import HIGHER_IS_BETTER, NO_JUDGEMENT
+
+NO_DATA_COLOUR = "#ffffff"
+NEUTRAL_FILL = "#f4f4f1"
+
+# ColorBrewer sequential schemes are safe for the common colour-vision deficiencies.
+JUDGED = "YlOrRd"
+UNJUDGED = "Blues"
+
+
+def class_colours(k: int, polarity: str, value_type: str = "") -> list[str]:
+    """``k`` colours, class 0 (lowest values) first; darker means worse."""
+    if k <= 0:
+        return []
+    cmap = colormaps[UNJUDGED if polarity == NO_JUDGEMENT else JUDGED]
+    ramp = [to_hex(cmap(t)) for t in np.linspace(0.12, 0.95, k)]
+    # Higher is better (ranks, deciles): the lowest values are the worst, so darkest first.
+    return ramp[::-1] if polarity == HIGHER_IS_BETTER else ramp

@@ -1,0 +1,151 @@
+"""The interactive map: a matplotlib canvas showing :class:`MapFigure`, with pan and zoom
+(wheel, drag, keyboard), a hover tooltip and click-to-select. It draws what the view
+model says and asks the planner what lies under the pointer; it computes nothing itself."""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QToolTip
+
+from sthc_desktop.render.mapfigure import MapFigure
+from sthc_desktop.render.text import format_value
+
+from .view_model import ViewModel
+
+ZOOM_STEP = 1.25
+
+
+class MapCanvas(FigureCanvasQTAgg):
+    def __init__(self, model: ViewModel, parent=None):
+        self.figure = Figure(figsize=(8, 7), facecolor="white")
+        super().__init__(self.figure)
+        self.setParent(parent)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setMouseTracking(True)
+        self.setMinimumSize(420, 360)
+        self.model = model
+        self.ax = self.figure.add_axes([0, 0, 1, 1])
+        self.map = MapFigure(self.ax, model.planner)
+        self.legend = self.map.update(model.view)
+        self._drag_from = None
+        model.viewChanged.connect(self._redraw)
+        model.plannerChanged.connect(self._rebuild)
+        self.mpl_connect("scroll_event", self._on_scroll)
+        self.mpl_connect("button_press_event", self._on_press)
+        self.mpl_connect("button_release_event", self._on_release)
+        self.mpl_connect("motion_notify_event", self._on_motion)
+        self.mpl_connect("resize_event", lambda _e: self._redraw(self.model.view))
+
+    # -- drawing --------------------------------------------------------------------------
+    def _redraw(self, view) -> None:
+        self.legend = self.map.update(view)
+        self.draw_idle()
+
+    def _rebuild(self, planner) -> None:
+        self.ax.clear()
+        self.map = MapFigure(self.ax, planner)
+        self._redraw(self.model.view)
+
+    @property
+    def extent(self):
+        return self.map.extent
+
+    # -- navigation -------------------------------------------------------------------------
+    def zoom(self, factor: float, centre: tuple[float, float] | None = None) -> None:
+        x0, y0, x1, y1 = self.extent
+        cx, cy = centre or ((x0 + x1) / 2, (y0 + y1) / 2)
+        self.model.update(extent=(cx - (cx - x0) / factor, cy - (cy - y0) / factor,
+                                  cx + (x1 - cx) / factor, cy + (y1 - cy) / factor))
+
+    def pan(self, dx: float, dy: float) -> None:
+        x0, y0, x1, y1 = self.extent
+        self.model.update(extent=(x0 + dx, y0 + dy, x1 + dx, y1 + dy))
+
+    def _on_scroll(self, event) -> None:
+        if event.xdata is None:
+            return
+        self.zoom(ZOOM_STEP if event.step > 0 else 1 / ZOOM_STEP, (event.xdata, event.ydata))
+
+    def _on_press(self, event) -> None:
+        if event.xdata is None or event.button != 1:
+            return
+        self._drag_from = (event.x, event.y, event.xdata, event.ydata)
+
+    def _on_release(self, event) -> None:
+        start, self._drag_from = self._drag_from, None
+        if start is None or event.button != 1:
+            return
+        if abs(event.x - start[0]) < 4 and abs(event.y - start[1]) < 4:
+            self.select_at(start[2], start[3])
+
+    def _on_motion(self, event) -> None:
+        if self._drag_from is not None and event.xdata is not None:
+            # Pan so the point grabbed stays under the pointer.
+            x0, y0, x1, y1 = self.extent
+            scale = (x1 - x0) / max(self.ax.bbox.width, 1)
+            dx = (self._drag_from[0] - event.x) * scale
+            dy = (self._drag_from[1] - event.y) * scale
+            self._drag_from = (event.x, event.y, self._drag_from[2], self._drag_from[3])
+            self.pan(dx, dy)
+            return
+        if event.xdata is None:
+            QToolTip.hideText()
+            return
+        text = self.tooltip_at(event.xdata, event.ydata)
+        if text:
+            pos = self.mapToGlobal(QPoint(int(event.x), int(self.height() - event.y)))
+            QToolTip.showText(pos, text, self)
+        else:
+            QToolTip.hideText()
+
+    def keyPressEvent(self, event) -> None:
+        x0, y0, x1, y1 = self.extent
+        step = (x1 - x0) * 0.15
+        key = event.key()
+        if key in (Qt.Key_Plus, Qt.Key_Equal):
+            self.zoom(ZOOM_STEP)
+        elif key == Qt.Key_Minus:
+            self.zoom(1 / ZOOM_STEP)
+        elif key == Qt.Key_Left:
+            self.pan(-step, 0)
+        elif key == Qt.Key_Right:
+            self.pan(step, 0)
+        elif key == Qt.Key_Up:
+            self.pan(0, step)
+        elif key == Qt.Key_Down:
+            self.pan(0, -step)
+        elif key == Qt.Key_Home:
+            self.model.update(extent=None)
+        else:
+            super().keyPressEvent(event)
+
+    # -- what is under the pointer ----------------------------------------------------------
+    def _hit(self, x: float, y: float) -> dict | None:
+        tolerance = 9 * self.map.metres_per_point()
+        return self.model.planner.area_at(self.model.view, x, y, tolerance)
+
+    def tooltip_at(self, x: float, y: float) -> str:
+        hit = self._hit(x, y)
+        if hit is None:
+            return ""
+        layer = self.model.planner.layer_for(self.model.view)
+        meta = layer.meta
+        if layer.is_area:
+            head = f"<b>{hit['name']}</b> ({hit['code']})<br>Ward: {hit.get('ward_name') or '–'}"
+        else:
+            key = "" if pd.isna(hit.get("map_key")) else f"{int(hit['map_key'])}. "
+            head = f"<b>{key}{hit['name']}</b> ({hit['code']})<br>Status: {hit.get('status')}"
+        value = format_value(hit.get("value"), meta["unit"])
+        interval = ""
+        if pd.notna(hit.get("lower_ci")) and pd.notna(hit.get("upper_ci")):
+            interval = f" (95% CI {format_value(hit['lower_ci'])}–{format_value(hit['upper_ci'])})"
+        return (f"{head}<br>{meta['short_name']}: <b>{value}</b>{interval}<br>Period: {layer.period}"
+                f"<br>Care Community: {hit.get('locality') or '–'}")
+
+    def select_at(self, x: float, y: float) -> None:
+        hit = self._hit(x, y)
+        layer = self.model.planner.layer_for(self.model.view)
+        self.model.select(None if hit is None else {"geography": layer.geography, **hit})

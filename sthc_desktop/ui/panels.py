@@ -1,0 +1,274 @@
+"""Side panels of the map workspace: indicator picker, classification, layers, legend and
+details. Each observes the view model and shows what the core computed."""
+
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QPixmap, QIcon, QPainter, QPen
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QSpinBox, QTableWidget, QTableWidgetItem, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from sthc_desktop.core.classes import NATIONAL_DECILES, SCHEMES, default_scheme, has_national_deciles
+from sthc_desktop.core.indicators import mappable, themed
+from sthc_desktop.core.view import LAYER_NAMES, LAYERS
+from sthc_desktop.render.text import format_value
+
+from .view_model import ViewModel
+
+ID_ROLE = Qt.UserRole
+
+
+class IndicatorPicker(QWidget):
+    """Searchable indicator tree grouped by theme, showing each indicator's period and source."""
+
+    def __init__(self, model: ViewModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.search = QLineEdit(placeholderText="Search indicators…")
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Indicator", "Period"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.period = QComboBox()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Period:"))
+        row.addWidget(self.period, 1)
+        layout.addLayout(row)
+        self.search.textChanged.connect(self._filter)
+        self.tree.currentItemChanged.connect(self._chosen)
+        self.period.activated.connect(lambda _i: self.model.update(period=self.period.currentData()))
+        model.viewChanged.connect(self._sync)
+        model.plannerChanged.connect(lambda _p: self.populate())
+        self.populate()
+
+    def populate(self) -> None:
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        for theme, rows in themed(mappable(self.model.planner.pack)):
+            parent = QTreeWidgetItem([theme])
+            parent.setFlags(parent.flags() & ~Qt.ItemIsSelectable)
+            self.tree.addTopLevelItem(parent)
+            for r in rows.itertuples():
+                item = QTreeWidgetItem([r.name, r.period])
+                item.setData(0, ID_ROLE, r.id)
+                item.setToolTip(0, f"<b>{r.name}</b><br>{r.unit}<br>Source: {r.source}<br>Period: {r.period}"
+                                   + (f"<br><i>{r.caveats}</i>" if r.caveats else ""))
+                parent.addChild(item)
+        self.tree.blockSignals(False)
+        self._sync(self.model.view)
+
+    def items(self):
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            for j in range(top.childCount()):
+                yield top.child(j)
+
+    def item_for(self, indicator_id: str):
+        return next((it for it in self.items() if it.data(0, ID_ROLE) == indicator_id), None)
+
+    def _filter(self, text: str) -> None:
+        q = text.strip().lower()
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            shown = 0
+            for j in range(top.childCount()):
+                child = top.child(j)
+                match = not q or q in child.text(0).lower() or q in str(child.data(0, ID_ROLE)).lower()
+                child.setHidden(not match)
+                shown += match
+            top.setHidden(shown == 0)
+            top.setExpanded(bool(q) or top.isExpanded())
+
+    def _chosen(self, current, _previous) -> None:
+        if current is not None and current.data(0, ID_ROLE):
+            self.model.set_indicator(current.data(0, ID_ROLE))
+
+    def _sync(self, view) -> None:
+        item = self.item_for(view.indicator_id)
+        if item is not None and self.tree.currentItem() is not item:
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(item)
+            item.parent().setExpanded(True)
+            self.tree.blockSignals(False)
+        layer = self.model.planner.layer_for(view)
+        periods = self.model.planner.pack.periods(view.indicator_id)
+        self.period.blockSignals(True)
+        self.period.clear()
+        for p in periods:
+            self.period.addItem(p, p)
+        self.period.setCurrentIndex(max(periods.index(layer.period), 0) if layer.period in periods else 0)
+        self.period.setEnabled(len(periods) > 1)
+        self.period.blockSignals(False)
+
+
+class ClassificationPanel(QWidget):
+    def __init__(self, model: ViewModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.scheme = QComboBox()
+        for s in SCHEMES:
+            self.scheme.addItem(s, s)
+        self.classes = QSpinBox(minimum=2, maximum=9, value=model.view.classes)
+        form = QFormLayout(self)
+        form.setContentsMargins(4, 4, 4, 4)
+        form.addRow("Classes by:", self.scheme)
+        form.addRow("Number of classes:", self.classes)
+        self.scheme.activated.connect(lambda _i: self.model.update(scheme=self.scheme.currentData()))
+        self.classes.valueChanged.connect(lambda k: self.model.update(classes=int(k)))
+        model.viewChanged.connect(self._sync)
+        self._sync(model.view)
+
+    def _sync(self, view) -> None:
+        meta = self.model.planner.layer_for(view).meta
+        current = self.model.planner.classes_for(view).scheme
+        self.scheme.blockSignals(True)
+        model = self.scheme.model()
+        row = self.scheme.findData(NATIONAL_DECILES)
+        model.item(row).setEnabled(has_national_deciles(meta))
+        self.scheme.setCurrentIndex(self.scheme.findData(current or default_scheme(meta)))
+        self.scheme.blockSignals(False)
+        self.classes.blockSignals(True)
+        self.classes.setValue(view.classes)
+        self.classes.setEnabled(current != NATIONAL_DECILES)
+        self.classes.blockSignals(False)
+
+
+class LayersPanel(QWidget):
+    def __init__(self, model: ViewModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.boxes: dict[str, QCheckBox] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        for name in LAYERS:
+            box = QCheckBox(LAYER_NAMES[name])
+            box.setChecked(model.view.layers.get(name, True))
+            box.toggled.connect(lambda on, n=name: self.model.set_layer(n, on))
+            layout.addWidget(box)
+            self.boxes[name] = box
+        layout.addStretch(1)
+        model.viewChanged.connect(self._sync)
+
+    def _sync(self, view) -> None:
+        for name, box in self.boxes.items():
+            box.blockSignals(True)
+            box.setChecked(view.layers.get(name, True))
+            box.blockSignals(False)
+
+
+def swatch(colour: str, hatch: bool = False, circle: bool = False, hollow: bool = False) -> QIcon:
+    pix = QPixmap(18, 14)
+    pix.fill(Qt.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.Antialiasing)
+    p.setPen(QPen(QColor("#777777")))
+    p.setBrush(QBrush(QColor(colour), Qt.BDiagPattern if hatch else Qt.SolidPattern))
+    if hollow:
+        p.setBrush(Qt.NoBrush)
+        p.setPen(QPen(QColor(colour), 1.5, Qt.DashLine))
+    if circle or hollow:
+        p.drawEllipse(3, 1, 12, 12)
+    else:
+        p.drawRect(1, 1, 16, 12)
+    p.end()
+    return QIcon(pix)
+
+
+class LegendPanel(QWidget):
+    """The map legend: class ranges with units and the count of areas in each class."""
+
+    def __init__(self, canvas, parent=None):
+        super().__init__(parent)
+        self.canvas = canvas
+        self.title = QLabel(wordWrap=True)
+        self.title.setTextFormat(Qt.RichText)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["Class", "Areas"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.NoSelection)
+        self.notes = QLabel(wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.notes)
+        canvas.model.viewChanged.connect(lambda _v: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        legend = self.canvas.legend
+        self.title.setText(f"<b>{legend.title}</b><br><span style='color:#555'>{legend.subtitle}</span>")
+        self.table.setRowCount(0)
+        for entry in legend.entries + legend.practice_entries + legend.locality_entries:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            item = QTableWidgetItem(swatch(entry.colour, hatch=bool(entry.hatch), circle=entry.marker == "circle",
+                                           hollow=entry.marker == "hollow"), entry.label)
+            self.table.setItem(row, 0, item)
+            self.table.setItem(row, 1, QTableWidgetItem("" if entry.count is None else str(entry.count)))
+        self.table.resizeRowsToContents()
+
+    def labels(self) -> list[str]:
+        return [self.table.item(r, 0).text() for r in range(self.table.rowCount())]
+
+
+class DetailsPanel(QWidget):
+    """Everything the pack holds for the selected area or practice, against England."""
+
+    def __init__(self, model: ViewModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.heading = QLabel("Click an area or practice on the map.", wordWrap=True)
+        self.heading.setTextFormat(Qt.RichText)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Indicator", "Period", "Value", "England"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        for c in (1, 2, 3):
+            self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeToContents)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setWordWrap(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.table, 1)
+        model.selectionChanged.connect(self.show_selection)
+
+    def show_selection(self, selection: dict | None) -> None:
+        self.table.setRowCount(0)
+        if not selection:
+            self.heading.setText("Click an area or practice on the map.")
+            return
+        geography = selection["geography"]
+        if geography == "practice":
+            key = "" if pd.isna(selection.get("map_key")) else f"Map key {int(selection['map_key'])} · "
+            self.heading.setText(f"<b>{selection['name']}</b><br>{key}{selection['code']} · "
+                                 f"{selection.get('locality')} · {selection.get('status')}")
+        else:
+            self.heading.setText(f"<b>{selection['name']}</b> ({selection['code']})<br>"
+                                 f"Ward: {selection.get('ward_name') or '–'} · "
+                                 f"Care Community: {selection.get('locality') or '–'}")
+        details = self.model.planner.area_details(geography, selection["code"])
+        for r in details.itertuples():
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            name = QTableWidgetItem(r.indicator)
+            name.setToolTip(f"{r.indicator} ({r.unit})")
+            value = format_value(r.value, r.unit) + (f"  ({r.interval})" if r.interval else "")
+            for col, item in enumerate((name, QTableWidgetItem(r.period), QTableWidgetItem(value),
+                                        QTableWidgetItem(format_value(r.england, r.unit)))):
+                self.table.setItem(row, col, item)
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        return [tuple(self.table.item(r, c).text() for c in range(4)) for r in range(self.table.rowCount())]

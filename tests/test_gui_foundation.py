@@ -1,0 +1,39 @@
+"""The app opens on the committed pack: St Helens' 119 LSOAs drawn, practices numbered by map key."""
+
+from __future__ import annotations
+
+import pytest
+
+from sthc_desktop.core.view import MapView
+
+
+@pytest.fixture
+def window(qtbot, planner, isolated_settings):
+    from sthc_desktop.ui.main_window import MainWindow
+    w = MainWindow(planner, MapView())
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_window_opens_on_the_lsoa_map(window):
+    coll, codes = window.canvas.map.areas["lsoa11"]
+    assert coll.get_visible() and len(coll.get_paths()) == 119 and len(set(codes)) == 119
+    assert not window.canvas.map.areas["lsoa21"][0].get_visible()
+    # Every area is coloured by a class: no area left in the neutral fill.
+    faces = {tuple(round(c, 3) for c in f) for f in coll.get_facecolor()}
+    assert len(faces) == 5
+
+
+def test_practices_are_numbered_by_map_key(window):
+    texts = [a.get_text() for a in window.canvas.map.practice_artists if hasattr(a, "get_text")]
+    keys = sorted(int(t) for t in texts if t.isdigit())
+    # All 33 map keys except 31, which has no ODS match and so no location.
+    assert keys == [k for k in range(1, 34) if k != 31]
+    assert "+" in texts  # N83008, in South PCN today but not on the plan's map
+
+
+def test_status_bar_names_source_and_method(window):
+    assert "Indices of Deprivation 2019" in window.source_label.text()
+    assert "nearest practice" in window.method_label.text()
