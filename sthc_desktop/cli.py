@@ -8,11 +8,17 @@ user's input print one line naming the file and the problem and exit with status
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
 
 from sthc_desktop.core.errors import DataError
+
+
+#: Further commands, each a module in ``sthc_desktop.commands`` with ``register(subparsers)``
+#: (adding its parser with ``set_defaults(run=...)``); ``run(args)`` returns the exit status.
+COMMANDS: tuple[str, ...] = ()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ind = commands.add_parser("indicators", help="list the indicator catalogue")
     ind.add_argument("--json", action="store_true", help="print the catalogue as a JSON list")
+    for name in COMMANDS:
+        importlib.import_module(f"sthc_desktop.commands.{name}").register(commands)
     return parser
 
 
@@ -42,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "indicators":
             return _indicators(args)
+        return args.run(args)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

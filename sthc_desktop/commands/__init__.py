@@ -1,0 +1,1 @@
+"""Command-line commands beyond opening the app; each module registers its own parser."""
