@@ -18,7 +18,7 @@ from sthc_desktop.core.errors import DataError
 
 #: Further commands, each a module in ``sthc_desktop.commands`` with ``register(subparsers)``
 #: (adding its parser with ``set_defaults(run=...)``); ``run(args)`` returns the exit status.
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("export", "compare", "import_check")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ pandas / geopandas frames. It knows nothing of Qt.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -104,18 +104,23 @@ class DataPack:
 
     @property
     def catalogue(self) -> pd.DataFrame:
-        return self.layer("indicators")
+        """The pack's indicator catalogue plus any indicators the user imported this session."""
+        return self._overlay.catalogue if self._overlay.catalogue is not None else self.layer("indicators")
 
     @property
     def values(self) -> pd.DataFrame:
-        return self.layer("indicator_values")
+        return self._overlay.values if self._overlay.values is not None else self.layer("indicator_values")
 
     @property
     def key_measures(self) -> pd.DataFrame:
         return self.layer("key_measures")
 
-    @cached_property
+    @property
     def datasets(self) -> dict[str, Dataset]:
+        return {**self._pack_datasets, **self._overlay.datasets}
+
+    @cached_property
+    def _pack_datasets(self) -> dict[str, Dataset]:
         rows = self.layer("datasets").to_dict("records")
         return {r["dataset"]: Dataset(r["dataset"], r["name"], r["publisher"], r["period"], r["licence"],
                                       r["attribution"], tuple(json.loads(r["files"]))) for r in rows}
@@ -149,6 +154,38 @@ class DataPack:
         """The attribution lines a published map must carry: boundaries always, plus the datasets used."""
         keys = ["ons_boundaries"] + [k for k in (dataset_keys or []) if k != "ons_boundaries"]
         return [self.datasets[k].attribution for k in dict.fromkeys(keys) if k in self.datasets]
+
+    # -- indicators the user imported (held in memory; a workspace keeps their files) ------------
+    def add_indicator(self, meta: dict, values: pd.DataFrame, dataset: Dataset) -> None:
+        """Add (or replace) an imported indicator: its catalogue row, values and provenance.
+
+        The pack file is never written; the overlay lasts as long as this object."""
+        official = self.layer("indicators")
+        if (official["id"] == meta["id"]).any():
+            raise ValueError(f"indicator '{meta['id']}' is in the data pack and cannot be replaced")
+        overlay = self._overlay
+        cat = self.catalogue
+        cat = cat[cat["id"] != meta["id"]]
+        row = pd.DataFrame([{c: meta.get(c) for c in official.columns}]).astype(official.dtypes.to_dict())
+        overlay.catalogue = pd.concat([cat, row], ignore_index=True)
+        vals = self.values
+        vals = vals[vals["indicator_id"] != meta["id"]]
+        new = values.assign(indicator_id=meta["id"])[list(VALUE_COLUMNS)]
+        overlay.values = pd.concat([vals, new.astype(vals.dtypes.to_dict())], ignore_index=True)
+        overlay.datasets[dataset.key] = dataset
+
+    @cached_property
+    def _overlay(self) -> "_Overlay":
+        return _Overlay()
+
+
+@dataclass
+class _Overlay:
+    """Imported indicators: the catalogue and values with them appended (None until the first import)."""
+
+    catalogue: pd.DataFrame | None = None
+    values: pd.DataFrame | None = None
+    datasets: dict = field(default_factory=dict)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -9,6 +9,7 @@ LSOA -> locality lookup. Every assignment carries a method statement to print on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -97,3 +98,100 @@ def locality_outlines(areas: gpd.GeoDataFrame, localities: pd.Series, code_colum
         shape = part.geometry.buffer(0.05).union_all().buffer(-0.05)
         rows.append({"locality": name, "colour": NETWORK_COLOURS[name], "geometry": shape})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=areas.crs)
+
+
+#: Header names (lower case, spaces and underscores removed) recognised in a supplied lookup.
+LOOKUP_CODE_HEADERS = ("lsoa11cd", "lsoa21cd", "lsoacd", "lsoacode", "lsoa11code", "lsoa21code", "lsoa",
+                       "code")
+LOOKUP_LOCALITY_HEADERS = ("locality", "carecommunity", "network", "pcn", "pcnname", "localityname")
+
+
+def _header_key(name: str) -> str:
+    return "".join(ch for ch in str(name).lower() if ch.isalnum())
+
+
+def _network_name(text: str) -> str | None:
+    """A network name as the plan writes it, from a lookup's spelling ("newton and haydock" too)."""
+    key = _header_key(str(text).replace("&", "and"))
+    for name in NETWORKS:
+        if key == _header_key(name.replace("&", "and")):
+            return name
+    return None
+
+
+def assignment_from_lookup(path, vintage_codes: dict[str, set], links: pd.DataFrame,
+                           residents: pd.Series | None = None) -> dict[str, Assignment]:
+    """Assignments for both LSOA vintages from a supplied LSOA -> locality CSV.
+
+    The file needs a code column (``lsoa11cd``, ``lsoa21cd``, ``LSOA code``…) and a locality
+    column (``locality``, ``network``, ``care community``…). Its codes may be 2011 or 2021 LSOAs
+    (``vintage_codes`` holds the borough's codes of each); it must give every LSOA of one vintage
+    exactly once. The other vintage is derived only through the ONS 2011 -> 2021 lookup ``links``
+    (the ``lsoa21`` layer's ``code``, ``lsoa11_code``, ``change_2011``): a 2021 LSOA takes its 2011
+    parent's locality; a 2011 LSOA split in 2021 takes the locality of its part with the most
+    ``residents`` (Census 2021). Raises :class:`DataError` naming the file, row, column and value.
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(path, f"cannot be read as a CSV file ({str(exc).splitlines()[0]})") from None
+    keys = {_header_key(c): c for c in table.columns}
+    code_col = next((keys[k] for k in LOOKUP_CODE_HEADERS if k in keys), None)
+    loc_col = next((keys[k] for k in LOOKUP_LOCALITY_HEADERS if k in keys), None)
+    if code_col is None or loc_col is None:
+        missing = "LSOA code column (e.g. lsoa21cd)" if code_col is None else "locality column (e.g. locality)"
+        raise DataError(path, f"no {missing} among the headers {', '.join(map(str, table.columns))}", row=1)
+    known = set().union(*vintage_codes.values())
+    given: dict[str, str] = {}
+    first_row: dict[str, int] = {}
+    for i, (code, name) in enumerate(zip(table[code_col], table[loc_col])):
+        row = i + 2  # the header is row 1
+        code = code.strip()
+        if code not in known:
+            raise DataError(path, f"unknown LSOA code '{code}' (not a St Helens LSOA 2011 or 2021 code)",
+                            row=row, column=code_col)
+        network = _network_name(name)
+        if network is None:
+            raise DataError(path, f"unknown locality '{name.strip()}' (expected one of {', '.join(NETWORKS)})",
+                            row=row, column=loc_col)
+        if code in given:
+            raise DataError(path, f"LSOA code '{code}' appears twice (first at row {first_row[code]})",
+                            row=row, column=code_col)
+        given[code], first_row[code] = network, row
+
+    missing = {v: sorted(codes - set(given)) for v, codes in vintage_codes.items()}
+    complete = [v for v in ("lsoa21", "lsoa11") if v in missing and not missing[v]]
+    if not complete:
+        v = min(missing, key=lambda k: len(missing[k]))
+        vintage = {"lsoa11": "LSOA 2011", "lsoa21": "LSOA 2021"}.get(v, v)
+        raise DataError(path, f"{len(missing[v])} St Helens {vintage} codes have no row "
+                              f"(first: {missing[v][0]})", column=code_col)
+    found = {v: pd.Series({c: given[c] for c in sorted(vintage_codes[v])}, name="locality")
+             for v in complete}
+    derived = ""
+    if "lsoa21" not in found:
+        parents = links.set_index("code")["lsoa11_code"]
+        found["lsoa21"] = pd.Series({c: found["lsoa11"][parents[c]] for c in sorted(vintage_codes["lsoa21"])},
+                                    name="locality")
+        derived = " 2021 LSOAs take the locality of their 2011 LSOA (ONS LSOA 2011 to 2021 lookup)."
+    elif "lsoa11" not in found and "lsoa11" in vintage_codes:
+        parts = links[["code", "lsoa11_code"]].copy()
+        parts["locality"] = parts["code"].map(found["lsoa21"])
+        parts["residents"] = parts["code"].map(residents) if residents is not None else 0.0
+        parts = parts.sort_values(["lsoa11_code", "residents", "code"], ascending=[True, False, True])
+        largest = parts.drop_duplicates("lsoa11_code").set_index("lsoa11_code")["locality"]
+        found["lsoa11"] = pd.Series({c: largest[c] for c in sorted(vintage_codes["lsoa11"])}, name="locality")
+        derived = (" 2011 LSOAs take the locality of their 2021 LSOA (ONS LSOA 2011 to 2021 lookup); a 2011 "
+                   "LSOA split in 2021 takes the locality of its part with the most Census 2021 residents.")
+    statement = f"Supplied lookup: each LSOA is assigned to the Care Community given in {path.name}.{derived}"
+    return {v: Assignment(SUPPLIED_LOOKUP, statement, s.rename_axis("code")) for v, s in found.items()}
+
+
+def lookup_assignments(pack, path) -> dict[str, Assignment]:
+    """:func:`assignment_from_lookup` for a data pack's LSOAs, links and Census 2021 residents."""
+    links = pack.layer("lsoa21")[["code", "lsoa11_code", "change_2011"]]
+    rows = pack.indicator_values("census21_residents", "lsoa21")
+    residents = pd.Series(rows["value"].to_numpy(), index=rows["area_code"].to_numpy())
+    codes = {v: set(pack.layer(v)["code"]) for v in ("lsoa11", "lsoa21")}
+    return assignment_from_lookup(path, codes, links, residents)

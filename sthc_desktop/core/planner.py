@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
+from shapely.geometry import Point
 
 from . import localities as loc
 from .classes import Classes, classify
@@ -130,20 +130,52 @@ class Planner:
         return hits[:limit]
 
     # -- details -------------------------------------------------------------------------
-    def area_at(self, view: MapView, x: float, y: float, tolerance: float = 0.0) -> dict | None:
-        """The area (or, for practice indicators, the nearest practice) under a map point."""
+    def area_at(self, view: MapView, x: float, y: float) -> dict | None:
+        """The small area under a map point, with the view's indicator value (None outside the borough).
+
+        For a practice indicator the area is the LSOA 2021 under the point, without a value."""
         layer = self.layer_for(view)
-        frame = layer.frame
         if layer.is_area:
-            from shapely.geometry import Point
-            idx = frame.sindex.query(Point(x, y), predicate="intersects")
-            return None if len(idx) == 0 else frame.iloc[int(idx[0])].to_dict()
-        pts = frame[frame.geometry.notna()]
-        if pts.empty:
+            frame, geography = layer.frame, layer.geography
+        else:
+            frame, geography = self.pack.layer("lsoa21"), "lsoa21"
+        idx = frame.sindex.query(Point(x, y), predicate="intersects")
+        if len(idx) == 0:
             return None
-        d = np.hypot(pts.geometry.x - x, pts.geometry.y - y)
-        i = int(np.argmin(d.to_numpy()))
-        return pts.iloc[i].to_dict() if d.iloc[i] <= tolerance else None
+        row = frame.iloc[int(idx[0])].to_dict()
+        row.pop("geometry", None)
+        row["locality"] = self.localities[geography].get(row["code"])
+        return {"geography": geography, **row}
+
+    def area(self, geography: str, code: str, view: MapView | None = None) -> dict:
+        """One small area as the details panel describes it (with the view's value when it has one)."""
+        layer = self.layer_for(view) if view is not None else None
+        if layer is not None and layer.geography == geography:
+            row = layer.row(code)
+        else:
+            frame = self.pack.layer(geography)
+            row = frame[frame["code"] == code].iloc[0].to_dict()
+        row.pop("geometry", None)
+        row["locality"] = self.localities[geography].get(code)
+        return {"geography": geography, **row}
+
+    def practice_details(self, ods_code: str, view: MapView | None = None) -> dict:
+        """One practice as the map and details panel describe it, with the view's value if it is a
+        practice indicator."""
+        p = self.pack.practices
+        r = p[p["ods_code"] == ods_code].iloc[0]
+        status = r["status"]
+        status_text = {"active": "Active", "dormant": "Dormant (no registered list in April 2026)",
+                       "closed": f"Closed {r['closed_date'] or ''}".strip()}.get(status, status)
+        out = {"geography": "practice", "code": ods_code, "name": r["name"], "plan_name": r["plan_name"],
+               "map_key": r["map_key"], "locality": r["network"], "status": status, "status_text": status_text,
+               "list_size": r["list_size"], "list_size_date": r["list_size_date"]}
+        if view is not None:
+            layer = self.layer_for(view)
+            if not layer.is_area:
+                row = layer.row(ods_code) or {}
+                out.update({k: row.get(k) for k in ("value", "lower_ci", "upper_ci")})
+        return out
 
     def area_details(self, geography: str, code: str) -> pd.DataFrame:
         """Every indicator held for one area or practice, with England where the pack has it."""
@@ -160,10 +192,16 @@ class Planner:
             meta = cat.loc[r.indicator_id]
             interval = (f"{r.lower_ci:.1f}–{r.upper_ci:.1f}" if pd.notna(r.lower_ci) and pd.notna(r.upper_ci)
                         else "")
-            eng = england.get((r.indicator_id, r.period), np.nan)
+            eng = england.get((r.indicator_id, r.period), float("nan"))
             out.append({"indicator_id": r.indicator_id, "indicator": meta["name"], "theme": meta["theme"],
                         "period": r.period, "value": r.value, "unit": meta["unit"], "interval": interval,
                         "england": eng})
         frame = pd.DataFrame(out)
         return frame.sort_values(["theme", "indicator"]).reset_index(drop=True)
 
+    # -- imported indicators -------------------------------------------------------------------
+    def add_indicator(self, meta: dict, values: pd.DataFrame, dataset) -> None:
+        """Add a user's imported indicator (see core.imports.build) so the picker, map and exports see it."""
+        self.pack.add_indicator(meta, values, dataset)
+        self._layer_cache.clear()
+        self._classes_cache.clear()

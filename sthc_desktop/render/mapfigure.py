@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
@@ -130,6 +130,8 @@ class MapFigure:
         practices = pack.practices
         self.practices = practices[practices.geometry.notna()].reset_index(drop=True)
         self.practice_artists: list = []
+        self.practice_positions: dict[str, tuple[float, float]] = {}
+        self._practice_key = None
         self.legend: Legend | None = None
 
     # ------------------------------------------------------------------------------
@@ -190,6 +192,15 @@ class MapFigure:
         self.legend = legend
         return legend
 
+    def practice_at(self, x: float, y: float, tolerance: float) -> str | None:
+        """The ODS code of the practice symbol drawn nearest (x, y), if within ``tolerance``."""
+        best, best_d = None, tolerance
+        for code, (px, py) in self.practice_positions.items():
+            d = float(np.hypot(px - x, py - y))
+            if d <= best_d:
+                best, best_d = code, d
+        return best
+
     def _padded(self, bounds, pad=0.04):
         x0, y0, x1, y1 = bounds
         dx, dy = (x1 - x0) * pad, (y1 - y0) * pad
@@ -241,54 +252,6 @@ class MapFigure:
         return max((x1 - x0) / (width_in * 72), (y1 - y0) / (height_in * 72))
 
     def _draw_practices(self, view, layer, classes, colours, legend):
-        for artist in self.practice_artists:
-            artist.remove()
-        self.practice_artists = []
-        if not view.layers.get("practices", True) and layer.is_area:
-            return
-        p = self.practices
-        m = self.metres_per_point()
-        positions = _displaced(p.geometry.x.to_numpy(), p.geometry.y.to_numpy(), 11 * m * self.label_scale)
-        graduated = not layer.is_area
-        if graduated:
-            values = p["ods_code"].map(layer.frame.set_index("code")["value"])
-            cls = pd.Series(classes.class_of, index=layer.frame["code"].to_numpy())
-            class_idx = p["ods_code"].map(cls).fillna(-1).astype(int).to_numpy()
-            finite = values.dropna()
-            lo, hi = (finite.min(), finite.max()) if len(finite) else (0, 1)
-        for i, r in enumerate(p.itertuples()):
-            x, y = r.geometry.x, r.geometry.y
-            px, py = positions[i]
-            active = r.status == "active"
-            edge = NETWORK_COLOURS.get(r.network, "#333333")
-            if (px, py) != (x, y):
-                line, = self.ax.plot([x, px], [y, py], color="#555555", linewidth=0.6, zorder=9.5)
-                self.practice_artists.append(line)
-            label = "" if pd.isna(r.map_key) else str(int(r.map_key))
-            if graduated:
-                v = values.iloc[i]
-                if pd.isna(v):
-                    size, face = 60, "white"
-                else:
-                    size = 60 + 440 * ((v - lo) / (hi - lo) if hi > lo else 0.5)
-                    face = colours[class_idx[i]] if class_idx[i] >= 0 else "white"
-                sc = self.ax.scatter([px], [py], s=size * self.label_scale ** 2, c=[face],
-                                     edgecolors=edge if active else CLOSED_COLOUR, linewidths=1.6,
-                                     linestyle="-" if active else "--", zorder=10)
-                self.practice_artists.append(sc)
-                text_colour = "#1a1a1a"
-                txt = self.ax.annotate(label or "•", (px, py), xytext=(0, 0), textcoords="offset points",
-                                       ha="center", va="center", fontsize=6.5 * self.label_scale,
-                                       weight="bold", color=text_colour, path_effects=HALO, zorder=11)
-            else:
-                face = edge if active else "white"
-                txt = self.ax.annotate(label or "+", (px, py), ha="center", va="center",
-                                       fontsize=6.5 * self.label_scale, weight="bold",
-                                       color="white" if active else CLOSED_COLOUR, zorder=11,
-                                       bbox=dict(boxstyle="circle,pad=0.28", fc=face,
-                                                 ec="white" if active else CLOSED_COLOUR,
-                                                 lw=0.8 if active else 1.0, ls="-" if active else "--"))
-            self.practice_artists.append(txt)
         legend.practice_entries = [
             LegendEntry("#555555", "Practice (map key number), coloured by network", marker="circle"),
             LegendEntry(CLOSED_COLOUR, "Closed or dormant since the plan (dashed, hollow)", marker="hollow"),
@@ -296,6 +259,62 @@ class MapFigure:
         if not layer.is_area:
             legend.practice_entries.insert(0, LegendEntry("#bbbbbb", "Symbol size: value (larger = higher)",
                                                           marker="circle"))
+        shown = view.layers.get("practices", True) or not layer.is_area
+        # Practices look the same for every area indicator: rebuild them only when what they show changes.
+        key = (shown, None if layer.is_area else (layer.indicator_id, layer.period, classes.labels),
+               tuple(round(v) for v in self.extent), self.ax.bbox.width, self.ax.bbox.height)
+        if key == self._practice_key:
+            return
+        self._practice_key = key
+        for artist in self.practice_artists:
+            artist.remove()
+        self.practice_artists = []
+        self.practice_positions = {}
+        if not shown:
+            legend.practice_entries = []
+            return
+        p = self.practices
+        scale = self.label_scale
+        positions = np.array(_displaced(p.geometry.x.to_numpy(), p.geometry.y.to_numpy(),
+                                        11 * self.metres_per_point() * scale))
+        self.practice_positions = dict(zip(p["ods_code"], map(tuple, positions)))
+        moved = np.hypot(positions[:, 0] - p.geometry.x.to_numpy(), positions[:, 1] - p.geometry.y.to_numpy()) > 0
+        if moved.any():
+            segments = [[(x, y), (px, py)] for (x, y), (px, py), m in
+                        zip(zip(p.geometry.x, p.geometry.y), positions, moved) if m]
+            leaders = LineCollection(segments, colors="#555555", linewidths=0.6, zorder=9.5)
+            self.ax.add_collection(leaders)
+            self.practice_artists.append(leaders)
+        active = (p["status"] == "active").to_numpy()
+        network = p["network"].map(NETWORK_COLOURS).fillna("#333333").to_numpy()
+        if layer.is_area:
+            sizes = np.full(len(p), 150.0 * scale ** 2)
+            faces = np.where(active, network, "white")
+            edges = np.where(active, "white", CLOSED_COLOUR)
+            text_colours = np.where(active, "white", CLOSED_COLOUR)
+        else:
+            values = p["ods_code"].map(layer.frame.set_index("code")["value"])
+            cls = pd.Series(classes.class_of, index=layer.frame["code"].to_numpy())
+            class_idx = p["ods_code"].map(cls).fillna(-1).astype(int).to_numpy()
+            finite = values.dropna()
+            lo, hi = (finite.min(), finite.max()) if len(finite) else (0.0, 1.0)
+            share = ((values - lo) / (hi - lo)).fillna(-1).to_numpy() if hi > lo else np.full(len(p), 0.5)
+            sizes = np.where(share < 0, 60.0, 60.0 + 440.0 * share) * scale ** 2
+            faces = np.array([colours[i] if i >= 0 else "white" for i in class_idx], dtype=object)
+            edges = np.where(active, network, CLOSED_COLOUR)
+            text_colours = np.full(len(p), "#1a1a1a", dtype=object)
+        for mask, style in ((active, "-"), (~active, "--")):
+            if mask.any():
+                sc = self.ax.scatter(positions[mask, 0], positions[mask, 1], s=sizes[mask], c=list(faces[mask]),
+                                     edgecolors=list(edges[mask]), linewidths=1.0 if layer.is_area else 1.6,
+                                     linestyle=style, zorder=10)
+                self.practice_artists.append(sc)
+        for i, r in enumerate(p.itertuples()):
+            label = "+" if pd.isna(r.map_key) else str(int(r.map_key))
+            txt = self.ax.text(positions[i, 0], positions[i, 1], label, ha="center", va="center_baseline",
+                               fontsize=6.5 * scale, weight="bold", color=text_colours[i], zorder=11,
+                               path_effects=None if layer.is_area else HALO)
+            self.practice_artists.append(txt)
 
 
 def _displaced(x: np.ndarray, y: np.ndarray, radius: float) -> list[tuple[float, float]]:

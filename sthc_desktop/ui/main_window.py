@@ -138,24 +138,13 @@ class MainWindow(QMainWindow):
         x0, y0, x1, y1 = hit.bounds
         pad = max(x1 - x0, y1 - y0) * 0.25 + 200
         self.model.update(extent=(x0 - pad, y0 - pad, x1 + pad, y1 + pad))
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        planner, view = self.model.planner, self.model.view
         if hit.kind == "Practice" and hit.code:
-            p = self.model.planner.pack.practices
-            row = p[p["ods_code"] == hit.code].iloc[0]
-            values = self.model.planner.layer_for(self.model.view)
-            value = values.row(hit.code) if not values.is_area else None
-            self.model.select({"geography": "practice", "code": hit.code, "name": row["name"],
-                               "map_key": row["map_key"], "locality": row["network"], "status": row["status"],
-                               **({"value": value["value"]} if value else {})})
+            self.model.select(planner.practice_details(hit.code, view))
         elif hit.kind.startswith("LSOA"):
-            geography = "lsoa21" if hit.kind.endswith("2021") else "lsoa11"
-            layer = self.model.planner.pack.layer(geography)
-            row = layer[layer["code"] == hit.code].iloc[0]
-            self.model.select({"geography": geography, "code": hit.code, "name": row["name"],
-                               "ward_name": row["ward_name"],
-                               "locality": self.model.planner.localities[geography].get(hit.code)})
+            self.model.select(planner.area("lsoa21" if hit.kind.endswith("2021") else "lsoa11", hit.code, view))
         else:
-            self.canvas.select_at(cx, cy)
+            self.model.select(None)
         self.statusBar().showMessage(hit.label, 5000)
 
     def _status(self, view) -> None:

@@ -124,8 +124,12 @@ class MapCanvas(FigureCanvasQTAgg):
 
     # -- what is under the pointer ----------------------------------------------------------
     def _hit(self, x: float, y: float) -> dict | None:
-        tolerance = 9 * self.map.metres_per_point()
-        return self.model.planner.area_at(self.model.view, x, y, tolerance)
+        """The practice symbol under the pointer if there is one, else the area."""
+        tolerance = 8 * self.map.metres_per_point()
+        code = self.map.practice_at(x, y, tolerance)
+        if code is not None:
+            return self.model.planner.practice_details(code, self.model.view)
+        return self.model.planner.area_at(self.model.view, x, y)
 
     def tooltip_at(self, x: float, y: float) -> str:
         hit = self._hit(x, y)
@@ -133,19 +137,24 @@ class MapCanvas(FigureCanvasQTAgg):
             return ""
         layer = self.model.planner.layer_for(self.model.view)
         meta = layer.meta
-        if layer.is_area:
-            head = f"<b>{hit['name']}</b> ({hit['code']})<br>Ward: {hit.get('ward_name') or '–'}"
-        else:
+        if hit["geography"] == "practice":
             key = "" if pd.isna(hit.get("map_key")) else f"{int(hit['map_key'])}. "
-            head = f"<b>{key}{hit['name']}</b> ({hit['code']})<br>Status: {hit.get('status')}"
+            text = (f"<b>{key}{hit['name']}</b> ({hit['code']})<br>{hit.get('locality')} · "
+                    f"{hit.get('status_text')}<br>Registered patients: "
+                    f"{format_value(hit.get('list_size'), 'patients')} ({hit.get('list_size_date') or '–'})")
+            if layer.is_area:
+                return text
+        else:
+            text = (f"<b>{hit['name']}</b> ({hit['code']})<br>Ward: {hit.get('ward_name') or '–'}"
+                    f" · Care Community: {hit.get('locality') or '–'}")
+            if not layer.is_area:
+                return text
         value = format_value(hit.get("value"), meta["unit"])
         interval = ""
         if pd.notna(hit.get("lower_ci")) and pd.notna(hit.get("upper_ci")):
             interval = f" (95% CI {format_value(hit['lower_ci'])}–{format_value(hit['upper_ci'])})"
-        return (f"{head}<br>{meta['short_name']}: <b>{value}</b>{interval}<br>Period: {layer.period}"
-                f"<br>Care Community: {hit.get('locality') or '–'}")
+        unit = meta["unit"][1:].strip() if meta["unit"].startswith("%") else meta["unit"]
+        return f"{text}<br>{meta['short_name']}: <b>{value}</b> {unit}{interval}<br>Period: {layer.period}"
 
     def select_at(self, x: float, y: float) -> None:
-        hit = self._hit(x, y)
-        layer = self.model.planner.layer_for(self.model.view)
-        self.model.select(None if hit is None else {"geography": layer.geography, **hit})
+        self.model.select(self._hit(x, y))

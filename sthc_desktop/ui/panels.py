@@ -253,8 +253,10 @@ class DetailsPanel(QWidget):
         geography = selection["geography"]
         if geography == "practice":
             key = "" if pd.isna(selection.get("map_key")) else f"Map key {int(selection['map_key'])} · "
-            self.heading.setText(f"<b>{selection['name']}</b><br>{key}{selection['code']} · "
-                                 f"{selection.get('locality')} · {selection.get('status')}")
+            plan = selection.get("plan_name")
+            renamed = f" (plan: {plan})" if plan and plan != selection["name"] else ""
+            self.heading.setText(f"<b>{selection['name']}</b>{renamed}<br>{key}{selection['code']} · "
+                                 f"{selection.get('locality')} · {selection.get('status_text')}")
         else:
             self.heading.setText(f"<b>{selection['name']}</b> ({selection['code']})<br>"
                                  f"Ward: {selection.get('ward_name') or '–'} · "

@@ -1,0 +1,227 @@
+"""Putting small areas and practices together into the four Care Communities and the borough.
+
+:func:`aggregate` gives one indicator's value for each locality, for St Helens and for
+England, following METHODS.md and the catalogue's ``aggregation`` column: counts are
+added; proportions and rates are built from summed numerators and denominators, with the
+Wilson (proportions) or Byar / exact Poisson (rates) interval computed from the sums;
+scores are population-weighted means (weights named by the catalogue's ``weight``
+column); practice scores are weighted by list size; ranks and deciles are not aggregated.
+England always comes from the pack's England rows and is never recomputed; a published
+borough value is preferred to a computed one. Every row says how it was made. Qt-free.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from . import stats
+from .datapack import DataPack
+from .localities import NETWORKS
+
+BOROUGH = "St Helens"
+ENGLAND = "England"
+#: Areas in the order every table and chart shows them.
+AREAS: tuple[str, ...] = (*NETWORKS, BOROUGH, ENGLAND)
+RESULT_COLUMNS = ("area", "period", "value", "lower_ci", "upper_ci", "numerator", "denominator", "method")
+
+RATIO_OF_SUMS = "ratio of sums"
+POPULATION_WEIGHTED = "population-weighted mean"
+SUM = "sum"
+LIST_WEIGHTED = "list-weighted mean"
+NOT_AGGREGATED = "not aggregated"
+LIST_SIZE = "practice_list_size"
+
+
+def latest_period(pack: DataPack, indicator_id: str) -> str:
+    periods = pack.periods(indicator_id)
+    return periods[-1] if periods else ""
+
+
+def area_groups(planner, geography: str) -> pd.Series:
+    """Locality of each small area (LSOAs, under the planner's assignment) or practice (its network).
+
+    A practice keeps the network it belonged to, so a closed practice counts for the years it reported."""
+    if geography == "practice":
+        p = planner.pack.practices
+        p = p[p["ods_code"].notna()]
+        return pd.Series(p["network"].to_numpy(), index=p["ods_code"].to_numpy())
+    return planner.localities[geography]
+
+
+def weights_for(pack: DataPack, indicator_id: str) -> tuple[pd.Series, str]:
+    """Population weights per area from a count indicator (its only or latest period), and how to name them."""
+    meta = pack.indicator(indicator_id)
+    period = latest_period(pack, indicator_id)
+    rows = pack.indicator_values(indicator_id, meta["geography"], period)
+    return (pd.Series(rows["value"].to_numpy(dtype=float), index=rows["area_code"].to_numpy()),
+            f"{meta['name']} ({period})")
+
+
+def list_size_weights(pack: DataPack, period: str) -> tuple[pd.Series, str]:
+    """Practice list sizes of the list-size period nearest ``period`` (by year; the earlier on a tie)."""
+    sizes = pack.periods(LIST_SIZE)
+    year = _year(period)
+    chosen = sizes[-1] if year is None else min(sizes, key=lambda s: (abs(_year(s) - year), _year(s)))
+    rows = pack.indicator_values(LIST_SIZE, "practice", chosen)
+    return (pd.Series(rows["value"].to_numpy(dtype=float), index=rows["area_code"].to_numpy()),
+            f"registered list sizes of {chosen} (the list-size date nearest {period})")
+
+
+def _year(period: str) -> int | None:
+    found = re.search(r"(\d{4})", str(period))
+    return int(found.group(1)) if found else None
+
+
+def interval(meta: dict, numerator: float, denominator: float) -> tuple[float, float, str]:
+    """The 95% interval of a value built from (summed) counts, on the indicator's scale, and its name."""
+    mult = float(meta["multiplier"])
+    if meta["value_type"] == "proportion":
+        lo, hi = stats.wilson_interval(numerator, denominator)
+        return lo * mult, hi * mult, "Wilson score 95% interval from the summed counts"
+    if meta["value_type"] == "rate":
+        lo, hi = stats.rate_interval(numerator, denominator, mult)
+        return lo, hi, "Byar's 95% interval (exact Poisson below 10) from the summed counts"
+    return np.nan, np.nan, "no interval for this kind of value"
+
+
+def combine(rows: pd.DataFrame, meta: dict, weights: pd.Series | None = None, what: str = "areas") -> dict:
+    """One value from a set of area rows (``area_code``, ``value``, ``numerator``, ``denominator``).
+
+    Returns value, lower_ci, upper_ci, numerator, denominator and a ``note`` saying how it was made
+    (or why it is missing). ``weights`` (indexed by area code) is used by the weighted means; ``what``
+    names the areas in that note ("LSOAs", "practices")."""
+    out = dict(value=np.nan, lower_ci=np.nan, upper_ci=np.nan, numerator=np.nan, denominator=np.nan)
+    how = meta["aggregation"]
+    if rows.empty:
+        return {**out, "note": f"no values in the pack for these {what} and this period"}
+    n = len(rows)
+    if how == RATIO_OF_SUMS:
+        missing = rows["numerator"].isna() | rows["denominator"].isna()
+        if missing.any():
+            return {**out, "note": f"{int(missing.sum())} of {n} {what} have no published numerator "
+                                   f"or denominator, so no ratio of sums"}
+        num, den = float(rows["numerator"].sum()), float(rows["denominator"].sum())
+        if den <= 0:
+            return {**out, "note": "the summed denominator is 0"}
+        lo, hi, ci = interval(meta, num, den)
+        return dict(value=num / den * float(meta["multiplier"]), lower_ci=lo, upper_ci=hi, numerator=num,
+                    denominator=den, note=f"ratio of sums over {n} {what} (numerators and denominators "
+                                          f"added, then divided); {ci}")
+    if how == SUM:
+        if rows["value"].isna().any():
+            return {**out, "note": f"{int(rows['value'].isna().sum())} of {n} {what} have no value, so no sum"}
+        return {**out, "value": float(rows["value"].sum()), "note": f"sum of {n} {what}; no interval"}
+    if how in (POPULATION_WEIGHTED, LIST_WEIGHTED):
+        w = rows["area_code"].map(weights) if weights is not None else pd.Series(np.nan, index=rows.index)
+        gaps = rows["value"].isna() | w.isna()
+        if gaps.any():
+            return {**out, "note": f"{int(gaps.sum())} of {n} {what} have no value or no weight, "
+                                   f"so no weighted mean"}
+        kind = "population" if how == POPULATION_WEIGHTED else "list-size"
+        return {**out, "value": float(np.average(rows["value"], weights=w)), "denominator": float(w.sum()),
+                "note": f"{kind}-weighted mean of {n} {what}; no interval (the denominator column holds "
+                        f"the total weight)"}
+    return {**out, "note": "ranks and deciles are not aggregated (see the deprivation profile)"
+            if how == NOT_AGGREGATED else f"unknown aggregation '{how}'"}
+
+
+def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataFrame:
+    """One catalogue indicator for the four localities, St Helens and England (where the pack has it).
+
+    Columns: area, period, value, lower_ci, upper_ci, numerator, denominator, method. Values that
+    cannot be computed from the pack are NaN, with the method saying why."""
+    pack = planner.pack
+    meta = pack.indicator(indicator_id)
+    period = period or latest_period(pack, indicator_id)
+    geography = meta["geography"]
+    weights, weights_text = None, ""
+    if meta["aggregation"] == POPULATION_WEIGHTED:
+        if meta["weight"]:
+            weights, weights_text = weights_for(pack, meta["weight"])
+            weights_text = f"weights: {weights_text}"
+    elif meta["aggregation"] == LIST_WEIGHTED:
+        weights, weights_text = list_size_weights(pack, period)
+        weights_text = f"weights: {weights_text}"
+
+    rows = []
+    if geography in ("lsoa11", "lsoa21", "practice"):
+        values = pack.indicator_values(indicator_id, geography, period)
+        groups = values["area_code"].map(area_groups(planner, geography))
+        members = _members_text(planner, geography)
+        what = "practices" if geography == "practice" else "LSOAs"
+        published_pcn = _published_pcn(pack, indicator_id, period) if geography == "practice" else {}
+        for name in NETWORKS:
+            r = combine(values[groups == name], meta, weights, what)
+            method = _method(r["note"], members, weights_text)
+            if name in published_pcn:
+                method += "; " + _pcn_note(r, published_pcn[name])
+            rows.append(_row(name, period, r, method))
+        own = combine(values, meta, weights, what)
+        whole = ("all St Helens LSOAs" if geography != "practice"
+                 else "all practices in the pack (St Helens practices, whose patients may live outside the borough)")
+        borough = _row(BOROUGH, period, own, _method(own["note"], whole, weights_text))
+    else:
+        for name in NETWORKS:
+            rows.append(_row(name, period, combine(pd.DataFrame(), meta),
+                             "published for the borough only; no locality values"))
+        borough = _row(BOROUGH, period, combine(pd.DataFrame(), meta), "no borough value in the pack")
+
+    published = pack.indicator_values(indicator_id, "borough", period)
+    if not published.empty:
+        source = pack.datasets[meta["dataset"]].publisher if meta["dataset"] in pack.datasets else meta["source"]
+        note = f"Published borough value ({source})"
+        if not pd.isna(borough["value"]):
+            note += ", preferred to the value computed from the pack's areas"
+        borough = _row(BOROUGH, period, _published(published, meta), note)
+    rows.append(borough)
+
+    england = pack.indicator_values(indicator_id, "england", period)
+    if not england.empty:
+        rows.append(_row(ENGLAND, period, _published(england, meta), "England value as published (not recomputed)"))
+    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+
+
+def _published(rows: pd.DataFrame, meta: dict) -> dict:
+    r = rows.iloc[0]
+    return {k: float(r[k]) if pd.notna(r[k]) else np.nan
+            for k in ("value", "lower_ci", "upper_ci", "numerator", "denominator")}
+
+
+def _row(area: str, period: str, r: dict, method: str) -> dict:
+    return {"area": area, "period": period, "value": r["value"], "lower_ci": r["lower_ci"],
+            "upper_ci": r["upper_ci"], "numerator": r["numerator"], "denominator": r["denominator"],
+            "method": method}
+
+
+def _method(note: str, members: str, weights_text: str) -> str:
+    return "; ".join(t for t in (f"{note[0].upper()}{note[1:]}", members, weights_text) if t)
+
+
+def _members_text(planner, geography: str) -> str:
+    if geography == "practice":
+        return ("practices grouped by their Primary Care Network (closed practices count for the years "
+                "they reported)")
+    return f"LSOAs assigned by {planner.assignments[geography].method}"
+
+
+def _published_pcn(pack: DataPack, indicator_id: str, period: str) -> dict[str, pd.Series]:
+    """Published PCN rows of a practice indicator, by network name."""
+    rows = pack.indicator_values(indicator_id, "pcn", period)
+    if rows.empty:
+        return {}
+    code_to_network = dict(zip(pack.networks["pcn_code"], pack.networks["network"]))
+    return {code_to_network[r["area_code"]]: r for _, r in rows.iterrows() if r["area_code"] in code_to_network}
+
+
+def _pcn_note(computed: dict, published: pd.Series) -> str:
+    same = (computed["numerator"] == published["numerator"]
+            and computed["denominator"] == published["denominator"])
+    if same:
+        return (f"matches the published PCN value ({published['value']:.1f}; same numerator and "
+                f"denominator)")
+    return (f"differs from the published PCN value {published['value']:.1f} "
+            f"({published['numerator']:.0f} / {published['denominator']:.0f}), whose membership is as "
+            f"the publisher defined the PCN")

@@ -1,0 +1,123 @@
+"""The four Care Communities side by side with St Helens and England, and the plan's key measures.
+
+:func:`compare` is the one table the comparison view, the ``compare`` command and the
+locality pack all show: for each indicator (chosen by id, or a whole theme) one row per
+area — Central, Newton & Haydock, North, South, St Helens, then England where the pack has
+it — with the value, its 95% interval, the counts behind it, and whether the area is
+significantly better / similar / worse than the benchmark (England or the borough), or
+higher / similar / lower for indicators with no better direction. Deprivation-profile
+indicators (:mod:`.deprivation`) take part like catalogue indicators. :func:`plan_measures`
+lists the strategic plan's key measures with their baselines and targets. Qt-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from . import stats
+from .aggregate import BOROUGH, ENGLAND, aggregate
+from .deprivation import is_profile, profile_catalogue, profile_values
+from .errors import DataError
+
+COLUMNS = ("indicator_id", "indicator_name", "unit", "area", "period", "value", "lower_ci", "upper_ci",
+           "numerator", "denominator", "benchmark", "comparison", "method")
+BENCHMARKS = {"england": ENGLAND, "borough": BOROUGH}
+#: Value types that stay on the map: ranks and deciles describe single LSOAs only.
+NOT_COMPARED_TYPES = ("rank", "decile")
+NOT_IN_PACK = "not in the pack"
+
+
+def catalogue(pack) -> pd.DataFrame:
+    """The pack's indicator catalogue plus the deprivation-profile indicators."""
+    return pd.concat([pack.catalogue, profile_catalogue(pack)], ignore_index=True)
+
+
+def indicator_ids(pack, spec: str | Iterable[str]) -> list[str]:
+    """Indicator ids from a theme name, a comma-separated list of ids, or a list of ids.
+
+    A theme brings its indicators except ranks and deciles, which have no locality value.
+    Raises :class:`DataError` for an unknown id or theme."""
+    cat = catalogue(pack)
+    if isinstance(spec, str):
+        themes = {t.lower(): t for t in cat["theme"]}
+        theme = themes.get(spec.strip().lower())
+        if theme is not None:
+            rows = cat[(cat["theme"] == theme) & ~cat["value_type"].isin(NOT_COMPARED_TYPES)]
+            return rows["id"].tolist()
+        ids = [s.strip() for s in spec.split(",") if s.strip()]
+    else:
+        ids = list(spec)
+    known = set(cat["id"])
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise DataError(None, f"unknown indicator or theme '{unknown[0]}' (see `python main.py indicators`)")
+    if not ids:
+        raise DataError(None, "no indicators chosen")
+    return ids
+
+
+def area_values(planner, indicator_id: str, period: str | None = None) -> pd.DataFrame:
+    """One indicator (catalogue or deprivation profile) for the localities, St Helens and England."""
+    if is_profile(indicator_id):
+        return profile_values(planner, indicator_id)
+    return aggregate(planner, indicator_id, period)
+
+
+def compare(planner, indicator_ids_or_theme: str | Iterable[str], *, benchmark: str = "england",
+            period: str | None = None) -> pd.DataFrame:
+    """The comparison table: one row per indicator and area, in :data:`COLUMNS`.
+
+    ``period`` applies to the indicators that have it (the others show their latest period);
+    it is an error if none has it. The benchmark's own row, and England when the benchmark is
+    the borough, are "not compared"; so is any area without an interval or a benchmark value."""
+    if benchmark not in BENCHMARKS:
+        raise DataError(None, f"unknown benchmark '{benchmark}' (choose england or borough)")
+    bench_area = BENCHMARKS[benchmark]
+    pack = planner.pack
+    ids = indicator_ids(pack, indicator_ids_or_theme)
+    cat = catalogue(pack).set_index("id")
+    periods = {i: [p for p in str(cat.loc[i, "periods"]).split("|") if p] for i in ids}
+    if period is not None and not any(period in p for p in periods.values()):
+        raise DataError(None, f"no chosen indicator has the period '{period}'")
+    frames = []
+    for ind in ids:
+        meta = cat.loc[ind]
+        frame = area_values(planner, ind, period if period in periods[ind] else None).copy()
+        bench = frame.loc[frame["area"] == bench_area, "value"]
+        bench_value = float(bench.iloc[0]) if not bench.empty else np.nan
+        subject = ~frame["area"].isin([bench_area, ENGLAND])
+        frame["comparison"] = stats.NOT_COMPARED
+        if subject.any():
+            frame.loc[subject, "comparison"] = stats.compare_with_benchmark(
+                frame.loc[subject, "lower_ci"], frame.loc[subject, "upper_ci"], bench_value, meta["polarity"])
+        frame["indicator_id"] = ind
+        frame["indicator_name"] = meta["name"]
+        frame["unit"] = meta["unit"]
+        frame["benchmark"] = bench_area
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+
+
+def plan_measures(planner) -> pd.DataFrame:
+    """The strategic plan's key measures: baseline, 2026/27 target and the latest borough value.
+
+    The latest value is a borough value in the pack for the measure from a period after the
+    plan's baseline; where there is none, ``latest_note`` says "not in the pack"."""
+    pack = planner.pack
+    rows = []
+    for m in pack.key_measures.to_dict("records"):
+        later = pack.indicator_values(m["indicator_id"], "borough")
+        later = later[later["period"] != "plan baseline"]
+        if later.empty:
+            latest, latest_period, note = np.nan, "", NOT_IN_PACK
+        else:
+            last = later.iloc[-1]
+            latest, latest_period, note = float(last["value"]), last["period"], "published borough value"
+        rows.append({"indicator_id": m["indicator_id"], "priority": m["priority"], "objective": m["objective"],
+                     "measure": m["measure"], "baseline": m["baseline"], "baseline_unit": m["baseline_unit"],
+                     "target_2026_27": m["target_2026_27"], "target_unit": m["target_unit"], "aim": m["aim"],
+                     "latest_value": latest, "latest_period": latest_period, "latest_note": note})
+    return pd.DataFrame(rows)

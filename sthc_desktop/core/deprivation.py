@@ -1,0 +1,192 @@
+"""The deprivation profile of each Care Community and the borough, and inequality within them.
+
+MHCLG summarises a local authority's deprivation by its population-weighted average IMD
+score, the share of its LSOAs in England's most deprived 10%, and the share of its
+residents living in each national IMD decile and quintile. This module gives the same
+summaries for the four localities and St Helens, for IoD2019 (2011 LSOAs, weighted by the
+mid-2015 population IoD2019 used) and IoD2025 (2021 LSOAs, weighted by Census 2021 usual
+residents, the nearest population on those boundaries in the pack), each on its own
+boundaries. They are derived indicators with stable ids (``profile19_…``, ``profile25_…``)
+and catalogue-like metadata, so the comparison, the command line and exports use them like
+any other indicator. :func:`inequality` measures the gap in an LSOA indicator between the
+most and least deprived fifth of a locality's LSOAs. Qt-free.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .aggregate import (BOROUGH, NOT_AGGREGATED, RESULT_COLUMNS, SUM, aggregate, combine, latest_period,
+                        weights_for)
+from .localities import NETWORKS
+
+#: The two editions of the Indices of Deprivation, each on its own LSOA boundaries.
+EDITIONS: dict[str, dict[str, str]] = {
+    "19": dict(label="IoD2019", year="2019", geography="lsoa11", score="iod19_imd_score",
+               decile="iod19_imd_decile", weight="iod19_population_2015", dataset="iod2019"),
+    "25": dict(label="IoD2025", year="2025", geography="lsoa21", score="iod25_imd_score",
+               decile="iod25_imd_decile", weight="census21_residents", dataset="iod2025"),
+}
+PROFILE_AGGREGATION = "deprivation profile"
+INEQUALITY_METHOD = ("Inequality within the area: its LSOAs are ranked by IMD {edition} score and split into "
+                     "fifths of LSOAs within the area (not national quintiles, so every area has both ends); "
+                     "the gap is the most deprived fifth's value minus the least deprived fifth's, each "
+                     "aggregated as the indicator is ({aggregation})")
+
+
+def _profile_rows(pack) -> list[dict]:
+    rows = []
+    for ed, e in EDITIONS.items():
+        if e["score"] not in set(pack.catalogue["id"]):
+            continue
+        weights = pack.indicator(e["weight"])["name"]
+        base = dict(theme="Deprivation", geography=e["geography"], dataset=e["dataset"], multiplier=100.0,
+                    periods=e["label"], period=e["label"], weight=e["weight"],
+                    aggregation=PROFILE_AGGREGATION, source=pack.indicator(e["score"])["source"])
+        boundaries = ("IoD2019 on 2011 LSOAs" if ed == "19" else "IoD2025 on 2021 LSOAs")
+        note = (f"MHCLG's local-authority summary applied to the area; {boundaries}; residents weighted by "
+                f"{weights}. MHCLG advises against comparing scores between editions.")
+        y = e["year"]
+        rows.append({**base, "id": f"profile{ed}_imd_average_score", "multiplier": 1.0,
+                     "name": f"IMD {y}: population-weighted average score",
+                     "short_name": f"IMD {y} average score", "unit": "score", "polarity": "higher is worse",
+                     "value_type": "score", "caveats": note})
+        rows.append({**base, "id": f"profile{ed}_pct_lsoas_most_deprived_10",
+                     "name": f"IMD {y}: % of LSOAs in England's most deprived 10%",
+                     "short_name": f"IMD {y} % LSOAs most deprived 10%", "unit": "% of LSOAs",
+                     "polarity": "higher is worse", "value_type": "proportion", "caveats": note})
+        for d in range(1, 11):
+            rows.append({**base, "id": f"profile{ed}_pct_residents_decile_{d}",
+                         "name": f"IMD {y}: % of residents in national decile {d} (1 = most deprived)",
+                         "short_name": f"IMD {y} % residents decile {d}", "unit": "% of residents",
+                         "polarity": "higher is worse" if d == 1 else "no judgement",
+                         "value_type": "proportion", "caveats": note})
+        for q in range(1, 6):
+            rows.append({**base, "id": f"profile{ed}_pct_residents_quintile_{q}",
+                         "name": f"IMD {y}: % of residents in national quintile {q} (1 = most deprived)",
+                         "short_name": f"IMD {y} % residents quintile {q}", "unit": "% of residents",
+                         "polarity": "higher is worse" if q == 1 else "no judgement",
+                         "value_type": "proportion", "caveats": note})
+    return rows
+
+
+def profile_catalogue(pack) -> pd.DataFrame:
+    """The deprivation-profile indicators, with the catalogue's columns."""
+    return pd.DataFrame(_profile_rows(pack), columns=list(pack.catalogue.columns))
+
+
+def is_profile(indicator_id: str) -> bool:
+    return indicator_id.startswith(("profile19_", "profile25_"))
+
+
+def _edition(indicator_id: str) -> dict[str, str]:
+    return EDITIONS[indicator_id[len("profile"):len("profile") + 2]]
+
+
+def lsoa_deciles(planner, edition: str = "19") -> pd.DataFrame:
+    """Each LSOA of an edition's boundaries with its locality, national IMD decile and quintile and weight."""
+    e = EDITIONS[edition]
+    pack = planner.pack
+    deciles = pack.indicator_values(e["decile"], e["geography"], latest_period(pack, e["decile"]))
+    weights, _ = weights_for(pack, e["weight"])
+    frame = pd.DataFrame({"code": deciles["area_code"].to_numpy(),
+                          "decile": deciles["value"].astype(int).to_numpy()})
+    frame["quintile"] = (frame["decile"] + 1) // 2
+    frame["locality"] = frame["code"].map(planner.localities[e["geography"]])
+    frame["weight"] = frame["code"].map(weights)
+    return frame
+
+
+def decile_populations(planner, edition: str = "19") -> pd.DataFrame:
+    """Residents (the edition's weights) by national IMD decile: rows the four localities and St Helens,
+    columns deciles 1–10."""
+    frame = lsoa_deciles(planner, edition)
+    table = frame.pivot_table(index="locality", columns="decile", values="weight", aggfunc="sum", fill_value=0)
+    table = table.reindex(index=list(NETWORKS), columns=range(1, 11), fill_value=0)
+    table.loc[BOROUGH] = frame.groupby("decile")["weight"].sum().reindex(range(1, 11), fill_value=0)
+    return table.astype(float)
+
+
+def profile_values(planner, indicator_id: str) -> pd.DataFrame:
+    """A deprivation-profile indicator for the four localities, St Helens and England (where published),
+    in :func:`~sthc_desktop.core.aggregate.aggregate`'s columns."""
+    e = _edition(indicator_id)
+    pack = planner.pack
+    period = e["label"]
+    suffix = indicator_id.split("_", 1)[1]
+    weights_name = f"{pack.indicator(e['weight'])['name']} ({latest_period(pack, e['weight'])})"
+    assignment = f"LSOAs assigned by {planner.assignments[e['geography']].method}"
+    if suffix == "imd_average_score":
+        frame = aggregate(planner, e["score"]).copy()
+        frame["method"] = "MHCLG average score: " + frame["method"]
+        return frame
+
+    lsoas = lsoa_deciles(planner, indicator_id[7:9])
+    if suffix == "pct_lsoas_most_deprived_10":
+        counts = lsoas.assign(count=1.0, hit=(lsoas["decile"] == 1).astype(float))
+        num_col, den_col = "hit", "count"
+        how = "LSOAs in national IMD decile 1 as a % of the area's LSOAs"
+    else:
+        kind, level = suffix.removeprefix("pct_residents_").split("_")
+        column = "decile" if kind == "decile" else "quintile"
+        counts = lsoas.assign(hit=np.where(lsoas[column] == int(level), lsoas["weight"], 0.0))
+        num_col, den_col = "hit", "weight"
+        how = f"residents of LSOAs in national IMD {column} {level} as a % of the area's residents"
+        how += f"; weights: {weights_name}"
+    rows = []
+    for name in (*NETWORKS, BOROUGH):
+        part = counts if name == BOROUGH else counts[counts["locality"] == name]
+        num, den = float(part[num_col].sum()), float(part[den_col].sum())
+        value = 100.0 * num / den if den > 0 else np.nan
+        where = "all St Helens LSOAs" if name == BOROUGH else assignment
+        rows.append(dict(area=name, period=period, value=value, lower_ci=np.nan, upper_ci=np.nan,
+                         numerator=num, denominator=den,
+                         method=f"Deprivation profile (MHCLG summary): {how}; {where}; counts every LSOA and "
+                                f"resident, not a sample, so no interval"))
+    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+
+
+def inequality(planner, indicator_id: str, period: str | None = None) -> pd.DataFrame:
+    """The gap in an LSOA indicator between the most and least deprived fifth of each area's LSOAs.
+
+    Columns: area, period, most_deprived, least_deprived, gap, lsoas_most_deprived, lsoas_least_deprived,
+    method. Rows: the four localities and St Helens. NaN (with the reason in ``method``) for indicators
+    that are not on LSOAs, counts (whose totals depend on how many LSOAs each end holds) and ranks."""
+    pack = planner.pack
+    meta = pack.indicator(indicator_id)
+    period = period or latest_period(pack, indicator_id)
+    geography = meta["geography"]
+    ed = {"lsoa11": "19", "lsoa21": "25"}.get(geography)
+    reason = None
+    if ed is None:
+        reason = "inequality within an area is measured for LSOA indicators only"
+    elif meta["aggregation"] in (SUM, NOT_AGGREGATED):
+        reason = f"not measured for {meta['aggregation']} indicators (counts, ranks and deciles)"
+    rows = []
+    if reason is not None:
+        for name in (*NETWORKS, BOROUGH):
+            rows.append(dict(area=name, period=period, most_deprived=np.nan, least_deprived=np.nan, gap=np.nan,
+                             lsoas_most_deprived=0, lsoas_least_deprived=0, method=reason))
+        return pd.DataFrame(rows)
+    e = EDITIONS[ed]
+    scores = pack.indicator_values(e["score"], geography, latest_period(pack, e["score"]))
+    scores = pd.Series(scores["value"].to_numpy(), index=scores["area_code"].to_numpy())
+    values = pack.indicator_values(indicator_id, geography, period).copy()
+    values["imd"] = values["area_code"].map(scores)
+    values["locality"] = values["area_code"].map(planner.localities[geography])
+    weights = weights_for(pack, meta["weight"])[0] if meta["weight"] else None
+    method = INEQUALITY_METHOD.format(edition=e["year"], aggregation=meta["aggregation"])
+    if weights is not None:
+        method += f"; weights: {weights_for(pack, meta['weight'])[1]}"
+    for name in (*NETWORKS, BOROUGH):
+        part = values if name == BOROUGH else values[values["locality"] == name]
+        part = part.sort_values(["imd", "area_code"], ascending=[False, True]).reset_index(drop=True)
+        fifth = (np.arange(len(part)) * 5) // max(len(part), 1) + 1
+        most, least = part[fifth == 1], part[fifth == 5]
+        hi = combine(most, meta, weights, "LSOAs")["value"]
+        lo = combine(least, meta, weights, "LSOAs")["value"]
+        rows.append(dict(area=name, period=period, most_deprived=hi, least_deprived=lo, gap=hi - lo,
+                         lsoas_most_deprived=len(most), lsoas_least_deprived=len(least), method=method))
+    return pd.DataFrame(rows)
+

@@ -1,0 +1,67 @@
+"""Export the locality pack: cover, borough overview, one page per Care Community and notes,
+as one multi-page PDF written page by page (with progress and a cancel check between pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from sthc_desktop.core.errors import ExportError
+from sthc_desktop.core.localities import NETWORKS
+from sthc_desktop.core.planner import Planner
+from sthc_desktop.render.briefing import PACK_TITLE, pack_pages
+
+from .files import Progress, write_pdf
+
+#: The pack's key indicators when none are chosen: deprivation, health, obesity, smoking and
+#: admissions, each with an England value to compare against.
+DEFAULT_INDICATORS = ("iod19_imd_score", "iod19_income_score", "iod19_employment_score", "iod19_cidr",
+                      "iod19_acute_morbidity", "qof_obesity", "qof_smoking", "ae_attendances_0_4",
+                      "pop20_65_plus_pct")
+#: More rows than this would not fit the key-indicators table of a locality page.
+MAX_INDICATORS = 16
+
+
+def choose_indicators(planner: Planner, spec: str | Iterable[str] | None, *, out=None) -> list[str]:
+    """Indicator ids from a comma-separated list, a theme name, or None for the key indicators.
+
+    A theme keeps its headline values (scores, rates, percentages), not the rank and decile
+    versions of the same measure."""
+    cat = planner.pack.catalogue
+    if spec is None:
+        return [i for i in DEFAULT_INDICATORS if i in set(cat["id"])]
+    if isinstance(spec, str):
+        themes = {t.lower(): t for t in cat["theme"]}
+        if spec.strip().lower() in themes:
+            rows = cat[(cat["theme"] == themes[spec.strip().lower()]) & ~cat["value_type"].isin(["rank", "decile"])]
+            ids = rows["id"].tolist()
+        else:
+            ids = [s.strip() for s in spec.split(",") if s.strip()]
+    else:
+        ids = list(spec)
+    unknown = [i for i in ids if i not in set(cat["id"])]
+    if unknown:
+        raise ExportError(out, f"unknown indicator or theme '{unknown[0]}' (see `python main.py indicators`)")
+    if not ids:
+        raise ExportError(out, "no indicators chosen for the pack")
+    if len(ids) > MAX_INDICATORS:
+        raise ExportError(out, f"{len(ids)} indicators chosen; a pack holds at most {MAX_INDICATORS} "
+                               "(list the ones you need with --indicators ID,ID,...)")
+    return ids
+
+
+def export_pack(planner: Planner, out: str | Path, *, localities: Iterable[str] = NETWORKS,
+                indicators: Iterable[str] | None = None, progress: Progress | None = None,
+                cancelled: Callable[[], bool] | None = None, produced: date | None = None) -> Path:
+    """Write the locality pack PDF: cover + overview + one page per locality + notes.
+
+    ``progress(done, total, label)`` is called after each page and ``cancelled()`` asked before
+    each; a cancel raises :class:`~sthc_desktop.export.files.ExportCancelled` and writes nothing.
+    """
+    localities = [n for n in NETWORKS if n in set(localities)]
+    if not localities:
+        raise ExportError(out, "no localities chosen for the pack")
+    ids = choose_indicators(planner, list(indicators) if indicators is not None else None, out=out)
+    pages = pack_pages(planner, localities, ids, produced=produced or date.today())
+    return write_pdf(pages, out, title=PACK_TITLE, progress=progress, cancelled=cancelled)

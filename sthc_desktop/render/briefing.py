@@ -1,0 +1,832 @@
+"""Briefing page layouts: the printed briefing map and the pages of a locality pack.
+
+Each function here returns a Qt-free matplotlib :class:`~matplotlib.figure.Figure` the
+size of a sheet of paper (A4 or A3, portrait or landscape), laid out in inches from the
+bottom-left corner. Text is wrapped by measuring it with matplotlib's own font metrics,
+and a panel that would overflow its box is set again in a smaller type, so nothing
+overlaps or runs off the page at any paper size. The export engine saves these figures;
+the GUI previews them. Every page carries the locality-assignment method, the date it
+was produced and the attribution lines of the data it shows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from collections.abc import Callable
+from functools import cached_property, lru_cache
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Rectangle
+from shapely.geometry import box
+
+from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
+from sthc_desktop.core.planner import Planner
+from sthc_desktop.core.stats import suppress
+from sthc_desktop.core.view import MapView
+
+from .mapfigure import HALO, Legend, LegendEntry, MapFigure, shape_path
+from .text import format_value
+
+#: Paper sizes in inches (width × height, portrait), as ISO 216 defines them.
+PAPER_SIZES = {"A4": (8.27, 11.69), "A3": (11.69, 16.54)}
+ORIENTATIONS = ("portrait", "landscape")
+
+INK = "#1a1a1a"
+MUTED = "#555555"
+RULE = "#bdbdbd"
+LINE_SPACING = 1.25
+#: Smallest type (points at A4) a panel may be set in before it is allowed to stop fitting.
+FIT_SCALES = (1.0, 0.93, 0.86, 0.8, 0.74, 0.68)
+
+MEASURE_DPI = 288  # fine enough that font hinting does not shrink the measure
+_MEASURE = RendererAgg(10, 10, MEASURE_DPI)
+
+
+def page_size(paper: str, orientation: str) -> tuple[float, float]:
+    """Width and height of the sheet in inches."""
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"unknown paper size {paper!r}; choose {' or '.join(PAPER_SIZES)}")
+    if orientation not in ORIENTATIONS:
+        raise ValueError(f"unknown orientation {orientation!r}; choose portrait or landscape")
+    w, h = PAPER_SIZES[paper]
+    return (w, h) if orientation == "portrait" else (h, w)
+
+
+def produced_line(produced: date) -> str:
+    return f"Produced {produced.day} {produced:%B %Y} with the St Helens Cares locality planner"
+
+
+# -- text measurement and flow -------------------------------------------------------------
+@lru_cache(maxsize=50_000)
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """Width of ``text`` in inches at ``size`` points (matplotlib's own font metrics)."""
+    w, _, _ = _MEASURE.get_text_width_height_descent(text, FontProperties(size=size, weight=weight),
+                                                     ismath=False)
+    return w / MEASURE_DPI * 1.03  # a little slack for each backend's own hinting
+
+
+def wrap(text: str, size: float, width: float, weight: str = "normal") -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` inches (a single over-long word is split)."""
+    lines: list[str] = []
+    for paragraph in str(text).split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if text_width(candidate, size, weight) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while text_width(word, size, weight) > width and len(word) > 1:
+                cut = max(1, int(len(word) * width / text_width(word, size, weight)) - 1)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+class Page:
+    """One sheet: a figure plus the type scale for its paper size (A3 is A4 enlarged)."""
+
+    def __init__(self, paper: str = "A4", orientation: str = "portrait"):
+        self.paper, self.orientation = paper, orientation
+        self.width, self.height = page_size(paper, orientation)
+        self.fig = Figure(figsize=(self.width, self.height), facecolor="white")
+        self.k = min(self.width, self.height) / PAPER_SIZES["A4"][0]
+        self.margin = 0.45 * self.k
+
+    def text(self, x: float, y: float, s: str, size: float, **kw):
+        kw.setdefault("color", INK)
+        return self.fig.text(x, y, s, fontsize=size, transform=self.fig.dpi_scale_trans, **kw)
+
+    def rule(self, x0: float, x1: float, y: float, colour: str = RULE, width: float = 0.6):
+        self.fig.add_artist(Rectangle((x0, y), x1 - x0, 0, transform=self.fig.dpi_scale_trans,
+                                      edgecolor=colour, linewidth=width))
+
+    def axes(self, x: float, y: float, w: float, h: float, **kw):
+        """Axes placed in inches from the bottom-left corner."""
+        return self.fig.add_axes((x / self.width, y / self.height, w / self.width, h / self.height), **kw)
+
+
+class Column:
+    """Sets text, swatches and table rows top-down in a box; with ``draw=False`` it only measures."""
+
+    def __init__(self, page: Page, x: float, top: float, width: float, bottom: float, *,
+                 scale: float = 1.0, draw: bool = True):
+        self.page, self.x, self.top, self.width, self.bottom = page, x, top, width, bottom
+        self.y = top
+        self.scale = scale * page.k
+        self.draw = draw
+
+    @property
+    def overflow(self) -> bool:
+        return self.y < self.bottom - 1e-6
+
+    @property
+    def used(self) -> float:
+        return self.top - self.y
+
+    def space(self, points: float) -> None:
+        self.y -= points * self.scale / 72
+
+    def text(self, s: str, size: float, *, weight: str = "normal", colour: str = INK, indent: float = 0.0,
+             style: str = "normal", after: float = 2.0) -> int:
+        """A wrapped paragraph; returns the number of lines it took."""
+        pt = size * self.scale
+        lines = wrap(s, pt, self.width - indent, weight)
+        step = pt * LINE_SPACING / 72
+        for line in lines:
+            if self.draw and line:
+                self.page.text(self.x + indent, self.y, line, pt, va="top", ha="left", weight=weight,
+                               color=colour, style=style)
+            self.y -= step
+        self.space(after)
+        return len(lines)
+
+    def keyed(self, key: str, s: str, size: float, *, key_colour: str = INK, colour: str = INK,
+              after: float = 0.8) -> None:
+        """A hanging-indented entry: ``key`` in the margin (a map key number), ``s`` beside it."""
+        pt = size * self.scale
+        hang = text_width("00", pt, "bold") + 0.06 * self.page.k
+        top = self.y
+        self.text(s, size, indent=hang, colour=colour, after=after)
+        if self.draw:
+            self.page.text(self.x + hang - 0.05 * self.page.k, top, key, pt, va="top", ha="right",
+                           weight="bold", color=key_colour)
+
+    def swatch(self, entry: LegendEntry, size: float, label: str | None = None) -> None:
+        """A legend row: a colour patch (or practice symbol) and its label."""
+        pt = size * self.scale
+        box_w, box_h = 0.24 * self.scale, pt * 1.05 / 72
+        top = self.y
+        self.text(label or entry.label, size, indent=box_w + 0.08 * self.scale, after=1.2)
+        if not self.draw:
+            return
+        trans = self.page.fig.dpi_scale_trans
+        y = top - pt * LINE_SPACING / 72 / 2
+        if entry.marker:
+            r = box_h / 2
+            hollow = entry.marker == "hollow"
+            outline = "#777777" if entry.colour.lower() in ("white", "#ffffff") else entry.colour
+            patch = Circle((self.x + box_w / 2, y), r, transform=trans, facecolor="white" if hollow else entry.colour,
+                           edgecolor=outline if hollow else "white", linewidth=1.0,
+                           linestyle="--" if hollow else "-")
+        else:
+            patch = Rectangle((self.x, y - box_h / 2), box_w, box_h, transform=trans, facecolor=entry.colour,
+                              edgecolor="#9e9e9e", linewidth=0.4, hatch=entry.hatch)
+        self.page.fig.add_artist(patch)
+
+    def table(self, header: list[str], rows: list[list[str]], widths: list[float], size: float, *,
+              fills: list[list[str | None]] | None = None, align: list[str] | None = None,
+              after: float = 3.0) -> None:
+        """A table across the column: ``widths`` are shares of its width, ``fills`` cell colours."""
+        pt = size * self.scale
+        step = pt * LINE_SPACING / 72
+        pad = 0.035 * self.scale
+        cols = [w * self.width / sum(widths) for w in widths]
+        align = align or ["left"] * len(cols)
+        trans = self.page.fig.dpi_scale_trans
+        for r, cells in enumerate([header, *rows]):
+            weight = "bold" if r == 0 else "normal"
+            wrapped = [wrap(str(c), pt, w - 2 * pad, weight) for c, w in zip(cells, cols)]
+            height = max(len(w) for w in wrapped) * step + 2 * pad
+            if self.draw:
+                x = self.x
+                for c, (lines, w) in enumerate(zip(wrapped, cols)):
+                    fill = "#e8e8e8" if r == 0 else (fills[r - 1][c] if fills else None)
+                    if fill:
+                        self.page.fig.add_artist(Rectangle((x, self.y - height), w, height, transform=trans,
+                                                           facecolor=fill, edgecolor="none"))
+                    tx = x + pad if align[c] == "left" else x + w - pad
+                    ink = "white" if fill and sum(to_rgb(fill)) < 1.2 else INK  # dark cells take white text
+                    for i, line in enumerate(lines):
+                        self.page.text(tx, self.y - pad - i * step, line, pt, va="top", ha=align[c],
+                                       weight=weight, color=ink)
+                    x += w
+                self.page.rule(self.x, self.x + self.width, self.y - height, width=0.4)
+            self.y -= height
+        self.space(after)
+
+    def line_swatch(self, colour: str, label: str, size: float) -> None:
+        """A legend row for an outline (a Care Community boundary)."""
+        pt = size * self.scale
+        box_w = 0.24 * self.scale
+        top = self.y
+        self.text(label, size, indent=box_w + 0.08 * self.scale, after=1.2)
+        if self.draw:
+            y = top - pt * LINE_SPACING / 72 / 2
+            self.page.fig.add_artist(Rectangle((self.x, y), box_w, 0, transform=self.page.fig.dpi_scale_trans,
+                                               edgecolor=colour, linewidth=2.2 * self.scale))
+
+
+def fit(page: Page, boxes, content) -> float:
+    """The largest type scale at which ``content(column_for_box)`` fits every box; then draw it.
+
+    ``boxes`` are (x, top, width, bottom) and ``content`` receives one :class:`Column` per box.
+    """
+    chosen = FIT_SCALES[-1]
+    for scale in FIT_SCALES:
+        cols = [Column(page, *b, scale=scale, draw=False) for b in boxes]
+        content(*cols)
+        if not any(c.overflow for c in cols):
+            chosen = scale
+            break
+    content(*[Column(page, *b, scale=chosen) for b in boxes])
+    return chosen
+
+
+# -- what a briefing map says ---------------------------------------------------------------
+def area_name(planner: Planner, view: MapView) -> str:
+    """"St Helens", the locality the view is focused or zoomed on, or "Part of St Helens"."""
+    if view.focus:
+        return view.focus
+    if view.extent is None:
+        return "St Helens"
+    for name in NETWORKS:
+        if np.allclose(view.extent, planner.locality_bounds(name), atol=1.0):
+            return name
+    return "Part of St Helens"
+
+
+def padded(bounds, pad: float = 0.05) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = bounds
+    dx, dy = (x1 - x0) * pad, (y1 - y0) * pad
+    return (x0 - dx, y0 - dy, x1 + dx, y1 + dy)
+
+
+def status_text(row) -> str:
+    status = row["status"]
+    if status == "closed":
+        return f"closed {row['closed_date']}" if row.get("closed_date") else "closed"
+    if status == "unmatched":
+        return "no ODS match (not on the map)"
+    return str(status)
+
+
+def practice_label(row) -> str:
+    """Plan name, the current name if renamed, and the status now."""
+    plan, now = row.get("plan_name"), row.get("name")
+    name = plan or now or row.get("ods_code") or "?"
+    if plan and now and now != plan:
+        name += f" (now {now})"
+    return f"{name} — {status_text(row)}"
+
+
+def practice_key_rows(planner: Planner, *, network: str | None = None, extent=None) -> list[dict]:
+    """The practices a map shows, by map key, with the network-but-not-plan practice last.
+
+    ``network`` keeps one Care Community's practices (those without a location included, so
+    its key is complete); ``extent`` keeps the practices drawn inside it."""
+    positions = planner.pack.practices.set_index("ods_code").geometry
+    rows = []
+    for r in planner.practice_key().to_dict("records"):
+        if network is not None and r["network"] != network:
+            continue
+        if extent is not None:
+            geom = positions.get(r["ods_code"]) if r["ods_code"] else None
+            if geom is None or not (extent[0] <= geom.x <= extent[2] and extent[1] <= geom.y <= extent[3]):
+                continue
+        if r["in_plan"]:
+            label = practice_label(r)
+        else:
+            label = (f"{r['name']} ({r['ods_code']}) — {status_text(r)}; in the {r['network']} network today "
+                     "but not on the plan's locality map")
+        rows.append({**r, "key": "–" if pd.isna(r["map_key"]) else str(int(r["map_key"])), "label": label})
+    return rows
+
+
+def legend_block(col: Column, legend: Legend, layer) -> None:
+    """The map legend: classes with their counts (No data included), Care Communities, practices."""
+    col.text("Legend", 9, weight="bold", after=1)
+    unit_note = "areas" if layer.is_area else "practices"
+    col.text(f"{layer.meta['unit']} ({layer.period}); number of {unit_note} in brackets", 7, colour=MUTED, after=2)
+    for e in legend.entries:
+        col.swatch(e, 7.5, f"{e.label} ({e.count})" if e.count is not None else e.label)
+    if legend.locality_entries:
+        col.space(3)
+        col.text("Care Communities", 7.5, weight="bold", after=1)
+        for e in legend.locality_entries:
+            col.line_swatch(e.colour, e.label, 7.5)
+    if legend.practice_entries:
+        col.space(3)
+        for e in legend.practice_entries:
+            col.swatch(e, 7)
+
+
+@dataclass
+class BriefingMap:
+    """What a briefing map page needs besides the figure: for the GUI's preview and the tests."""
+
+    figure: Figure
+    legend: Legend
+    title: str
+    area: str
+    datasets: list[str] = field(default_factory=list)
+    attribution: list[str] = field(default_factory=list)
+
+
+def briefing_map(planner: Planner, view: MapView, *, paper: str = "A4", orientation: str = "portrait",
+                 produced: date | None = None) -> BriefingMap:
+    """The briefing map page for ``view``: title, map, legend, scale bar, north arrow, inset,
+    practice key, method, date and attribution."""
+    produced = produced or date.today()
+    page = Page(paper, orientation)
+    k, m = page.k, page.margin
+    layer = planner.layer_for(view)
+    meta = layer.meta
+    area = area_name(planner, view)
+    if view.extent is not None and area in NETWORKS:
+        view = view.with_(extent=padded(view.extent))
+    shows_practices = view.layers.get("practices", True) or not layer.is_area
+    datasets = list(planner.sources_for(view.indicator_id))
+    if shows_practices:
+        datasets.append("nhs_practices")
+    attribution = planner.pack.attribution_lines(datasets)
+    statement = planner.assignments.get(layer.geography, planner.assignments["lsoa21"]).statement
+    title = meta["name"]
+    subtitle = f"{area} · {layer.period} · {meta['unit']} · by {layer.geography_name}"
+
+    # Header and footer first: the map and its panels take the space between.
+    content_w = page.width - 2 * m
+    header = Column(page, m, page.height - m, content_w, 0)
+    header.text(title, 16, weight="bold", after=1)
+    header.text(subtitle, 10, colour=MUTED, after=0)
+    header_bottom = header.y - 0.1 * k
+
+    def footer_content(col: Column):
+        col.text(f"Localities: {statement}", 7, after=1.5)
+        col.text(f"{produced_line(produced)} from the data pack “{planner.pack.info.get('name', '')}”.", 7,
+                 colour=MUTED, after=1.5)
+        for line in attribution:
+            col.text(line, 6.5, colour=MUTED, after=0.6)
+
+    probe = Column(page, m, page.height, content_w, 0, draw=False)
+    footer_content(probe)
+    footer_top = m + probe.used
+    footer_content(Column(page, m, footer_top, content_w, m))
+    page.rule(m, page.width - m, footer_top + 0.06 * k)
+    middle_top, middle_bottom = header_bottom, footer_top + 0.16 * k
+    middle = middle_top - middle_bottom
+
+    gap = 0.2 * k
+    key_rows = []
+    if shows_practices:
+        if area in NETWORKS:
+            key_rows = practice_key_rows(planner, network=area)
+        else:
+            key_rows = practice_key_rows(planner, extent=view.extent)
+
+    def key_content(*cols: Column):
+        if not key_rows:
+            return
+        cols[0].text("Practices by map key (the strategic plan's numbering; status now)", 8, weight="bold",
+                     after=2)
+        items = len(key_rows) + len({r["network"] for r in key_rows})
+        per_column = math.ceil(items / len(cols))
+        placed, current = 0, None
+        for r in key_rows:
+            if r["network"] != current:
+                # A network heading never ends a column: move it to the top of the next one.
+                if placed % per_column == per_column - 1:
+                    placed += 1
+                current = r["network"]
+                cols[min(placed // per_column, len(cols) - 1)].text(
+                    current or "No network", 7.5, weight="bold", colour=NETWORK_COLOURS.get(current, INK), after=0.8)
+                placed += 1
+            cols[min(placed // per_column, len(cols) - 1)].keyed(
+                r["key"], r["label"], 6.8, key_colour=NETWORK_COLOURS.get(r["network"], INK))
+            placed += 1
+
+    # The map is placed before the legend so the legend reports what the map drew.
+    if orientation == "portrait":
+        bx0, by0, bx1, by1 = planner.borough_bounds
+        # As tall as the borough needs at full width, leaving the panel at least a third of the space.
+        map_h = min(content_w * (by1 - by0) / (bx1 - bx0) * 1.12, middle * (0.64 if key_rows else 0.75) - gap)
+        panel_h = middle - map_h - gap
+        map_box = (m, middle_bottom + panel_h + gap, content_w, middle - panel_h - gap)
+    else:
+        map_w = content_w * 0.6
+        map_box = (m, middle_bottom, map_w, middle)
+    fig_map = draw_map(page, planner, view, map_box)
+
+    if orientation == "portrait":
+        panel_top = map_box[1] - gap
+        lw = content_w * (0.36 if key_rows else 1.0)
+        boxes = [(m, panel_top, lw, middle_bottom)]
+        if key_rows:
+            kx = m + lw + gap
+            kw = (page.width - m - kx - gap) / 2
+            boxes += [(kx, panel_top, kw, middle_bottom), (kx + kw + gap, panel_top, kw, middle_bottom)]
+        fit(page, boxes, lambda lc, *kc: (legend_block(lc, fig_map.legend, layer), key_content(*kc)))
+    else:
+        px = m + map_box[2] + gap
+        pw = page.width - m - px
+        # Legend on top, practice key below in two columns; measure the legend to place the key.
+        def both(lc, *kc):
+            legend_block(lc, fig_map.legend, layer)
+            for c in kc:
+                c.top = c.y = lc.y - 4 * lc.scale / 72
+            key_content(*kc)
+        kw = (pw - gap) / 2
+        boxes = [(px, middle_top, pw, middle_bottom)]
+        if key_rows:
+            boxes += [(px, middle_top, kw, middle_bottom), (px + kw + gap, middle_top, kw, middle_bottom)]
+        fit(page, boxes, both)
+    return BriefingMap(page.fig, fig_map.legend, title, area, datasets, attribution)
+
+
+@dataclass
+class DrawnMap:
+    map: MapFigure
+    legend: Legend
+    extent: tuple[float, float, float, float]
+
+
+def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | None = None,
+             frame: bool = True) -> DrawnMap:
+    """The map for ``view`` in ``box`` (x, y, w, h inches) with scale bar, north arrow and,
+    when it shows less than the borough, an inset locator map."""
+    x, y, w, h = box
+    ax = page.axes(x, y, w, h)
+    fig_map = MapFigure(ax, planner, label_scale=page.k)
+    legend = fig_map.update(view)
+    for artist in ax.texts:  # labels of areas outside the view stay inside the frame
+        artist.set_clip_on(True)
+    extent = fig_map.extent
+    if frame:
+        page.fig.add_artist(Rectangle((x, y), w, h, transform=page.fig.dpi_scale_trans, facecolor="none",
+                                      edgecolor="#777777", linewidth=0.8))
+    scale_bar(ax, extent, page.k)
+    north_arrow(ax, page.k)
+    bx0, by0, bx1, by1 = planner.borough_bounds
+    smaller = (extent[2] - extent[0]) < (bx1 - bx0) or (extent[3] - extent[1]) < (by1 - by0)
+    if inset if inset is not None else (view.focus is not None or (view.extent is not None and smaller)):
+        side, pad = min(w, h) * 0.26, 0.08 * page.k
+        corner = quiet_corner(planner, view, extent, side / w, side / h)
+        ix = x + pad if corner == "top left" else x + w - side - pad
+        iy = y + h - side - pad if corner == "top left" else y + pad
+        inset_map(page, planner, (ix, iy, side, side), extent)
+    return DrawnMap(fig_map, legend, extent)
+
+
+def quiet_corner(planner: Planner, view: MapView, extent, fw: float, fh: float) -> str:
+    """"top left" or "bottom right" (the other corners hold the north arrow and scale bar),
+    whichever covers less of the area in view, so the inset hides as little of it as it can."""
+    outlines = planner.locality_outlines()
+    shown = outlines[outlines["locality"] == view.focus] if view.focus else outlines
+    shape = shown.union_all() if hasattr(shown, "union_all") else shown.unary_union
+    x0, y0, x1, y1 = extent
+    dx, dy = (x1 - x0) * fw, (y1 - y0) * fh
+    covered = {"top left": box(x0, y1 - dy, x0 + dx, y1), "bottom right": box(x1 - dx, y0, x1, y0 + dy)}
+    return min(covered, key=lambda c: shape.intersection(covered[c]).area)
+
+
+def nice_length(target_m: float) -> float:
+    """A round scale-bar length (in metres) no longer than ``target_m``."""
+    for km in (20, 10, 5, 4, 3, 2, 1, 0.5, 0.25, 0.2, 0.1):
+        if km * 1000 <= target_m:
+            return km * 1000
+    return 100.0
+
+
+def scale_bar(ax, extent, k: float) -> None:
+    """A two-part scale bar in kilometres, bottom left of the map."""
+    x0, y0, x1, y1 = extent
+    width, height = x1 - x0, y1 - y0
+    length = nice_length(width * 0.25)
+    left, base = x0 + width * 0.04, y0 + height * 0.035
+    bar_h = height * 0.008
+    ax.add_patch(FancyBboxPatch((left - width * 0.015, base - height * 0.012), length + width * 0.07,
+                                bar_h + height * 0.05, boxstyle="round,pad=0", facecolor="white",
+                                edgecolor="none", alpha=0.85, zorder=20))
+    half = length / 2
+    for i, colour in enumerate(("#1a1a1a", "white")):
+        ax.add_patch(Rectangle((left + i * half, base), half, bar_h, facecolor=colour, edgecolor="#1a1a1a",
+                               linewidth=0.6, zorder=21))
+    km = length / 1000
+    labels = [(0, "0"), (half, f"{km / 2:g}"), (length, f"{km:g} km")]
+    for dx, text in labels:
+        ax.text(left + dx, base + bar_h + height * 0.006, text, ha="left" if dx == length else "center",
+                va="bottom", fontsize=7 * k, color=INK, zorder=22, clip_on=True)
+
+
+def north_arrow(ax, k: float) -> None:
+    """North arrow, top right (British National Grid north is within a degree of true north here)."""
+    ax.annotate("N", xy=(0.955, 0.965), xytext=(0.955, 0.885), xycoords="axes fraction",
+                textcoords="axes fraction", ha="center", va="top", fontsize=10 * k, weight="bold", color=INK,
+                path_effects=HALO, zorder=22,
+                arrowprops=dict(arrowstyle="-|>,head_width=0.35,head_length=0.6", color=INK, lw=1.4 * k))
+
+
+def inset_map(page: Page, planner: Planner, box, extent) -> None:
+    """A locator: the borough and its Care Communities, with the map's extent as a red rectangle."""
+    ax = page.axes(*box)
+    ax.set_axis_off()
+    page.fig.add_artist(Rectangle(box[:2], box[2], box[3], transform=page.fig.dpi_scale_trans, facecolor="white",
+                                  edgecolor="#777777", linewidth=0.6, zorder=0.5))
+    ax.set_zorder(30)
+    outlines = planner.locality_outlines()
+    for name, shape in zip(outlines["locality"], outlines.geometry):
+        ax.add_patch(_patch(shape, facecolor=NETWORK_COLOURS[name], alpha=0.35, edgecolor="none"))
+    for shape in planner.pack.layer("borough").geometry:
+        ax.add_patch(_patch(shape, facecolor="none", edgecolor=INK, linewidth=0.8))
+    x0, y0, x1, y1 = padded(planner.borough_bounds, 0.06)
+    ex0, ey0, ex1, ey1 = extent
+    x0, y0, x1, y1 = min(x0, ex0), min(y0, ey0), max(x1, ex1), max(y1, ey1)
+    ax.add_patch(Rectangle((ex0, ey0), ex1 - ex0, ey1 - ey0, facecolor="none", edgecolor="#d7191c",
+                           linewidth=1.4))
+    # Square metres on a square inset: grow the shorter side of the view around its centre.
+    half = max(x1 - x0, y1 - y0) / 2
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    ax.set_xlim(cx - half, cx + half)
+    ax.set_ylim(cy - half, cy + half)
+
+
+def _patch(shape, **style) -> PathPatch:
+    return PathPatch(shape_path(shape), **style)
+
+
+# -- the locality pack -------------------------------------------------------------------------
+PACK_TITLE = "St Helens Cares locality pack"
+PACK_SUBTITLE = "Deprivation, health, obesity and hospital admissions by Care Community"
+#: The deprivation map of the overview and the locality pages (national deciles compare across England).
+DEPRIVATION_MAP = "iod19_imd_decile"
+SUPPRESSION_NOTE = ("* Suppressed: the figure rests on a count of 1 to 4, which is not published, following "
+                    "NHS England's disclosure-control practice for health statistics.")
+#: Fingertips' comparison colours; the words are printed too, so colour is never the only cue.
+COMPARISON_FILLS = {"better": "#92d050", "similar": "#ffc000", "worse": "#c00000", "higher": "#bed2ff",
+                    "lower": "#5555e6"}
+
+
+def publish(value, count, unit: str = "") -> str:
+    """A value as an exported table prints it: "*" when it rests on a count of 1 to 4."""
+    return suppress(format_value(value, unit), count)
+
+
+def _ci(row, unit: str) -> str:
+    if pd.isna(row.get("lower_ci")) or pd.isna(row.get("upper_ci")):
+        return ""
+    return f" ({format_value(row['lower_ci'], unit)}–{format_value(row['upper_ci'], unit)})"
+
+
+def indicator_table(england: pd.DataFrame, borough: pd.DataFrame, locality: str):
+    """Header, rows and cell fills of a locality's key-indicators table from two comparison frames
+    (one against England, one against the borough), with counts of 1–4 suppressed."""
+    header = ["Indicator", "Period", f"{locality} (95% CI)", "vs St Helens", "St Helens", "vs England",
+              "England"]
+    rows, fills = [], []
+    by_area = {a: f.set_index("indicator_id") for a, f in england.groupby("area")}
+    vs_borough = borough[borough["area"] == locality].set_index("indicator_id")["comparison"]
+    for ind in dict.fromkeys(england["indicator_id"]):
+        here = by_area.get(locality)
+        if here is None or ind not in here.index:
+            continue
+        r = here.loc[ind]
+        unit = str(r["unit"])
+        value = publish(r["value"], r["numerator"], unit)
+        value += "" if value == "*" or value == "–" else _ci(r, unit)
+        cells = [r["indicator_name"], r["period"], value]
+        against_borough = vs_borough.get(ind, "not compared")
+        against_england = r["comparison"]
+        for area in ("St Helens", "England"):
+            other = by_area.get(area)
+            o = other.loc[ind] if other is not None and ind in other.index else None
+            shown = publish(o["value"], o["numerator"], unit) if o is not None else "–"
+            cells += [against_borough, shown] if area == "St Helens" else [against_england, shown]
+        rows.append([str(c) if pd.notna(c) else "–" for c in cells])
+        fills.append([None, None, None, COMPARISON_FILLS.get(against_borough), None,
+                      COMPARISON_FILLS.get(against_england), None])
+    return header, rows, fills
+
+
+class PackData:
+    """What the pack's pages share, computed once: the comparisons against England and the borough."""
+
+    def __init__(self, planner: Planner, indicators: list[str], localities: list[str], produced: date):
+        self.planner, self.indicators, self.localities, self.produced = planner, indicators, localities, produced
+
+    @cached_property
+    def england(self) -> pd.DataFrame:
+        from sthc_desktop.core.comparison import compare
+        return compare(self.planner, self.indicators, benchmark="england")
+
+    @cached_property
+    def borough(self) -> pd.DataFrame:
+        from sthc_desktop.core.comparison import compare
+        return compare(self.planner, self.indicators, benchmark="borough")
+
+    @property
+    def datasets(self) -> list[str]:
+        cat = self.planner.pack.catalogue.set_index("id")
+        keys = [cat.loc[i, "dataset"] for i in self.indicators]
+        return list(dict.fromkeys([*keys, "iod2019", "nhs_practices"]))
+
+
+def pack_pages(planner: Planner, localities: list[str], indicators: list[str], *,
+               produced: date | None = None) -> list[tuple[str, Callable[[], Figure]]]:
+    """The pack's pages as (label, build) pairs, so the exporter can build them one at a time."""
+    data = PackData(planner, indicators, localities, produced or date.today())
+    total = len(localities) + 3
+    pages = [("Cover", lambda: cover_page(data, total)), ("Borough overview", lambda: overview_page(data, total))]
+    pages += [(name, lambda name=name, n=i: locality_page(data, name, n, total))
+              for i, name in enumerate(localities, start=3)]
+    pages.append(("Notes", lambda: notes_page(data, total)))
+    return pages
+
+
+def _frame(page: Page, data: PackData, title: str, subtitle: str, number: int, total: int,
+           colour: str = INK, datasets: list[str] | None = None) -> tuple[float, float]:
+    """Heading, footer (page number, date, method, attribution); returns the content's top and bottom."""
+    k, m = page.k, page.margin
+    width = page.width - 2 * m
+    head = Column(page, m, page.height - m, width, 0)
+    head.text(title, 17, weight="bold", colour=colour, after=1)
+    head.text(subtitle, 9.5, colour=MUTED, after=0)
+    page.rule(m, page.width - m, head.y - 0.05 * k, colour=colour, width=1.2)
+
+    def footer(col: Column):
+        col.text(f"{PACK_TITLE} · page {number} of {total} · {produced_line(data.produced)}. "
+                 f"Localities: {data.planner.assignment_statement}", 6.5, colour=MUTED, after=1)
+        for line in data.planner.pack.attribution_lines(datasets if datasets is not None else data.datasets):
+            col.text(line, 6, colour=MUTED, after=0.5)
+
+    probe = Column(page, m, page.height, width, 0, draw=False)
+    footer(probe)
+    top = m + probe.used
+    footer(Column(page, m, top, width, m))
+    page.rule(m, page.width - m, top + 0.05 * k)
+    return head.y - 0.2 * k, top + 0.15 * k
+
+
+def cover_page(data: PackData, total: int) -> Figure:
+    page = Page("A4", "portrait")
+    k, m = page.k, page.margin
+    planner = data.planner
+    top, bottom = _frame(page, data, PACK_TITLE, PACK_SUBTITLE, 1, total, datasets=["nhs_practices"])
+    width = page.width - 2 * m
+    map_h = 4.6 * k
+    view = MapView(indicator_id=DEPRIVATION_MAP, layers={**MapView().layers, "lsoa_fill": False, "wards": False})
+    draw_map(page, planner, view, (m, top - map_h, width, map_h), inset=False)
+    pack = planner.pack
+    info = pack.info
+
+    def content(col: Column):
+        col.text(f"Produced {data.produced.day} {data.produced:%B %Y}", 11, weight="bold", after=3)
+        col.text("Localities included: " + ", ".join(data.localities), 10, after=2)
+        names = pack.catalogue.set_index("id").loc[data.indicators, "name"]
+        col.text("Key indicators: " + "; ".join(names), 8.5, after=6)
+        col.text("Where the figures come from", 10, weight="bold", after=2)
+        col.text(f"Data pack: {info.get('name', '')} ({pack.path.name}), built from official open data. "
+                 f"Every figure in this pack traces to one of these datasets:", 8, after=3)
+        rows = [[d.name, d.publisher, d.period] for d in pack.datasets.values()]
+        col.table(["Dataset", "Publisher", "Period"], rows, [3.2, 2.2, 2.2], 7, after=4)
+        col.text(f"Care Communities: {planner.assignment_statement}", 8, after=2)
+        if info.get("population_weights"):
+            col.text(f"Population weights: {info['population_weights']}", 8, after=2)
+
+    fit(page, [(m, top - map_h - 0.25 * k, width, bottom)], content)
+    return page.fig
+
+
+def overview_page(data: PackData, total: int) -> Figure:
+    page = Page("A4", "portrait")
+    k, m = page.k, page.margin
+    planner = data.planner
+    top, bottom = _frame(page, data, "Borough overview",
+                         "Deprivation across St Helens and the strategic plan's key measures", 2, total,
+                         datasets=["iod2019", "strategic_plan"])
+    width = page.width - 2 * m
+    map_w, map_h = width * 0.6, 3.9 * k
+    view = MapView(indicator_id=DEPRIVATION_MAP, layers={**MapView().layers, "practices": False, "wards": False})
+    drawn = draw_map(page, planner, view, (m, top - map_h, map_w, map_h), inset=False)
+    layer = planner.layer_for(view)
+    fit(page, [(m + map_w + 0.2 * k, top, width - map_w - 0.2 * k, top - map_h)],
+        lambda col: legend_block(col, drawn.legend, layer))
+    measures = planner.pack.key_measures
+
+    def content(col: Column):
+        col.text("Strategic plan key measures: baselines and 2026/27 targets (St Helens)", 10, weight="bold",
+                 after=2)
+        rows = [[r.priority, r.measure, _measure(r.baseline, r.baseline_unit), _measure(r.target_2026_27,
+                 r.target_unit), r.aim] for r in measures.itertuples()]
+        col.table(["Priority", "Measure", "Baseline", "Target 2026/27", "Aim"], rows, [1.4, 3.3, 1.3, 1.3, 1.9],
+                  6.8, align=["left", "left", "right", "right", "left"], after=2)
+        col.text("Baselines as printed in the plan (the plan does not state their periods); "
+                 "“–” where the plan gives no figure.", 6.5, colour=MUTED)
+
+    fit(page, [(m, top - map_h - 0.25 * k, width, bottom)], content)
+    return page.fig
+
+
+def _measure(value, unit) -> str:
+    if pd.isna(value):
+        return "–"
+    return f"{format_value(value)} {unit}" if isinstance(unit, str) and unit != "%" else format_value(value, "%")
+
+
+def locality_page(data: PackData, locality: str, number: int, total: int) -> Figure:
+    page = Page("A4", "portrait")
+    k, m = page.k, page.margin
+    planner = data.planner
+    colour = NETWORK_COLOURS[locality]
+    top, bottom = _frame(page, data, locality, "Care Community locality profile", number, total, colour=colour)
+    width = page.width - 2 * m
+    map_w, map_h = width * 0.55, 4.0 * k
+    view = MapView(indicator_id=DEPRIVATION_MAP, focus=locality,
+                   extent=padded(planner.locality_bounds(locality)), layers={**MapView().layers, "wards": False})
+    drawn = draw_map(page, planner, view, (m, top - map_h, map_w, map_h))
+    layer = planner.layer_for(view)
+    practices = practice_key_rows(planner, network=locality)
+    header, rows, fills = indicator_table(data.england, data.borough, locality)
+
+    def side(col: Column):
+        col.text("Practices (map key; status and registered list now)", 8.5, weight="bold", after=2)
+        prow = [[p["key"], p["label"].split(" — ")[0] if p["in_plan"] else f"{p['name']} (not on the plan map)",
+                 status_text(p), _list_size(p)] for p in practices]
+        col.table(["Key", "Practice", "Status", "List size"], prow, [0.5, 3.2, 1.5, 1.3], 6.8,
+                  align=["left", "left", "left", "right"], after=4)
+        legend_block(col, drawn.legend, layer)
+
+    fit(page, [(m + map_w + 0.2 * k, top, width - map_w - 0.2 * k, top - map_h - 0.1 * k)], side)
+
+    def content(col: Column):
+        col.text(f"Key indicators: {locality} against St Helens and England", 10, weight="bold", after=2)
+        col.table(header, rows, [3.2, 1.1, 1.9, 1.1, 1.0, 1.1, 1.0], 6.8,
+                  fills=fills, align=["left", "left", "right", "left", "right", "left", "right"], after=2)
+        col.text("vs: significantly better / similar / worse than the comparator (95% confidence intervals); "
+                 "higher / lower where an indicator has no better direction. See the notes page.", 6.5,
+                 colour=MUTED, after=1)
+        if any("*" in c for r in rows for c in r):
+            col.text(SUPPRESSION_NOTE, 6.5, colour=MUTED)
+
+    fit(page, [(m, top - map_h - 0.25 * k, width, bottom)], content)
+    return page.fig
+
+
+def _list_size(p: dict) -> str:
+    if pd.isna(p.get("list_size")):
+        return "–"
+    when = p.get("list_size_date")
+    return f"{p['list_size']:,.0f}" + (f" ({when[:7]})" if isinstance(when, str) and when else "")
+
+
+def notes_page(data: PackData, total: int) -> Figure:
+    page = Page("A4", "portrait")
+    k, m = page.k, page.margin
+    planner = data.planner
+    pack = planner.pack
+    top, bottom = _frame(page, data, "Notes", "Definitions, methods, sources and caveats", total, total)
+    width = page.width - 2 * m
+    gap = 0.25 * k
+    half = (width - gap) / 2
+    cat = pack.catalogue.set_index("id")
+
+    def content(left: Column, right: Column):
+        left.text("Definitions", 10, weight="bold", after=2)
+        for ind in data.indicators:
+            r = cat.loc[ind]
+            left.text(r["name"], 7.5, weight="bold", after=0.5)
+            left.text(f"{r['unit']}; {r['polarity']}; {r['geography']}; latest period {r['period']}. "
+                      f"Source: {r['source']}.", 7, after=0.5)
+            if isinstance(r["caveats"], str) and r["caveats"].strip():
+                left.text(f"Caveats: {r['caveats']}", 7, colour=MUTED, after=2)
+            else:
+                left.space(2)
+        right.text("Methods", 10, weight="bold", after=2)
+        for text in METHOD_NOTES:
+            right.text(text, 7, after=2)
+        right.text(f"Care Communities: {planner.assignment_statement}", 7, after=2)
+        if pack.info.get("population_weights"):
+            right.text(f"Population weights: {pack.info['population_weights']}", 7, after=2)
+        right.text(SUPPRESSION_NOTE, 7, after=4)
+        right.text("Sources", 10, weight="bold", after=2)
+        for key in data.datasets:
+            d = pack.datasets.get(key)
+            if d is not None:
+                right.text(f"{d.name}. {d.publisher}; {d.period}. {d.licence}.", 7, after=1.5)
+
+    fit(page, [(m, top, half, bottom), (m + half + gap, top, half, bottom)], content)
+    return page.fig
+
+
+#: How the pack's figures are made (METHODS.md), printed on its notes page.
+METHOD_NOTES = (
+    "Confidence intervals (95%): Wilson score interval for proportions; Byar's approximation for rates and "
+    "standardised ratios built on counts, with exact Poisson limits below 10.",
+    "Comparison with a benchmark (England, St Helens): significantly higher or lower when the benchmark lies "
+    "outside the area's interval, otherwise similar; with the indicator's polarity this becomes better, "
+    "similar or worse. Values without an interval are not compared.",
+    "Localities from small areas: counts are added; rates and proportions add numerators and denominators "
+    "before dividing; scores without a numerator (such as the IMD score) are population-weighted means; "
+    "practice values add numerators and denominators, or are weighted by registered list size.",
+    "Deprivation: IoD2019 on 2011 LSOAs; national deciles compare each LSOA with all of England "
+    "(decile 1 = the most deprived 10%).",
+)

@@ -1,0 +1,165 @@
+"""Charts of the locality comparison, drawn with matplotlib on an Axes the caller owns.
+
+The comparison view and the exports share these: bars per area with 95% interval whiskers
+and the benchmark as a line, coloured by the better / similar / worse comparison; the adult
+obesity (QOF) trend per Care Community against England with the caveats of the series
+marked; and each locality's residents stacked by national IMD decile. Localities keep their
+network colours everywhere. Sizes suit an A4 page as well as the screen. Qt-free.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+from matplotlib.patches import Patch
+
+from sthc_desktop.core.aggregate import ENGLAND, aggregate
+from sthc_desktop.core.deprivation import EDITIONS, decile_populations
+from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
+from sthc_desktop.core.stats import NOT_COMPARED
+
+#: Fingertips' comparison colours, and grey where nothing was compared.
+COMPARISON_COLOURS = {"better": "#92d050", "similar": "#ffc000", "worse": "#c00000", "higher": "#bed2ff",
+                      "lower": "#5555e6", NOT_COMPARED: "#d9d9d9"}
+BOROUGH_COLOUR = "#404040"
+FONT = 8
+
+OBESITY = "qof_obesity"
+#: The qof_obesity catalogue caveats: 2013-14 divides by the all-age list (not comparable, left out),
+#: 2020-21 is depressed by reduced BMI recording during COVID-19, and from 2022-23 the register
+#: adds an ethnicity-specific BMI threshold (a possible break in the series).
+OBESITY_NOT_COMPARABLE = "2013-14"
+OBESITY_COVID = "2020-21"
+OBESITY_DEFINITION_CHANGE = "2022-23"
+
+
+def area_colour(area: str) -> str:
+    return NETWORK_COLOURS.get(area, BOROUGH_COLOUR)
+
+
+def comparison_bars(ax, frame: pd.DataFrame) -> None:
+    """One indicator's compare() rows as bars with 95% interval whiskers and the benchmark as a line.
+
+    Bars are filled by the comparison and outlined in the locality's colour; England, when it
+    is not the benchmark, is a dotted reference line."""
+    frame = frame.reset_index(drop=True)
+    first = frame.iloc[0]
+    bench_area = first["benchmark"]
+    bars = frame[~frame["area"].isin([bench_area, ENGLAND])]
+    x = np.arange(len(bars))
+    values = bars["value"].to_numpy(dtype=float)
+    ax.bar(x, np.nan_to_num(values), width=0.65,
+           color=[COMPARISON_COLOURS.get(c, COMPARISON_COLOURS[NOT_COMPARED]) for c in bars["comparison"]],
+           edgecolor=[area_colour(a) for a in bars["area"]], linewidth=2.0)
+    lo, hi = bars["lower_ci"].to_numpy(dtype=float), bars["upper_ci"].to_numpy(dtype=float)
+    has_ci = ~(np.isnan(lo) | np.isnan(hi))
+    if has_ci.any():
+        ax.errorbar(x[has_ci], values[has_ci], yerr=[values[has_ci] - lo[has_ci], hi[has_ci] - values[has_ci]],
+                    fmt="none", ecolor="#202020", elinewidth=1.0, capsize=4)
+    for xi, v in zip(x, values):
+        if np.isnan(v):
+            ax.text(xi, 0, "no value", ha="center", va="bottom", fontsize=FONT - 1, color="#606060")
+    refs = [(bench_area, dict(color="black", linestyle="-", linewidth=1.4))]
+    if bench_area != ENGLAND:
+        refs.append((ENGLAND, dict(color="#606060", linestyle=":", linewidth=1.4)))
+    lines = []
+    for area, style in refs:
+        row = frame[frame["area"] == area]
+        if not row.empty and not np.isnan(row["value"].iloc[0]):
+            label = f"{area}{' (benchmark)' if area == bench_area else ''}: {row['value'].iloc[0]:.3g}"
+            lines.append(ax.axhline(row["value"].iloc[0], label=label, **style))
+    ax.set_xticks(x, bars["area"], fontsize=FONT)
+    for tick, area in zip(ax.get_xticklabels(), bars["area"]):
+        tick.set_color(area_colour(area))
+    ax.set_ylabel(first["unit"], fontsize=FONT)
+    ax.tick_params(axis="y", labelsize=FONT)
+    ax.set_title(f"{first['indicator_name']}, {first['period']}", fontsize=FONT + 1, loc="left")
+    shown = list(dict.fromkeys(bars["comparison"]))
+    handles = lines + [Patch(facecolor=COMPARISON_COLOURS.get(c, COMPARISON_COLOURS[NOT_COMPARED]),
+                             label=comparison_label(c, bench_area)) for c in shown]
+    ax.legend(handles=handles, fontsize=FONT - 1, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def comparison_label(comparison: str, benchmark: str) -> str:
+    if comparison == NOT_COMPARED:
+        return "not compared (no interval or no benchmark value)"
+    if comparison == "similar":
+        return f"similar to {benchmark}"
+    return f"{comparison} than {benchmark}"
+
+
+def obesity_trend_data(planner) -> pd.DataFrame:
+    """Adult obesity (QOF) per network and England for each comparable year: area, period, value,
+    lower_ci, upper_ci (2013-14 left out: its denominator is the all-age list)."""
+    periods = [p for p in planner.pack.periods(OBESITY) if p != OBESITY_NOT_COMPARABLE]
+    frames = [aggregate(planner, OBESITY, p) for p in periods]
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[frame["area"].isin([*NETWORKS, ENGLAND])].reset_index(drop=True)
+
+
+def obesity_trend(ax, planner) -> pd.DataFrame:
+    """Adult obesity (QOF) per network, 2014-15 onwards, against England, with the COVID-19 year
+    and the 2022-23 definition change marked; returns the plotted values."""
+    data = obesity_trend_data(planner)
+    periods = list(dict.fromkeys(data["period"]))
+    x = {p: i for i, p in enumerate(periods)}
+    for area in (*NETWORKS, ENGLAND):
+        part = data[data["area"] == area]
+        style = dict(color="black", linestyle="--", linewidth=1.6) if area == ENGLAND else \
+            dict(color=NETWORK_COLOURS[area], linewidth=2.0, marker="o", markersize=3)
+        ax.plot([x[p] for p in part["period"]], part["value"], label=area, **style)
+    if OBESITY_COVID in x:
+        ax.axvspan(x[OBESITY_COVID] - 0.4, x[OBESITY_COVID] + 0.4, color="#cccccc", alpha=0.5, lw=0)
+        ax.annotate("COVID-19:\nreduced BMI\nrecording", (x[OBESITY_COVID], 1.0), xycoords=("data", "axes fraction"),
+                    ha="center", va="top", fontsize=FONT - 1.5, color="#404040")
+    if OBESITY_DEFINITION_CHANGE in x:
+        at = x[OBESITY_DEFINITION_CHANGE] - 0.5
+        ax.axvline(at, color="#404040", linestyle=":", linewidth=1.2)
+        ax.annotate("definition change:\nBMI ≥ 27.5 threshold\nfor some ethnic groups", (at + 0.1, 0.02),
+                    xycoords=("data", "axes fraction"), ha="left", va="bottom", fontsize=FONT - 1.5,
+                    color="#404040")
+    ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right", fontsize=FONT)
+    ax.tick_params(axis="y", labelsize=FONT)
+    ax.set_ylabel("% of registered adults (18+)", fontsize=FONT)
+    ax.set_title("Adult obesity (QOF register), Care Communities and England", fontsize=FONT + 1, loc="left")
+    ax.legend(fontsize=FONT - 1, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.text(0, -0.32, f"{OBESITY_NOT_COMPARABLE} is left out: its denominator is the all-age list, not "
+                      "comparable. Networks from summed practice registers and lists.",
+            transform=ax.transAxes, fontsize=FONT - 1.5, color="#404040", va="top")
+    ax.spines[["top", "right"]].set_visible(False)
+    return data
+
+
+def decile_colours() -> list[str]:
+    """Ten colours, decile 1 (most deprived) darkest, as the deprivation maps colour them."""
+    cmap = colormaps["YlOrRd"]
+    return [to_hex(cmap(t)) for t in np.linspace(0.95, 0.12, 10)]
+
+
+def deprivation_deciles(ax, planner, edition: str = "19") -> pd.DataFrame:
+    """Each locality's (and St Helens') residents stacked by national IMD decile; returns the table."""
+    table = decile_populations(planner, edition)
+    e = EDITIONS[edition]
+    weights = planner.pack.indicator(e["weight"])["name"]
+    y = np.arange(len(table))[::-1]
+    left = np.zeros(len(table))
+    for d, colour in zip(range(1, 11), decile_colours()):
+        ax.barh(y, table[d].to_numpy(), left=left, color=colour, edgecolor="white", linewidth=0.4,
+                label=f"{d}{' (most deprived)' if d == 1 else ' (least deprived)' if d == 10 else ''}")
+        left += table[d].to_numpy()
+    ax.set_yticks(y, table.index, fontsize=FONT)
+    for tick, area in zip(ax.get_yticklabels(), table.index):
+        tick.set_color(area_colour(area))
+    ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.tick_params(axis="x", labelsize=FONT)
+    ax.set_xlabel(f"residents ({weights})", fontsize=FONT)
+    ax.set_title(f"Residents by national IMD {e['year']} decile ({e['label']} on "
+                 f"{'2011' if e['geography'] == 'lsoa11' else '2021'} LSOAs)", fontsize=FONT + 1, loc="left")
+    ax.legend(title="decile", title_fontsize=FONT - 1, fontsize=FONT - 1, loc="upper left",
+              bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return table
+

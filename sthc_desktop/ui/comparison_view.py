@@ -1,0 +1,306 @@
+"""The comparison view: the four Care Communities beside St Helens and England.
+
+The user picks a theme or a set of indicators, the benchmark (England or St Helens) and how
+LSOAs are assigned to localities (nearest practice, or a lookup CSV they load). The view
+shows what :func:`~sthc_desktop.core.comparison.compare` returns — one row per indicator,
+one column per area, each cell the value and its 95% interval, coloured by the comparison,
+with the counts, period and method in its tooltip — plus the charts of
+:mod:`sthc_desktop.render.charts` and the strategic plan's key measures. It computes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+                               QListWidgetItem, QMessageBox, QSplitter, QTableWidget, QTableWidgetItem,
+                               QTabWidget, QVBoxLayout, QWidget)
+
+from sthc_desktop.core.aggregate import AREAS
+from sthc_desktop.core.comparison import NOT_COMPARED_TYPES, NOT_IN_PACK, catalogue, compare, plan_measures
+from sthc_desktop.core.errors import DataError
+from sthc_desktop.core.indicators import themed
+from sthc_desktop.core.localities import lookup_assignments
+from sthc_desktop.core.planner import Planner
+from sthc_desktop.render import charts
+from sthc_desktop.render.text import format_value
+
+from .view_model import ViewModel
+
+CHOSEN = "Chosen indicators"
+BENCHMARKS = (("England", "england"), ("St Helens", "borough"))
+NEAREST, LOOKUP = "Nearest practice", "Lookup CSV…"
+DARK_FILLS = {"worse", "lower"}
+ID_ROLE = Qt.UserRole
+
+
+def cell_label(value, lower, upper, unit: str) -> str:
+    """A value and its 95% interval as a cell shows it: "15.9% (15.5–16.3%)"; "–" when missing."""
+    text = format_value(value, unit)
+    if not (_missing(lower) or _missing(upper)):
+        text += f" ({format_value(lower, unit)}–{format_value(upper, unit)})"
+    return text
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+class ComparisonView(QWidget):
+    def __init__(self, model: ViewModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.frame = pd.DataFrame()
+        self._cells: dict[tuple[str, str], QTableWidgetItem] = {}
+        self._ids: list[str] = []
+
+        self.selection = QComboBox()
+        self.chooser = QListWidget()
+        self.chooser.setMaximumHeight(110)
+        self.benchmark = QComboBox()
+        for label, key in BENCHMARKS:
+            self.benchmark.addItem(label, key)
+        self.assignment = QComboBox()
+        self.assignment.addItems([NEAREST, LOOKUP])
+        self._assignment_index = 0
+        self.method_label = QLabel(wordWrap=True)
+        self.method_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        self.table = QTableWidget(0, len(AREAS))
+        self.table.setHorizontalHeaderLabels(list(AREAS))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SingleSelection)
+
+        self.bars_figure, self.bars_canvas = self._canvas((8, 3.2))
+        self.trend_figure, self.trend_canvas = self._canvas((8, 3.6))
+        self.deciles_figure, self.deciles_canvas = self._canvas((8, 5.2))
+        self.plan = QTableWidget(0, 6)
+        self.plan.setHorizontalHeaderLabels(["Priority", "Measure", "Baseline", "Target 2026/27", "Aim",
+                                             "Latest St Helens value"])
+        self.plan.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.plan.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.bars_canvas, "Selected indicator")
+        self.tabs.addTab(self.trend_canvas, "Adult obesity trend")
+        self.tabs.addTab(self.deciles_canvas, "Residents by IMD decile")
+        self.tabs.addTab(self.plan, "Strategic plan")
+
+        controls = QHBoxLayout()
+        for label, widget in (("Show:", self.selection), ("Compare with:", self.benchmark),
+                              ("Localities by:", self.assignment)):
+            controls.addWidget(QLabel(label))
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.chooser)
+        layout.addWidget(self.method_label)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.tabs)
+        layout.addWidget(split, 1)
+
+        self._populate()
+        self.selection.currentIndexChanged.connect(self._selection_changed)
+        self.chooser.itemChanged.connect(lambda _item: self.refresh())
+        self.benchmark.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.assignment.activated.connect(self._assignment_chosen)
+        self.table.currentCellChanged.connect(lambda row, *_: self._draw_bars(row))
+        model.plannerChanged.connect(lambda _p: self._planner_changed())
+        self._planner_changed()
+
+    @staticmethod
+    def _canvas(size) -> tuple[Figure, FigureCanvasQTAgg]:
+        figure = Figure(figsize=size, layout="constrained")
+        return figure, FigureCanvasQTAgg(figure)
+
+    # -- choices -------------------------------------------------------------------------
+    def _populate(self) -> None:
+        cat = catalogue(self.model.planner.pack)
+        cat = cat[~cat["value_type"].isin(NOT_COMPARED_TYPES)]
+        self.selection.blockSignals(True)
+        self.selection.clear()
+        for theme, _rows in themed(cat):
+            self.selection.addItem(theme, theme)
+        self.selection.addItem(CHOSEN, CHOSEN)
+        self.selection.setCurrentIndex(max(self.selection.findData("Obesity"), 0))
+        self.selection.blockSignals(False)
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        for theme, rows in themed(cat):
+            for r in rows.itertuples():
+                item = QListWidgetItem(f"{theme}: {r.name}")
+                item.setData(ID_ROLE, r.id)
+                item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+                item.setCheckState(Qt.Unchecked)
+                self.chooser.addItem(item)
+        self.chooser.blockSignals(False)
+        self.chooser.setVisible(False)
+
+    def _selection_changed(self, _index: int) -> None:
+        self.chooser.setVisible(self.selection.currentData() == CHOSEN)
+        self.refresh()
+
+    def choose(self, spec: str | list[str]) -> None:
+        """Show a theme (a string) or a set of indicator ids, as the controls would."""
+        if isinstance(spec, str):
+            self.selection.setCurrentIndex(self.selection.findData(spec))
+            return
+        self.chooser.blockSignals(True)
+        for i in range(self.chooser.count()):
+            item = self.chooser.item(i)
+            item.setCheckState(Qt.Checked if item.data(ID_ROLE) in spec else Qt.Unchecked)
+        self.chooser.blockSignals(False)
+        if self.selection.currentData() == CHOSEN:
+            self.refresh()
+        else:
+            self.selection.setCurrentIndex(self.selection.findData(CHOSEN))
+
+    def indicator_spec(self) -> str | list[str]:
+        if self.selection.currentData() != CHOSEN:
+            return self.selection.currentData()
+        return [self.chooser.item(i).data(ID_ROLE) for i in range(self.chooser.count())
+                if self.chooser.item(i).checkState() == Qt.Checked]
+
+    # -- locality assignment -------------------------------------------------------------
+    def _assignment_chosen(self, index: int) -> None:
+        if self.assignment.itemText(index) == NEAREST:
+            self._assignment_index = index
+            self.model.set_planner(Planner(self.model.planner.pack))
+            return
+        path, _filter = QFileDialog.getOpenFileName(self, "Load an LSOA → locality lookup", "",
+                                                    "CSV files (*.csv);;All files (*)")
+        if not path or not self.load_lookup(path):
+            self.assignment.setCurrentIndex(self._assignment_index)
+
+    def load_lookup(self, path) -> bool:
+        """Use a lookup CSV for the localities; on a bad file, say why and keep the current method."""
+        pack = self.model.planner.pack
+        try:
+            assignments = lookup_assignments(pack, path)
+        except DataError as exc:
+            QMessageBox.warning(self, "Lookup not loaded", str(exc))
+            self.assignment.setCurrentIndex(self._assignment_index)
+            return False
+        self._assignment_index = self.assignment.findText(LOOKUP)
+        self.assignment.setCurrentIndex(self._assignment_index)
+        self.model.set_planner(Planner(pack, assignments))
+        return True
+
+    def _planner_changed(self) -> None:
+        planner = self.model.planner
+        self.method_label.setText(f"Care Communities: {planner.assignment_statement}")
+        self.refresh()
+        self._draw_context()
+        self._fill_plan()
+
+    # -- what is shown -------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Ask the core for the comparison of the current choices and show it."""
+        spec = self.indicator_spec()
+        self.table.setRowCount(0)
+        self._cells.clear()
+        self._ids = []
+        if not spec:
+            self.frame = pd.DataFrame()
+            self._draw_bars(-1)
+            return
+        self.frame = compare(self.model.planner, spec, benchmark=self.benchmark.currentData())
+        self._ids = list(dict.fromkeys(self.frame["indicator_id"]))
+        self.table.setRowCount(len(self._ids))
+        rows = {i: n for n, i in enumerate(self._ids)}
+        for r in self.frame.itertuples(index=False):
+            row = rows[r.indicator_id]
+            if self.table.verticalHeaderItem(row) is None:
+                header = QTableWidgetItem(f"{r.indicator_name} ({r.period})")
+                header.setToolTip(f"{r.indicator_name}\n{r.unit}")
+                self.table.setVerticalHeaderItem(row, header)
+            item = QTableWidgetItem(cell_label(r.value, r.lower_ci, r.upper_ci, r.unit))
+            item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            fill = charts.COMPARISON_COLOURS.get(r.comparison)
+            if fill and r.comparison != "not compared":
+                item.setBackground(QBrush(QColor(fill)))
+                if r.comparison in DARK_FILLS:
+                    item.setForeground(QBrush(QColor("white")))
+            item.setToolTip(self._tooltip(r))
+            self.table.setItem(row, AREAS.index(r.area), item)
+            self._cells[(r.indicator_id, r.area)] = item
+        for row in range(len(self._ids)):
+            for col, area in enumerate(AREAS):
+                if self.table.item(row, col) is None:
+                    empty = QTableWidgetItem("–")
+                    empty.setToolTip(f"{area}: no value in the pack for this indicator")
+                    self.table.setItem(row, col, empty)
+        self.table.setCurrentCell(0, 0)
+        self._draw_bars(0)
+
+    @staticmethod
+    def _tooltip(r) -> str:
+        def count(v):
+            return "–" if _missing(v) else f"{v:,.0f}"
+        return (f"{r.indicator_name}\n{r.area}, {r.period}\nNumerator: {count(r.numerator)}\n"
+                f"Denominator: {count(r.denominator)}\nCompared with {r.benchmark}: {r.comparison}\n"
+                f"Method: {r.method}")
+
+    def _draw_bars(self, row: int) -> None:
+        self.bars_figure.clear()
+        if 0 <= row < len(self._ids):
+            ax = self.bars_figure.add_subplot()
+            charts.comparison_bars(ax, self.frame[self.frame["indicator_id"] == self._ids[row]])
+        self.bars_canvas.draw_idle()
+
+    def _draw_context(self) -> None:
+        planner = self.model.planner
+        self.trend_figure.clear()
+        charts.obesity_trend(self.trend_figure.add_subplot(), planner)
+        self.trend_canvas.draw_idle()
+        self.deciles_figure.clear()
+        top, bottom = self.deciles_figure.subplots(2, 1)
+        charts.deprivation_deciles(top, planner, "19")
+        charts.deprivation_deciles(bottom, planner, "25")
+        self.deciles_canvas.draw_idle()
+
+    def _fill_plan(self) -> None:
+        measures = plan_measures(self.model.planner)
+        self.plan.setRowCount(len(measures))
+        for i, m in enumerate(measures.itertuples(index=False)):
+            latest = NOT_IN_PACK if _missing(m.latest_value) else f"{format_value(m.latest_value)} ({m.latest_period})"
+            cells = [m.priority, m.measure, _measure(m.baseline, m.baseline_unit),
+                     _measure(m.target_2026_27, m.target_unit), m.aim, latest]
+            for j, text in enumerate(cells):
+                self.plan.setItem(i, j, QTableWidgetItem(str(text)))
+
+    # -- for tests and for the lead's wiring -----------------------------------------------
+    def cell_text(self, indicator_id: str, area: str) -> str:
+        item = self._cells.get((indicator_id, area))
+        return item.text() if item is not None else "–"
+
+    def cell_colour(self, indicator_id: str, area: str) -> str | None:
+        item = self._cells.get((indicator_id, area))
+        if item is None or item.background().style() == Qt.NoBrush:
+            return None
+        return item.background().color().name()
+
+    def cell_tooltip(self, indicator_id: str, area: str) -> str:
+        item = self._cells.get((indicator_id, area))
+        return item.toolTip() if item is not None else ""
+
+    def plan_rows(self) -> list[list[str]]:
+        return [[self.plan.item(i, j).text() for j in range(self.plan.columnCount())]
+                for i in range(self.plan.rowCount())]
+
+
+def _measure(value, unit) -> str:
+    if _missing(value):
+        return "–"
+    if unit == "%":
+        return format_value(value, "%")
+    return f"{format_value(value)} {unit}" if isinstance(unit, str) else format_value(value)

@@ -1,0 +1,226 @@
+"""The Export dialog: a briefing map of the current view, or a locality pack.
+
+It only fills in the arguments of :func:`~sthc_desktop.export.export_map` and
+:func:`~sthc_desktop.export.export_pack` (the functions ``python main.py export`` calls),
+previews the page the export will write, runs a pack page by page under a progress
+dialog that can cancel it, offers to open the file when done, and shows an export error
+in a message box while staying open so the user can choose another folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressDialog,
+                               QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+
+from sthc_desktop.core.errors import ExportError
+from sthc_desktop.core.indicators import THEMES
+from sthc_desktop.core.localities import NETWORKS
+from sthc_desktop.export import DEFAULT_DPI, FORMATS, PRINT_DPI, ExportCancelled, export_map, export_pack
+from sthc_desktop.export.locality_pack import choose_indicators
+from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES, briefing_map, pack_pages
+
+from .view_model import ViewModel
+
+PREVIEW_DPI = 40
+KEY_INDICATORS = "Key indicators"
+
+
+def figure_pixmap(fig, dpi: int = PREVIEW_DPI) -> QPixmap:
+    """A page figure drawn at a low resolution for the preview."""
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    buffer = canvas.buffer_rgba()
+    h, w = buffer.shape[:2]
+    return QPixmap.fromImage(QImage(bytes(buffer), w, h, 4 * w, QImage.Format_RGBA8888))
+
+
+class ExportDialog(QDialog):
+    """Export the current view's briefing map, or a locality pack."""
+
+    def __init__(self, model: ViewModel, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.model = model
+        self.written: Path | None = None
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._map_tab(), "Briefing map")
+        self.tabs.addTab(self._pack_tab(), "Locality pack")
+        self.preview = QLabel(alignment=Qt.AlignCenter)
+        self.preview.setMinimumSize(340, 480)
+        self.preview.setStyleSheet("background: #9e9e9e;")
+
+        self.out = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(QLabel("Save to:"))
+        where.addWidget(self.out, 1)
+        where.addWidget(browse)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.open_button = QPushButton("Open the file")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self.open_file)
+        buttons = QDialogButtonBox()
+        self.export_button = buttons.addButton("Export", QDialogButtonBox.AcceptRole)
+        buttons.addButton(self.open_button, QDialogButtonBox.ActionRole)
+        buttons.addButton(QDialogButtonBox.Close)
+        self.export_button.clicked.connect(self.export)
+        buttons.rejected.connect(self.reject)
+
+        left = QVBoxLayout()
+        left.addWidget(self.tabs)
+        left.addLayout(where)
+        left.addWidget(self.status)
+        left.addStretch(1)
+        left.addWidget(buttons)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addWidget(self.preview)
+
+        self.tabs.currentChanged.connect(self._changed)
+        self._changed()
+
+    # -- the choices -------------------------------------------------------------------------
+    def _map_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.paper = QComboBox()
+        self.paper.addItems(list(PAPER_SIZES))
+        self.orientation = QComboBox()
+        self.orientation.addItems(list(ORIENTATIONS))
+        self.format = QComboBox()
+        self.format.addItems([f.upper() for f in FORMATS])
+        self.dpi = QSpinBox(minimum=72, maximum=600, value=DEFAULT_DPI, suffix=" dpi")
+        self.dpi.setToolTip(f"PNG resolution: {DEFAULT_DPI} for the screen, {PRINT_DPI} for print")
+        form.addRow("Paper", self.paper)
+        form.addRow("Orientation", self.orientation)
+        form.addRow("Format", self.format)
+        form.addRow("Resolution", self.dpi)
+        form.addRow(QLabel("Exports the map as it is now: indicator, period, classes, layers and zoom."))
+        for box in (self.paper, self.orientation, self.format):
+            box.currentIndexChanged.connect(self._changed)
+        return tab
+
+    def _pack_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.locality_boxes = {}
+        ticks = QVBoxLayout()
+        for name in NETWORKS:
+            box = QCheckBox(name, checked=True)
+            box.toggled.connect(self._changed)
+            self.locality_boxes[name] = box
+            ticks.addWidget(box)
+        form.addRow("Localities", ticks)
+        self.indicators = QComboBox()
+        self.indicators.addItem(KEY_INDICATORS)
+        themes = set(self.model.planner.pack.catalogue["theme"])
+        for theme in [t for t in THEMES if t in themes] + sorted(themes - set(THEMES)):
+            try:
+                choose_indicators(self.model.planner, theme)
+            except ExportError:
+                continue  # too many headline indicators for one page's table
+            self.indicators.addItem(theme)
+        form.addRow("Indicators", self.indicators)
+        form.addRow(QLabel("Cover, borough overview, one page per locality, and notes (PDF)."))
+        return tab
+
+    @property
+    def is_pack(self) -> bool:
+        return self.tabs.currentIndex() == 1
+
+    def localities(self) -> list[str]:
+        return [n for n, box in self.locality_boxes.items() if box.isChecked()]
+
+    def indicator_ids(self) -> list[str]:
+        choice = self.indicators.currentText()
+        return choose_indicators(self.model.planner, None if choice == KEY_INDICATORS else choice)
+
+    def _suffix(self) -> str:
+        return "pdf" if self.is_pack else self.format.currentText().lower()
+
+    def _changed(self, *_args) -> None:
+        self.dpi.setEnabled(not self.is_pack and self._suffix() == "png")
+        text = self.out.text().strip()
+        if text:
+            self.out.setText(str(Path(text).with_suffix("." + self._suffix())))
+        else:
+            self.out.setText(str(Path.home() / f"st_helens_{'locality_pack' if self.is_pack else 'map'}."
+                                 f"{self._suffix()}"))
+        self.update_preview()
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.out.text(),
+                                              f"{self._suffix().upper()} (*.{self._suffix()})")
+        if name:
+            self.out.setText(name)
+
+    # -- preview, export ---------------------------------------------------------------------
+    def update_preview(self) -> None:
+        """The page as it will be written: the map page, or the pack's cover."""
+        planner = self.model.planner
+        if self.is_pack:
+            if not self.localities():
+                self.preview.setText("Choose at least one locality.")
+                return
+            fig = pack_pages(planner, self.localities(), self.indicator_ids())[0][1]()
+        else:
+            fig = briefing_map(planner, self.model.view, paper=self.paper.currentText(),
+                               orientation=self.orientation.currentText()).figure
+        pixmap = figure_pixmap(fig)
+        self.preview.setPixmap(pixmap.scaled(self.preview.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation))
+
+    def export(self) -> Path | None:
+        """Write the file; on an error show it and stay open. Returns the file written, if any."""
+        out = Path(self.out.text().strip()).expanduser()
+        self.open_button.setEnabled(False)
+        try:
+            if self.is_pack:
+                self.written = self._export_pack(out)
+            else:
+                self.written = export_map(self.model.planner, self.model.view, out, paper=self.paper.currentText(),
+                                          orientation=self.orientation.currentText(), dpi=self.dpi.value(),
+                                          fmt=self._suffix())
+        except ExportCancelled:
+            self.status.setText("Export cancelled; nothing was written.")
+            return None
+        except ExportError as exc:
+            self.status.setText("Export failed.")
+            QMessageBox.critical(self, "Export failed", str(exc))
+            return None
+        self.status.setText(f"Saved {self.written}")
+        self.open_button.setEnabled(True)
+        return self.written
+
+    def _export_pack(self, out: Path) -> Path:
+        localities = self.localities()
+        progress = QProgressDialog("Writing the locality pack…", "Cancel", 0, len(localities) + 3, self)
+        progress.setWindowModality(Qt.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.setValue(0)
+
+        def step(done: int, total: int, label: str) -> None:
+            progress.setLabelText(f"Written: {label} ({done} of {total})")
+            progress.setValue(done)
+            QApplication.processEvents()  # keep the window painting and the Cancel button live
+
+        try:
+            return export_pack(self.model.planner, out, localities=localities, indicators=self.indicator_ids(),
+                               progress=step, cancelled=lambda: (QApplication.processEvents(),
+                                                                 progress.wasCanceled())[1])
+        finally:
+            progress.close()
+
+    def open_file(self) -> None:
+        if self.written is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written)))

@@ -1,0 +1,85 @@
+"""What the File menu's workspace actions do: Save, Save As, Open, recent files and crash recovery.
+
+Plain functions the main window connects to its actions: they gather the current view and the
+imports the window holds into a :class:`~sthc_desktop.core.workspace.Workspace`, or open one
+and re-create its indicators on the planner, and keep the recent-files list in QSettings. The
+window owns the widgets and messages; DataError comes back as a one-line message to show.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
+
+from sthc_desktop.core import workspace
+from sthc_desktop.core.workspace import ImportRecord, Workspace
+from sthc_desktop.ui.view_model import ViewModel
+
+RECENT_KEY = "workspace/recent"
+FILE_FILTER = "St Helens Cares workspace (*.sthc)"
+
+
+def current_workspace(model: ViewModel, records: list[ImportRecord], assignment_method: str | None = None,
+                      lookup_csv: str | None = None) -> Workspace:
+    """The window's state as a workspace: its view, its imports and the assignment chosen."""
+    return Workspace(model.view, tuple(records), assignment_method, lookup_csv)
+
+
+def save_workspace(model: ViewModel, records: list[ImportRecord], path: str | Path,
+                   assignment_method: str | None = None, lookup_csv: str | None = None) -> Path:
+    """Save (atomically) and put the file first in the recent list; DataError if it cannot be written."""
+    path = Path(path)
+    if path.suffix.lower() != workspace.SUFFIX:
+        path = path.with_name(path.name + workspace.SUFFIX)
+    saved = workspace.save(current_workspace(model, records, assignment_method, lookup_csv), path)
+    remember(saved)
+    return saved
+
+
+def open_workspace(model: ViewModel, path: str | Path) -> Workspace:
+    """Open a workspace, add its imported indicators to the planner and show its view.
+
+    Returns the workspace, whose ``imports`` the window keeps (to save them again) and whose
+    ``assignment_method`` / ``lookup_csv`` it applies. DataError if the file is damaged or newer."""
+    opened = workspace.load(path)
+    planner = model.planner
+    opened.apply_imports(planner)
+    model.set_planner(planner)
+    known = set(planner.pack.catalogue["id"])
+    view = opened.view if opened.view.indicator_id in known else opened.view.with_(indicator_id=model.view.indicator_id)
+    model.set_view(view)
+    remember(path)
+    return opened
+
+
+# -- recent files (QSettings holds the list; the list logic is core.workspace) ---------------------
+def recent_files() -> list[str]:
+    stored = QSettings().value(RECENT_KEY, []) or []
+    return workspace.existing_recent([stored] if isinstance(stored, str) else list(stored))
+
+
+def remember(path: str | Path) -> None:
+    QSettings().setValue(RECENT_KEY, workspace.add_recent(recent_files(), path))
+
+
+# -- autosave and recovery ------------------------------------------------------------------------
+def data_folder() -> Path:
+    """The user's data folder, where the autosave (and the error log) live."""
+    return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home())
+
+
+def autosave(model: ViewModel, records: list[ImportRecord], assignment_method: str | None = None,
+             lookup_csv: str | None = None) -> Path:
+    """Call from a timer (and after each change worth keeping)."""
+    return workspace.autosave(current_workspace(model, records, assignment_method, lookup_csv), data_folder())
+
+
+def recoverable() -> Workspace | None:
+    """At start-up: the workspace left by a session that crashed, to offer back (DataError if damaged)."""
+    return workspace.recover(data_folder())
+
+
+def clean_exit() -> None:
+    """On a normal close: nothing to recover next time."""
+    workspace.clear_autosave(data_folder())

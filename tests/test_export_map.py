@@ -1,0 +1,200 @@
+"""Briefing map export: the engine, the command line, the page layout and never-broken files."""
+
+from __future__ import annotations
+
+import errno
+import os
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+from pypdf import PdfReader
+
+from sthc_desktop.cli import main
+from sthc_desktop.core.errors import ExportError
+from sthc_desktop.core.view import MapView
+from sthc_desktop.export import export_map
+from sthc_desktop.export import files
+from sthc_desktop.render.briefing import PAPER_SIZES, briefing_map, nice_length, page_size, practice_key_rows
+
+
+def pdf_text(path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_png_at_a4_portrait_150_dpi_is_1240_by_1754(planner, tmp_path):
+    out = export_map(planner, MapView(), tmp_path / "map.png", paper="A4", orientation="portrait", dpi=150)
+    w, h = Image.open(out).size
+    assert abs(w - 1240) <= 2 and abs(h - 1754) <= 2
+
+
+def test_png_landscape_a3_at_300_dpi_has_the_sheet_size(planner, tmp_path):
+    out = export_map(planner, MapView(), tmp_path / "map.png", paper="A3", orientation="landscape", dpi=300)
+    w, h = Image.open(out).size
+    assert abs(w - 16.54 * 300) <= 2 and abs(h - 11.69 * 300) <= 2
+
+
+def test_svg_parses_and_is_vector(planner, tmp_path):
+    out = export_map(planner, MapView(indicator_id="qof_obesity"), tmp_path / "map.svg")
+    root = ET.parse(out).getroot()
+    assert root.tag.endswith("svg")
+    assert root.get("width") == "595.44pt"  # 8.27 in × 72
+    assert not any(el.tag.endswith("image") for el in root.iter())  # no raster inside
+
+
+def test_pdf_carries_title_period_method_legend_and_attribution(planner, pack, tmp_path):
+    view = MapView(indicator_id="iod19_imd_score")
+    out = export_map(planner, view, tmp_path / "map.pdf", produced=date(2026, 5, 4))
+    text = pdf_text(out)
+    assert "Index of Multiple Deprivation 2019: score" in text
+    assert "St Helens · IoD2019" in text
+    assert "Produced 4 May 2026" in text
+    assert squash(planner.assignments["lsoa21"].statement) in text
+    for line in pack.attribution_lines(["iod2019", "nhs_practices"]):
+        assert squash(line) in text
+    # The legend: every class with its count of areas, and the practices' key.
+    classes = planner.classes_for(view)
+    for label, count in zip(classes.labels, classes.counts):
+        assert f"{label} ({count})" in text
+    assert "Hall Street Medical Centre — active" in text
+    assert "Haydock Medical Centre (now Modality St Helens) — active" in text
+    assert "Newton Community Hospital Practice — closed 2025-06-30" in text
+    assert "Dr Rahil's Surgery — dormant" in text
+    assert "Ferguson Family Medical Practice — no ODS match" in text
+    assert "Berrymead Family Medical Centre (N83008)" in text and "not on the plan's locality map" in text
+    assert len(PdfReader(out).pages) == 1
+    w, h = PdfReader(out).pages[0].mediabox.upper_right
+    assert (round(float(w)), round(float(h))) == (595, 842)
+
+
+def test_locality_map_names_the_locality_and_lists_only_its_practices(planner, tmp_path):
+    view = MapView(indicator_id="qof_obesity", focus="North", extent=planner.locality_bounds("North"))
+    text = pdf_text(export_map(planner, view, tmp_path / "north.pdf"))
+    assert "Obesity: QOF prevalence, adults 18+" in text and "North · 2024-25" in text
+    assert "Windermere Medical Centre" in text and "Billinge Surgery (now Billinge Medical Practice)" in text
+    assert "Hall Street Medical Centre" not in text
+
+
+def test_practice_key_hides_with_the_practices_layer(planner, tmp_path):
+    view = MapView().with_layer("practices", False)
+    text = pdf_text(export_map(planner, view, tmp_path / "nopractices.pdf"))
+    assert "Practices by map key" not in text
+    assert "Hall Street" not in text
+
+
+def test_practice_key_rows_for_a_network_include_its_unlocated_practice(planner):
+    south = practice_key_rows(planner, network="South")
+    keys = [r["key"] for r in south]
+    assert keys[:3] == ["21", "22", "23"] and "31" in keys and keys[-1] == "–"
+    assert {r["network"] for r in south} == {"South"}
+
+
+@pytest.mark.parametrize("paper", ["A4", "A3"])
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+@pytest.mark.parametrize("indicator", ["iod19_imd_decile", "qof_obesity"])
+def test_page_text_never_overlaps_or_leaves_the_sheet(planner, paper, orientation, indicator):
+    page = briefing_map(planner, MapView(indicator_id=indicator), paper=paper, orientation=orientation)
+    fig = page.figure
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    sheet = fig.bbox
+    boxes = [t.get_window_extent(renderer) for t in fig.texts if t.get_text().strip()]
+    assert len(boxes) > 40
+    for b in boxes:
+        assert b.x0 >= sheet.x0 and b.y0 >= sheet.y0 and b.x1 <= sheet.x1 and b.y1 <= sheet.y1
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
+            overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert not (overlap_w > 0.5 and overlap_h > 0.5), (a, b)
+    # Nothing set below 5.5 pt at A4 (a board member must be able to read the key).
+    smallest = min(t.get_fontsize() for t in fig.texts) / (min(page_size(paper, orientation)) / PAPER_SIZES["A4"][0])
+    assert smallest >= 5.5
+
+
+def test_scale_bar_lengths_are_round():
+    assert nice_length(4300) == 4000
+    assert nice_length(2600) == 2000
+    assert nice_length(900) == 500
+    assert nice_length(30) == 100
+
+
+# -- the command line calls the same engine ------------------------------------------------
+def test_cli_writes_a_png_map_of_a_locality(tmp_path, capsys):
+    out = tmp_path / "central.png"
+    status = main(["export", "map", "--indicator", "iod19_imd_decile", "--locality", "Central",
+                   "--paper", "A4", "--orientation", "landscape", "--dpi", "100", "--format", "png",
+                   "--out", str(out)])
+    assert status == 0 and f"wrote {out}" in capsys.readouterr().out
+    w, h = Image.open(out).size
+    assert abs(w - 1169) <= 2 and abs(h - 827) <= 2
+
+
+def test_cli_and_engine_write_the_same_page(planner, tmp_path):
+    out_cli = tmp_path / "cli.pdf"
+    assert main(["export", "map", "--indicator", "qof_obesity", "--locality", "South", "--out", str(out_cli)]) == 0
+    view = MapView(indicator_id="qof_obesity", focus="South", extent=planner.locality_bounds("South"))
+    out_api = export_map(planner, view, tmp_path / "api.pdf")
+    assert pdf_text(out_cli) == pdf_text(out_api)
+
+
+def test_cli_rejects_an_unknown_indicator_in_one_line(tmp_path, capsys):
+    status = main(["export", "map", "--indicator", "no_such_thing", "--out", str(tmp_path / "x.pdf")])
+    err = capsys.readouterr().err
+    assert status == 2 and "unknown indicator 'no_such_thing'" in err and err.count("\n") == 1
+    assert not list(tmp_path.iterdir())
+
+
+# -- never a broken file -----------------------------------------------------------------------
+def test_read_only_folder_reports_the_file_and_leaves_nothing(planner, tmp_path, monkeypatch):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):  # root ignores modes: refuse the rename as a read-only folder would
+            def refuse(*_a, **_k):
+                raise PermissionError(errno.EACCES, "Permission denied")
+            monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+        with pytest.raises(ExportError) as info:
+            export_map(planner, MapView(), folder / "map.pdf")
+        assert str(folder / "map.pdf") in str(info.value) and "read-only" in str(info.value)
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+def test_failed_rename_removes_the_temporary_file(planner, tmp_path, monkeypatch):
+    def refuse(*_a, **_k):
+        raise PermissionError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(files.os, "replace", refuse)
+    with pytest.raises(ExportError, match="read-only"):
+        export_map(planner, MapView(), tmp_path / "map.png", dpi=40)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_full_disk_is_reported_and_leaves_nothing(planner, tmp_path, monkeypatch):
+    real_savefig = files.Figure.savefig
+
+    def full(self, fname, *a, **k):
+        with open(fname, "wb") as f:
+            f.write(b"%PDF-1.4 partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(files.Figure, "savefig", full)
+    target = tmp_path / "map.pdf"
+    target.write_bytes(b"the previous export")
+    with pytest.raises(ExportError, match="disk is full"):
+        export_map(planner, MapView(), target)
+    monkeypatch.setattr(files.Figure, "savefig", real_savefig)
+    assert [p.name for p in tmp_path.iterdir()] == ["map.pdf"]
+    assert target.read_bytes() == b"the previous export"  # the old file is untouched
+
+
+def test_cli_reports_a_missing_folder(tmp_path, capsys):
+    status = main(["export", "map", "--indicator", "qof_obesity", "--out", str(tmp_path / "nope" / "m.pdf")])
+    assert status == 2 and "does not exist" in capsys.readouterr().err

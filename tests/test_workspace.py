@@ -1,0 +1,176 @@
+"""Workspaces: a view and its imported data survive saving, reopening, damage and a crash mid-save."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+
+import pytest
+
+from sthc_desktop.core import imports, workspace
+from sthc_desktop.core.datapack import DataPack
+from sthc_desktop.core.errors import DataError
+from sthc_desktop.core.planner import Planner
+from sthc_desktop.core.view import MapView
+
+from conftest import BUNDLED_PACK, ROOT
+
+
+@pytest.fixture(scope="module")
+def own_pack():
+    return DataPack(BUNDLED_PACK)
+
+
+def synthetic_import(pack) -> workspace.ImportRecord:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["LSOA code", "Value"])
+    for i, code in enumerate(sorted(pack.layer("lsoa21")["code"])):
+        w.writerow([code, i * 0.25])
+    table = imports.read_bytes("synthetic_ws.csv", buf.getvalue().encode())
+    spec = imports.detect(table, pack).with_(name="Synthetic workspace value", unit="score", period="2024/25",
+                                             polarity="higher is better")
+    return workspace.ImportRecord.from_table(table, spec, date(2025, 1, 31))
+
+
+def test_round_trip_gives_the_identical_view_and_values(tmp_path, own_pack):
+    record = synthetic_import(own_pack)
+    first = Planner(own_pack)
+    ids = workspace.Workspace(imports=(record,)).apply_imports(first)
+    original = first.pack.indicator_values(ids[0])
+    view = (MapView(indicator_id=ids[0], period="2024/25", scheme="quantiles", classes=7, focus="North",
+                    extent=(350000.0, 390000.0, 360000.0, 400000.0)).with_layer("wards", False))
+    ws = workspace.Workspace(view, (record,), "supplied lookup", "lsoa_code,locality\nE01006802,North\n")
+    path = workspace.save(ws, tmp_path / "plan.sthc")
+
+    opened = workspace.load(path)
+    assert opened.view == view
+    assert (opened.assignment_method, opened.lookup_csv) == (ws.assignment_method, ws.lookup_csv)
+    assert opened.imports[0].sha256 == record.sha256 and opened.imports[0].spec == record.spec
+
+    fresh = Planner(DataPack(BUNDLED_PACK))  # as after restarting the app: the original file is not needed
+    assert opened.apply_imports(fresh) == ids
+    again = fresh.pack.indicator_values(ids[0])
+    assert again.reset_index(drop=True).equals(original.reset_index(drop=True))
+    meta = fresh.pack.indicator(ids[0])
+    assert "Imported by the user from synthetic_ws.csv on 2025-01-31" == meta["source"]
+    assert fresh.layer_for(opened.view).row(sorted(own_pack.layer("lsoa21")["code"])[4])["value"] == 1.0
+
+
+def good_text(pack) -> str:
+    return workspace.to_json(workspace.Workspace(imports=(synthetic_import(pack),)))
+
+
+@pytest.mark.parametrize("mutate, text", [
+    (lambda t: t[:len(t) // 2], "not valid JSON at line "),
+    (lambda t: t.replace('"schema": 1', '"schema": 2'), "made by a newer version: schema 2"),
+    (lambda t: json.dumps({k: v for k, v in json.loads(t).items() if k != "view"}), "'view' is missing"),
+    (lambda t: json.dumps({**json.loads(t), "view": []}), "'view' is not a dict"),
+    (lambda t: json.dumps({k: v for k, v in json.loads(t).items() if k != "schema"}), "no schema number"),
+    (lambda t: t.replace('"sha256": "', '"sha256": "0'), "does not match its checksum"),
+    (lambda t: "[1, 2]", "not a workspace object"),
+])
+def test_a_damaged_or_newer_workspace_gives_one_clear_line(tmp_path, own_pack, mutate, text):
+    path = tmp_path / "bad.sthc"
+    path.write_text(mutate(good_text(own_pack)), encoding="utf-8")
+    with pytest.raises(DataError, match=text) as err:
+        workspace.load(path)
+    assert str(err.value).startswith(str(path)) and "\n" not in str(err.value)
+
+
+def test_json_error_names_line_and_column(tmp_path):
+    path = tmp_path / "bad.sthc"
+    path.write_text('{\n  "schema": 1,\n  "view": {,\n}', encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 3, column 12"):
+        workspace.load(path)
+
+
+def test_unopenable_and_unsaveable_paths(tmp_path):
+    with pytest.raises(DataError, match="cannot be opened"):
+        workspace.load(tmp_path / "missing.sthc")
+    (tmp_path / "binary.sthc").write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(DataError, match="not UTF-8"):
+        workspace.load(tmp_path / "binary.sthc")
+    with pytest.raises(DataError, match="cannot be saved"):
+        workspace.save(workspace.Workspace(), tmp_path / "no such folder" / "plan.sthc")
+
+
+def test_autosave_recover_and_clear(tmp_path):
+    folder = tmp_path / "data"
+    assert workspace.recover(folder) is None
+    view = MapView(classes=4, focus="South")
+    workspace.autosave(workspace.Workspace(view), folder)
+    assert workspace.recover(folder).view == view
+    workspace.clear_autosave(folder)
+    assert workspace.recover(folder) is None
+    workspace.autosave_path(folder).write_text("{", encoding="utf-8")
+    with pytest.raises(DataError, match="not valid JSON"):
+        workspace.recover(folder)
+
+
+def test_recent_files_list(tmp_path):
+    a, b, c = (tmp_path / f"{n}.sthc" for n in "abc")
+    recent = workspace.add_recent([], a)
+    recent = workspace.add_recent(recent, b)
+    recent = workspace.add_recent(recent, a)
+    assert recent == [str(a.resolve()), str(b.resolve())]
+    assert len(workspace.add_recent([str(tmp_path / f"{i}.sthc") for i in range(20)], c, limit=10)) == 10
+    a.write_text("{}")
+    assert workspace.existing_recent(recent) == [str(a.resolve())]
+
+
+CHILD = textwrap.dedent("""
+    import os, sys
+    from datetime import date
+    from sthc_desktop.core import imports, workspace
+    from sthc_desktop.core.view import MapView
+    path = sys.argv[1]
+    blob = os.urandom(6_000_000)  # synthetic bytes standing in for a large imported file
+    spec = imports.ImportSpec(level="lsoa21", code_column="c", value_column="v", name="Synthetic", period="1")
+    record = workspace.ImportRecord("big.csv", blob, __import__("hashlib").sha256(blob).hexdigest(), spec,
+                                    date(2025, 1, 1))
+    i = 0
+    while True:
+        workspace.save(workspace.Workspace(MapView(classes=3 + i % 5), (record,)), path)
+        i += 1
+        print("saved", flush=True)
+""")
+
+
+def test_killing_the_app_during_a_save_leaves_the_previous_workspace_intact(tmp_path):
+    path = tmp_path / "plan.sthc"
+    previous = workspace.Workspace(MapView(classes=9, focus="Central"))
+    workspace.save(previous, path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for delay in (0.05, 0.13, 0.31):
+        child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, env=env)
+        assert child.stdout.readline().strip() == b"saved"  # at least one whole save, then kill mid-way
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        survived = workspace.load(path)  # parses, and the checksum of the embedded file matches
+        assert survived.view.classes in range(3, 8)
+        assert len(survived.imports[0].data) == 6_000_000
+    stray = [p.name for p in tmp_path.iterdir() if p.name != "plan.sthc"]
+    assert all(n.startswith(".plan.sthc.") and n.endswith(".tmp") for n in stray)
+
+
+def test_the_first_save_is_intact_if_killed_before_any_new_one(tmp_path):
+    path = tmp_path / "plan.sthc"
+    previous = workspace.Workspace(MapView(classes=9, focus="Central"))
+    workspace.save(previous, path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.DEVNULL, env=env)
+    time.sleep(0.3)  # the child is still importing or writing its first save
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert workspace.load(path).view.classes in (9, 3)
