@@ -41,6 +41,7 @@ class Planner:
         self.assignments = assignments
         self._layer_cache: dict[tuple, IndicatorLayer] = {}
         self._classes_cache: dict[tuple, Classes] = {}
+        self._summary_cache: dict[tuple, pd.Series] = {}
         self._outlines: dict[str, gpd.GeoDataFrame] = {}
 
     # -- localities ------------------------------------------------------------------
@@ -178,26 +179,31 @@ class Planner:
         return out
 
     def area_details(self, geography: str, code: str) -> pd.DataFrame:
-        """Every indicator held for one area or practice, with England where the pack has it."""
+        """Every indicator held for one area or practice (latest period), with St Helens and England
+        for the same period where they can be had (aggregated as METHODS.md says, or published)."""
+        from .aggregate import BOROUGH, ENGLAND, aggregate  # aggregate builds on the planner
+
         area_type = "practice" if geography == "practice" else geography
         v = self.pack.values
         rows = v[(v["area_type"] == area_type) & (v["area_code"] == code)]
+        columns = ["indicator_id", "indicator", "theme", "period", "value", "lower_ci", "upper_ci", "unit",
+                   "borough", "england"]
         if rows.empty:
-            return pd.DataFrame(columns=["indicator", "period", "value", "unit", "interval", "england"])
+            return pd.DataFrame(columns=columns)
         cat = self.pack.catalogue.set_index("id")
-        england = v[v["area_type"] == "england"].set_index(["indicator_id", "period"])["value"]
         latest = rows.sort_values("period").groupby("indicator_id").tail(1)
         out = []
         for r in latest.itertuples():
             meta = cat.loc[r.indicator_id]
-            interval = (f"{r.lower_ci:.1f}–{r.upper_ci:.1f}" if pd.notna(r.lower_ci) and pd.notna(r.upper_ci)
-                        else "")
-            eng = england.get((r.indicator_id, r.period), float("nan"))
+            key = (r.indicator_id, r.period)
+            if key not in self._summary_cache:
+                self._summary_cache[key] = aggregate(self, r.indicator_id, r.period).set_index("area")["value"]
+            summary = self._summary_cache[key]
             out.append({"indicator_id": r.indicator_id, "indicator": meta["name"], "theme": meta["theme"],
-                        "period": r.period, "value": r.value, "unit": meta["unit"], "interval": interval,
-                        "england": eng})
-        frame = pd.DataFrame(out)
-        return frame.sort_values(["theme", "indicator"]).reset_index(drop=True)
+                        "period": r.period, "value": r.value, "lower_ci": r.lower_ci, "upper_ci": r.upper_ci,
+                        "unit": meta["unit"], "borough": summary.get(BOROUGH, float("nan")),
+                        "england": summary.get(ENGLAND, float("nan"))})
+        return pd.DataFrame(out, columns=columns).sort_values(["theme", "indicator"]).reset_index(drop=True)
 
     # -- imported indicators -------------------------------------------------------------------
     def add_indicator(self, meta: dict, values: pd.DataFrame, dataset) -> None:
@@ -205,3 +211,4 @@ class Planner:
         self.pack.add_indicator(meta, values, dataset)
         self._layer_cache.clear()
         self._classes_cache.clear()
+        self._summary_cache.clear()

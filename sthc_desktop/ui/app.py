@@ -8,18 +8,20 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from sthc_desktop.core import workspace
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.planner import Planner
 
-from .main_window import APPLICATION, ORGANISATION, MainWindow
+from . import workspace_actions
+from .main_window import MainWindow
+from .settings import APPLICATION, ORGANISATION
 
 
 def log_path() -> Path:
-    folder = Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home())
+    folder = workspace_actions.data_folder()
     folder.mkdir(parents=True, exist_ok=True)
     return folder / "sthc-desktop.log"
 
@@ -56,4 +58,24 @@ def run(pack_path: str | Path | None = None) -> int:
         return 2
     window = MainWindow(planner)
     window.show()
+    offer_recovery(window)
     return app.exec()
+
+
+def offer_recovery(window: MainWindow) -> None:
+    """After a crash, offer back the work the last session autosaved."""
+    try:
+        left = workspace_actions.recoverable()
+    except DataError as exc:
+        logging.warning("autosave could not be read: %s", exc)
+        return
+    if left is None:
+        return
+    answer = QMessageBox.question(window, "Recover your work?",
+                                  "The planner did not close normally last time. Recover the work it "
+                                  "saved automatically?", QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+    if answer == QMessageBox.Yes:
+        path = workspace.autosave_path(workspace_actions.data_folder())
+        window.open_workspace(path, recovered=True)
+    else:
+        workspace_actions.clean_exit()

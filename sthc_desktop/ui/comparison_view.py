@@ -11,6 +11,8 @@ with the counts, period and method in its tooltip — plus the charts of
 from __future__ import annotations
 
 import math
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -68,6 +70,7 @@ class ComparisonView(QWidget):
         self.assignment = QComboBox()
         self.assignment.addItems([NEAREST, LOOKUP])
         self._assignment_index = 0
+        self.lookup_text: str | None = None  # the supplied lookup in use, kept for the workspace
         self.method_label = QLabel(wordWrap=True)
         self.method_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
@@ -174,6 +177,7 @@ class ComparisonView(QWidget):
     def _assignment_chosen(self, index: int) -> None:
         if self.assignment.itemText(index) == NEAREST:
             self._assignment_index = index
+            self.lookup_text = None
             self.model.set_planner(Planner(self.model.planner.pack))
             return
         path, _filter = QFileDialog.getOpenFileName(self, "Load an LSOA → locality lookup", "",
@@ -192,8 +196,16 @@ class ComparisonView(QWidget):
             return False
         self._assignment_index = self.assignment.findText(LOOKUP)
         self.assignment.setCurrentIndex(self._assignment_index)
+        self.lookup_text = Path(path).read_text(encoding="utf-8-sig")
         self.model.set_planner(Planner(pack, assignments))
         return True
+
+    def use_lookup_text(self, text: str, name: str) -> bool:
+        """Apply a lookup a workspace carried (its text), under its original file name."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / (Path(name).stem + "_lookup.csv")
+            path.write_text(text, encoding="utf-8")
+            return self.load_lookup(path)
 
     def _planner_changed(self) -> None:
         planner = self.model.planner

@@ -1,31 +1,37 @@
-"""The main window: the map in the middle, indicator and layer panels on the left,
-legend and details on the right, search and locality navigation in the toolbar."""
+"""The main window: the map and the locality comparison as tabs in the middle, indicator and
+layer panels on the left, legend and details on the right, search and locality navigation in
+the toolbar, and the File menu (workspaces, imports, exports). It wires actions to the core
+and to the dialogs; it computes nothing itself."""
 
 from __future__ import annotations
 
 import json
+import logging
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStringListModel, Qt
+from PySide6.QtCore import QByteArray, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QCompleter, QDockWidget, QLabel, QLineEdit, QMainWindow,
-                               QMessageBox, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QCompleter, QDockWidget, QFileDialog, QLabel, QLineEdit,
+                               QMainWindow, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
-from sthc_desktop.core.localities import NETWORKS
+from sthc_desktop.core.errors import DataError
+from sthc_desktop.core.localities import NETWORKS, SUPPLIED_LOOKUP
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
 
+from sthc_desktop.core.workspace import ImportRecord
+
+from . import workspace_actions
+from .comparison_view import ComparisonView
+from .export_dialog import ExportDialog
+from .import_dialog import ImportDialog
 from .map_canvas import MapCanvas
+from .settings import settings
 from .panels import ClassificationPanel, DetailsPanel, IndicatorPicker, LayersPanel, LegendPanel
 from .view_model import ViewModel
 
-ORGANISATION = "St Helens Cares"
-APPLICATION = "Locality Planner"
 WHOLE_BOROUGH = "Whole borough"
-
-
-def settings() -> QSettings:
-    # INI format everywhere, so tests can point it at a temporary folder.
-    return QSettings(QSettings.IniFormat, QSettings.UserScope, ORGANISATION, APPLICATION)
+AUTOSAVE_MS = 60_000
 
 
 class MainWindow(QMainWindow):
@@ -36,7 +42,14 @@ class MainWindow(QMainWindow):
         saved = self._saved_view(planner) if restore and view is None else None
         self.model = ViewModel(planner, view or saved or MapView())
         self.canvas = MapCanvas(self.model, self)
-        self.setCentralWidget(self.canvas)
+        self.comparison = ComparisonView(self.model)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.canvas, "Map")
+        self.tabs.addTab(self.comparison, "Compare localities")
+        self.setCentralWidget(self.tabs)
+        self.imports: list[ImportRecord] = []
+        self.workspace_path: Path | None = None
+        self.modified = False
 
         self.picker = IndicatorPicker(self.model)
         self.classification = ClassificationPanel(self.model)
@@ -53,6 +66,12 @@ class MainWindow(QMainWindow):
         self._dock("Legend", self.legend, Qt.RightDockWidgetArea)
         self._dock("Details", self.details, Qt.RightDockWidgetArea)
         self._toolbar()
+        self._menus()
+        self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
+        self.autosave_timer.start()
+        self.model.viewChanged.connect(lambda _v: self._set_modified(True))
+        self.model.plannerChanged.connect(lambda _p: self._set_modified(True))
+        self._set_modified(False)
 
         self.source_label = QLabel()
         self.method_label = QLabel()
@@ -109,6 +128,123 @@ class MainWindow(QMainWindow):
         home.setShortcut(QKeySequence("Ctrl+0"))
         home.triggered.connect(lambda: self.zoom_to(WHOLE_BOROUGH))
         bar.addAction(home)
+
+    def _menus(self) -> None:
+        file = self.menuBar().addMenu("&File")
+        self._action(file, "&Open workspace…", self.open_workspace_dialog, QKeySequence.Open)
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file, "&Save workspace", self.save, QKeySequence.Save)
+        self._action(file, "Save workspace &as…", self.save_as, QKeySequence.SaveAs)
+        file.addSeparator()
+        self._action(file, "&Import indicator data…", self.import_indicator, QKeySequence("Ctrl+I"))
+        self._action(file, "Use a &locality lookup (LSOA → locality)…", self.load_lookup_dialog)
+        file.addSeparator()
+        self._action(file, "&Export briefing map or locality pack…", self.export, QKeySequence("Ctrl+E"))
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.Quit)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "Data &sources and licences", self.show_sources)
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # -- workspaces ------------------------------------------------------------------------
+    def _set_modified(self, modified: bool) -> None:
+        self.modified = modified
+        name = self.workspace_path.name if self.workspace_path else "Untitled"
+        self.setWindowTitle(f"{name}{' *' if modified else ''} — St Helens Cares Locality Planner")
+
+    def _assignment(self) -> tuple[str, str | None]:
+        method = self.model.planner.assignments["lsoa21"].method
+        lookup = self.comparison.lookup_text if method == SUPPLIED_LOOKUP else None
+        return method, lookup
+
+    def save(self) -> bool:
+        if self.workspace_path is None:
+            return self.save_as()
+        return self.save_to(self.workspace_path)
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save workspace", str(self.workspace_path or ""),
+                                              workspace_actions.FILE_FILTER)
+        return bool(path) and self.save_to(path)
+
+    def save_to(self, path) -> bool:
+        method, lookup = self._assignment()
+        try:
+            self.workspace_path = workspace_actions.save_workspace(self.model, self.imports, path, method, lookup)
+        except DataError as exc:
+            QMessageBox.warning(self, "Workspace not saved", str(exc))
+            return False
+        self._set_modified(False)
+        self.statusBar().showMessage(f"Saved {self.workspace_path}", 5000)
+        return True
+
+    def open_workspace_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", "", workspace_actions.FILE_FILTER)
+        if path:
+            self.open_workspace(path)
+
+    def open_workspace(self, path, *, recovered: bool = False) -> bool:
+        try:
+            opened = workspace_actions.open_workspace(self.model, path)
+            if opened.lookup_csv:
+                self.comparison.use_lookup_text(opened.lookup_csv, Path(path).name)
+        except DataError as exc:
+            QMessageBox.warning(self, "Workspace not opened", str(exc))
+            return False
+        self.imports = list(opened.imports)
+        self.workspace_path = None if recovered else Path(path)
+        self._set_modified(recovered)
+        return True
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = workspace_actions.recent_files()
+        if not recent:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        for path in recent:
+            self.recent_menu.addAction(path).triggered.connect(lambda _=False, p=path: self.open_workspace(p))
+
+    def autosave(self) -> None:
+        """Keep a copy the app can offer back after a crash; failures are logged, never shown."""
+        if not self.modified:
+            return
+        method, lookup = self._assignment()
+        try:
+            workspace_actions.autosave(self.model, self.imports, method, lookup)
+        except (DataError, OSError) as exc:
+            logging.warning("autosave failed: %s", exc)
+
+    # -- data in and out -------------------------------------------------------------------
+    def import_indicator(self, path=None) -> None:
+        dialog = ImportDialog(self.model, path, self)
+        if dialog.exec() and dialog.record is not None:
+            self.imports = [r for r in self.imports if r.spec.name != dialog.record.spec.name]
+            self.imports.append(dialog.record)
+            self.tabs.setCurrentWidget(self.canvas)
+
+    def load_lookup_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Use a locality lookup", "", "CSV files (*.csv);;All files (*)")
+        if path:
+            self.comparison.load_lookup(path)
+
+    def export(self) -> None:
+        ExportDialog(self.model, self).exec()
+
+    def show_sources(self) -> None:
+        pack = self.model.planner.pack
+        rows = "".join(f"<p><b>{d.name}</b><br>{d.publisher} · {d.period}<br>{d.licence}<br>"
+                       f"<i>{d.attribution}</i></p>" for d in pack.datasets.values())
+        box = QMessageBox(QMessageBox.Information, "Data sources and licences",
+                          f"<p>Data pack: {pack.path}</p>{rows}", parent=self)
+        box.exec()
 
     # -- actions ---------------------------------------------------------------------------
     def zoom_to(self, name: str) -> None:
@@ -171,6 +307,14 @@ class MainWindow(QMainWindow):
         return view if view.indicator_id in set(planner.pack.catalogue["id"]) else None
 
     def closeEvent(self, event) -> None:
+        if self.modified and (self.imports or self.workspace_path):
+            answer = QMessageBox.question(
+                self, "Save changes?", "Save your workspace before closing?",
+                QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+            if answer == QMessageBox.Cancel or (answer == QMessageBox.Save and not self.save()):
+                event.ignore()
+                return
+        workspace_actions.clean_exit()
         if self.restore:
             s = settings()
             s.setValue("window/geometry", self.saveGeometry())

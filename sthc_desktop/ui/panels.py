@@ -231,11 +231,11 @@ class DetailsPanel(QWidget):
         self.model = model
         self.heading = QLabel("Click an area or practice on the map.", wordWrap=True)
         self.heading.setTextFormat(Qt.RichText)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Indicator", "Period", "Value", "England"])
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Indicator", "Period", "Value (95% CI)", "St Helens", "England"])
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        for c in (1, 2, 3):
+        for c in (1, 2, 3, 4):
             self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setWordWrap(False)
@@ -267,10 +267,15 @@ class DetailsPanel(QWidget):
             self.table.insertRow(row)
             name = QTableWidgetItem(r.indicator)
             name.setToolTip(f"{r.indicator} ({r.unit})")
-            value = format_value(r.value, r.unit) + (f"  ({r.interval})" if r.interval else "")
-            for col, item in enumerate((name, QTableWidgetItem(r.period), QTableWidgetItem(value),
-                                        QTableWidgetItem(format_value(r.england, r.unit)))):
+            value = format_value(r.value, r.unit)
+            if pd.notna(r.lower_ci) and pd.notna(r.upper_ci):
+                value += f"  ({format_value(r.lower_ci)}–{format_value(r.upper_ci)})"
+            cells = (name, QTableWidgetItem(r.period), QTableWidgetItem(value),
+                     QTableWidgetItem(format_value(r.borough, r.unit)),
+                     QTableWidgetItem(format_value(r.england, r.unit)))
+            for col, item in enumerate(cells):
                 self.table.setItem(row, col, item)
 
-    def rows(self) -> list[tuple[str, str, str, str]]:
-        return [tuple(self.table.item(r, c).text() for c in range(4)) for r in range(self.table.rowCount())]
+    def rows(self) -> list[tuple[str, ...]]:
+        return [tuple(self.table.item(r, c).text() for c in range(self.table.columnCount()))
+                for r in range(self.table.rowCount())]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QStandardPaths
 
 from sthc_desktop.core import workspace
 from sthc_desktop.core.workspace import ImportRecord, Workspace
+from sthc_desktop.ui.settings import settings
 from sthc_desktop.ui.view_model import ViewModel
 
 RECENT_KEY = "workspace/recent"
@@ -55,12 +56,12 @@ def open_workspace(model: ViewModel, path: str | Path) -> Workspace:
 
 # -- recent files (QSettings holds the list; the list logic is core.workspace) ---------------------
 def recent_files() -> list[str]:
-    stored = QSettings().value(RECENT_KEY, []) or []
+    stored = settings().value(RECENT_KEY, []) or []
     return workspace.existing_recent([stored] if isinstance(stored, str) else list(stored))
 
 
 def remember(path: str | Path) -> None:
-    QSettings().setValue(RECENT_KEY, workspace.add_recent(recent_files(), path))
+    settings().setValue(RECENT_KEY, workspace.add_recent(recent_files(), path))
 
 
 # -- autosave and recovery ------------------------------------------------------------------------
