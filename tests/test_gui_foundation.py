@@ -35,5 +35,7 @@ def test_practices_are_numbered_by_map_key(window):
 
 
 def test_status_bar_names_source_and_method(window):
-    assert "Indices of Deprivation 2019" in window.source_label.text()
+    assert "Ministry of Housing, Communities and Local Government" in window.source_label.text()
+    assert "IoD2019" in window.source_label.text() and "LSOA 2011" in window.source_label.text()
+    assert "Indices of Deprivation 2019" in window.source_label.toolTip()
     assert "nearest practice" in window.method_label.text()

@@ -54,10 +54,26 @@ def mappable(pack: DataPack) -> pd.DataFrame:
 
 
 def themed(catalogue: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """Catalogue rows grouped by theme, in picker order."""
+    """Catalogue rows grouped by theme, in picker order; the headline IMD first within a theme."""
     order = list(THEMES) + sorted(set(catalogue["theme"]) - set(THEMES))
-    return [(t, catalogue[catalogue["theme"] == t].sort_values("name")) for t in order
-            if (catalogue["theme"] == t).any()]
+    out = []
+    for theme in order:
+        rows = catalogue[catalogue["theme"] == theme]
+        if rows.empty:
+            continue
+        headline = ~rows["id"].str.contains("_imd_")
+        out.append((theme, rows.assign(_h=headline).sort_values(["_h", "name"]).drop(columns="_h")))
+    return out
+
+
+def edition_groups(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """A long theme split by source edition and boundaries, e.g. 'IoD2019 · LSOA 2011'."""
+    label = rows["dataset"].map(DATASET_GROUPS).fillna(rows["dataset"])
+    label = label + " · " + rows["geography"].map(GEOGRAPHY_NAMES).fillna(rows["geography"])
+    return [(g, rows[label == g]) for g in dict.fromkeys(label)]
+
+
+DATASET_GROUPS = {"iod2019": "IoD2019", "iod2025": "IoD2025", "census2021": "Census 2021"}
 
 
 def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_id: str,

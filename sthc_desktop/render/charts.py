@@ -9,6 +9,8 @@ network colours everywhere. Sizes suit an A4 page as well as the screen. Qt-free
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -39,11 +41,33 @@ def area_colour(area: str) -> str:
     return NETWORK_COLOURS.get(area, BOROUGH_COLOUR)
 
 
-def comparison_bars(ax, frame: pd.DataFrame) -> None:
+def chart_title(name: str, period: str) -> str:
+    """The indicator's name and period, without repeating a period the name already ends with."""
+    name, period = str(name), str(period)
+    return name if not period or name.rstrip().endswith(period) else f"{name}, {period}"
+
+
+def set_title(ax, title: str, size: float = FONT + 1) -> None:
+    """A left-aligned title wrapped to the axes' width, so a long name never runs past the chart."""
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    chars = max(20, int(width_in * 72 / (size * 0.52)))  # 0.52 em: DejaVu Sans' average glyph width
+    ax.set_title(textwrap.fill(title, chars), fontsize=size, loc="left")
+
+
+def _emphasise(ticks, areas, highlight: str | None) -> None:
+    for tick, area in zip(ticks, areas):
+        tick.set_color(area_colour(area))
+        if area == highlight:
+            tick.set_fontweight("bold")
+
+
+def comparison_bars(ax, frame: pd.DataFrame, *, highlight: str | None = None, legend: bool = True) -> None:
     """One indicator's compare() rows as bars with 95% interval whiskers and the benchmark as a line.
 
     Bars are filled by the comparison and outlined in the locality's colour; England, when it
-    is not the benchmark, is a dotted reference line."""
+    is not the benchmark, is a dotted reference line. ``highlight`` names a locality to set in
+    bold (a locality page's own); ``legend=False`` leaves the key to the page (it then names the
+    reference lines' values on the chart instead)."""
     frame = frame.reset_index(drop=True)
     first = frame.iloc[0]
     bench_area = first["benchmark"]
@@ -52,7 +76,8 @@ def comparison_bars(ax, frame: pd.DataFrame) -> None:
     values = bars["value"].to_numpy(dtype=float)
     ax.bar(x, np.nan_to_num(values), width=0.65,
            color=[COMPARISON_COLOURS.get(c, COMPARISON_COLOURS[NOT_COMPARED]) for c in bars["comparison"]],
-           edgecolor=[area_colour(a) for a in bars["area"]], linewidth=2.0)
+           edgecolor=[area_colour(a) for a in bars["area"]],
+           linewidth=[3.0 if a == highlight else 2.0 for a in bars["area"]])
     lo, hi = bars["lower_ci"].to_numpy(dtype=float), bars["upper_ci"].to_numpy(dtype=float)
     has_ci = ~(np.isnan(lo) | np.isnan(hi))
     if has_ci.any():
@@ -71,16 +96,21 @@ def comparison_bars(ax, frame: pd.DataFrame) -> None:
             label = f"{area}{' (benchmark)' if area == bench_area else ''}: {row['value'].iloc[0]:.3g}"
             lines.append(ax.axhline(row["value"].iloc[0], label=label, **style))
     ax.set_xticks(x, bars["area"], fontsize=FONT)
-    for tick, area in zip(ax.get_xticklabels(), bars["area"]):
-        tick.set_color(area_colour(area))
+    _emphasise(ax.get_xticklabels(), bars["area"], highlight)
     ax.set_ylabel(first["unit"], fontsize=FONT)
     ax.tick_params(axis="y", labelsize=FONT)
-    ax.set_title(f"{first['indicator_name']}, {first['period']}", fontsize=FONT + 1, loc="left")
+    set_title(ax, chart_title(first["indicator_name"], first["period"]))
+    ax.spines[["top", "right"]].set_visible(False)
+    if not legend:
+        for line in lines:  # the reference lines name themselves at the right-hand end
+            ax.annotate(line.get_label(), (1.0, line.get_ydata()[0]), xycoords=("axes fraction", "data"),
+                        xytext=(2, 0), textcoords="offset points", ha="left", va="center",
+                        fontsize=FONT - 1.5, color=line.get_color())
+        return
     shown = list(dict.fromkeys(bars["comparison"]))
     handles = lines + [Patch(facecolor=COMPARISON_COLOURS.get(c, COMPARISON_COLOURS[NOT_COMPARED]),
                              label=comparison_label(c, bench_area)) for c in shown]
     ax.legend(handles=handles, fontsize=FONT - 1, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
 
 
 def comparison_label(comparison: str, benchmark: str) -> str:
@@ -100,16 +130,24 @@ def obesity_trend_data(planner) -> pd.DataFrame:
     return frame[frame["area"].isin([*NETWORKS, ENGLAND])].reset_index(drop=True)
 
 
-def obesity_trend(ax, planner) -> pd.DataFrame:
+def obesity_trend(ax, planner, *, highlight: str | None = None, data: pd.DataFrame | None = None) -> pd.DataFrame:
     """Adult obesity (QOF) per network, 2014-15 onwards, against England, with the COVID-19 year
-    and the 2022-23 definition change marked; returns the plotted values."""
-    data = obesity_trend_data(planner)
+    and the 2022-23 definition change marked; returns the plotted values.
+
+    ``highlight`` names a Care Community to draw in front and in full, the others thin and pale
+    behind it; ``data`` is :func:`obesity_trend_data`'s table when the caller already has it."""
+    data = obesity_trend_data(planner) if data is None else data
     periods = list(dict.fromkeys(data["period"]))
     x = {p: i for i, p in enumerate(periods)}
     for area in (*NETWORKS, ENGLAND):
         part = data[data["area"] == area]
-        style = dict(color="black", linestyle="--", linewidth=1.6) if area == ENGLAND else \
-            dict(color=NETWORK_COLOURS[area], linewidth=2.0, marker="o", markersize=3)
+        if area == ENGLAND:
+            style = dict(color="black", linestyle="--", linewidth=1.6, zorder=3)
+        elif highlight is None or area == highlight:
+            style = dict(color=NETWORK_COLOURS[area], linewidth=2.6 if highlight else 2.0, marker="o",
+                         markersize=3.5 if highlight else 3, zorder=4)
+        else:
+            style = dict(color=NETWORK_COLOURS[area], linewidth=1.0, alpha=0.55, zorder=2)
         ax.plot([x[p] for p in part["period"]], part["value"], label=area, **style)
     if OBESITY_COVID in x:
         ax.axvspan(x[OBESITY_COVID] - 0.4, x[OBESITY_COVID] + 0.4, color="#cccccc", alpha=0.5, lw=0)
@@ -124,8 +162,12 @@ def obesity_trend(ax, planner) -> pd.DataFrame:
     ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right", fontsize=FONT)
     ax.tick_params(axis="y", labelsize=FONT)
     ax.set_ylabel("% of registered adults (18+)", fontsize=FONT)
-    ax.set_title("Adult obesity (QOF register), Care Communities and England", fontsize=FONT + 1, loc="left")
-    ax.legend(fontsize=FONT - 1, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    areas = f"{highlight} beside the other Care Communities" if highlight else "Care Communities"
+    set_title(ax, f"Adult obesity (QOF register), {areas} and England")
+    legend = ax.legend(fontsize=FONT - 1, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    for text in legend.get_texts():
+        if text.get_text() == highlight:
+            text.set_fontweight("bold")
     ax.text(0, -0.32, f"{OBESITY_NOT_COMPARABLE} is left out: its denominator is the all-age list, not "
                       "comparable. Networks from summed practice registers and lists.",
             transform=ax.transAxes, fontsize=FONT - 1.5, color="#404040", va="top")
@@ -139,25 +181,31 @@ def decile_colours() -> list[str]:
     return [to_hex(cmap(t)) for t in np.linspace(0.95, 0.12, 10)]
 
 
-def deprivation_deciles(ax, planner, edition: str = "19") -> pd.DataFrame:
-    """Each locality's (and St Helens') residents stacked by national IMD decile; returns the table."""
+def deprivation_deciles(ax, planner, edition: str = "19", *, share: bool = False) -> pd.DataFrame:
+    """Each locality's (and St Helens') residents stacked by national IMD decile; returns the table.
+
+    ``share=True`` draws each area's residents as percentages of its own total, so areas of
+    different sizes compare at a glance (the returned table stays in residents)."""
     table = decile_populations(planner, edition)
     e = EDITIONS[edition]
     weights = planner.pack.indicator(e["weight"])["name"]
+    shown = table.div(table.sum(axis=1), axis=0) * 100 if share else table
     y = np.arange(len(table))[::-1]
     left = np.zeros(len(table))
     for d, colour in zip(range(1, 11), decile_colours()):
-        ax.barh(y, table[d].to_numpy(), left=left, color=colour, edgecolor="white", linewidth=0.4,
+        ax.barh(y, shown[d].to_numpy(), left=left, color=colour, edgecolor="white", linewidth=0.4,
                 label=f"{d}{' (most deprived)' if d == 1 else ' (least deprived)' if d == 10 else ''}")
-        left += table[d].to_numpy()
+        left += shown[d].to_numpy()
     ax.set_yticks(y, table.index, fontsize=FONT)
     for tick, area in zip(ax.get_yticklabels(), table.index):
         tick.set_color(area_colour(area))
     ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
     ax.tick_params(axis="x", labelsize=FONT)
-    ax.set_xlabel(f"residents ({weights})", fontsize=FONT)
-    ax.set_title(f"Residents by national IMD {e['year']} decile ({e['label']} on "
-                 f"{'2011' if e['geography'] == 'lsoa11' else '2021'} LSOAs)", fontsize=FONT + 1, loc="left")
+    if share:
+        ax.set_xlim(0, 100)
+    ax.set_xlabel(f"{'% of ' if share else ''}residents ({weights})", fontsize=FONT)
+    set_title(ax, f"Residents by national IMD {e['year']} decile ({e['label']} on "
+                  f"{'2011' if e['geography'] == 'lsoa11' else '2021'} LSOAs)")
     ax.legend(title="decile", title_fontsize=FONT - 1, fontsize=FONT - 1, loc="upper left",
               bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)

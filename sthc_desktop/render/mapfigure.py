@@ -253,11 +253,11 @@ class MapFigure:
 
     def _draw_practices(self, view, layer, classes, colours, legend):
         legend.practice_entries = [
-            LegendEntry("#555555", "Practice (map key number), coloured by network", marker="circle"),
-            LegendEntry(CLOSED_COLOUR, "Closed or dormant since the plan (dashed, hollow)", marker="hollow"),
+            LegendEntry("#555555", "Practice: map key, network colour", marker="circle"),
+            LegendEntry(CLOSED_COLOUR, "Closed or dormant since the plan", marker="hollow"),
         ]
         if not layer.is_area:
-            legend.practice_entries.insert(0, LegendEntry("#bbbbbb", "Symbol size: value (larger = higher)",
+            legend.practice_entries.insert(0, LegendEntry("#bbbbbb", "Symbol size: larger = higher value",
                                                           marker="circle"))
         shown = view.layers.get("practices", True) or not layer.is_area
         # Practices look the same for every area indicator: rebuild them only when what they show changes.

@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.picker = IndicatorPicker(self.model)
         self.classification = ClassificationPanel(self.model)
         left = QWidget()
+        left.setMinimumWidth(360)
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.picker, 1)
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.model.plannerChanged.connect(lambda _p: self._set_modified(True))
         self._set_modified(False)
 
+        self._shown_geography = None
         self.source_label = QLabel()
         self.method_label = QLabel()
         self.statusBar().addWidget(self.source_label, 1)
@@ -286,10 +288,15 @@ class MainWindow(QMainWindow):
     def _status(self, view) -> None:
         layer = self.model.planner.layer_for(view)
         meta = layer.meta
-        note = ""
-        if layer.is_area:
-            note = f" · drawn on {layer.geography_name} boundaries"
-        self.source_label.setText(f"{meta['name']} · {layer.period} · Source: {meta['source']}{note}")
+        drawn = f"drawn on {layer.geography_name} boundaries" if layer.is_area else "drawn at the practices"
+        dataset = self.model.planner.pack.datasets.get(meta["dataset"])
+        source = dataset.publisher.split(" (")[0] if dataset else meta["source"]
+        self.source_label.setText(f"{meta['short_name']} · {layer.period} · {drawn} · Source: {source}")
+        self.source_label.setToolTip(meta["source"])
+        if self._shown_geography not in (None, layer.geography) and layer.is_area:
+            self.statusBar().showMessage(f"Switched to {layer.geography_name} boundaries: {meta['name']} is "
+                                         f"published on them.", 6000)
+        self._shown_geography = layer.geography
         self.method_label.setText(f"Localities: {self.model.planner.assignments['lsoa21'].method}")
         self.method_label.setToolTip(self.model.planner.assignment_statement)
 

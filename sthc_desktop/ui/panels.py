@@ -11,13 +11,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from sthc_desktop.core.classes import NATIONAL_DECILES, SCHEMES, default_scheme, has_national_deciles
-from sthc_desktop.core.indicators import mappable, themed
+from sthc_desktop.core.indicators import edition_groups, mappable, themed
 from sthc_desktop.core.view import LAYER_NAMES, LAYERS
 from sthc_desktop.render.text import format_value
 
 from .view_model import ViewModel
 
 ID_ROLE = Qt.UserRole
+GROUP_ABOVE = 12  # a theme with more indicators than this is split by edition
 
 
 class IndicatorPicker(QWidget):
@@ -53,39 +54,56 @@ class IndicatorPicker(QWidget):
         self.tree.blockSignals(True)
         self.tree.clear()
         for theme, rows in themed(mappable(self.model.planner.pack)):
-            parent = QTreeWidgetItem([theme])
-            parent.setFlags(parent.flags() & ~Qt.ItemIsSelectable)
-            self.tree.addTopLevelItem(parent)
-            for r in rows.itertuples():
-                item = QTreeWidgetItem([r.name, r.period])
-                item.setData(0, ID_ROLE, r.id)
-                item.setToolTip(0, f"<b>{r.name}</b><br>{r.unit}<br>Source: {r.source}<br>Period: {r.period}"
-                                   + (f"<br><i>{r.caveats}</i>" if r.caveats else ""))
-                parent.addChild(item)
+            top = QTreeWidgetItem([theme])
+            top.setFlags(top.flags() & ~Qt.ItemIsSelectable)
+            self.tree.addTopLevelItem(top)
+            groups = edition_groups(rows) if len(rows) > GROUP_ABOVE else [(None, rows)]
+            for group, members in groups:
+                parent = top
+                if group is not None:
+                    parent = QTreeWidgetItem([group])
+                    parent.setFlags(parent.flags() & ~Qt.ItemIsSelectable)
+                    top.addChild(parent)
+                self._add_items(parent, members)
         self.tree.blockSignals(False)
         self._sync(self.model.view)
 
+    @staticmethod
+    def _add_items(parent, rows) -> None:
+        for r in rows.itertuples():
+            item = QTreeWidgetItem([r.short_name or r.name, r.period])
+            item.setData(0, ID_ROLE, r.id)
+            item.setToolTip(0, f"<b>{r.name}</b><br>{r.unit}<br>Source: {r.source}<br>Period: {r.period}"
+                               + (f"<br><i>{r.caveats}</i>" if r.caveats else ""))
+            parent.addChild(item)
+
     def items(self):
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            for j in range(top.childCount()):
-                yield top.child(j)
+        """Every indicator item, however deep its group."""
+        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            node = stack.pop(0)
+            if node.data(0, ID_ROLE):
+                yield node
+            stack.extend(node.child(j) for j in range(node.childCount()))
 
     def item_for(self, indicator_id: str):
         return next((it for it in self.items() if it.data(0, ID_ROLE) == indicator_id), None)
 
     def _filter(self, text: str) -> None:
         q = text.strip().lower()
+
+        def show(node) -> bool:
+            if node.data(0, ID_ROLE):
+                match = not q or q in node.text(0).lower() or q in node.toolTip(0).lower() \
+                    or q in str(node.data(0, ID_ROLE)).lower()
+            else:
+                match = any([show(node.child(j)) for j in range(node.childCount())])
+                node.setExpanded(bool(q) or node.isExpanded())
+            node.setHidden(not match)
+            return match
+
         for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            shown = 0
-            for j in range(top.childCount()):
-                child = top.child(j)
-                match = not q or q in child.text(0).lower() or q in str(child.data(0, ID_ROLE)).lower()
-                child.setHidden(not match)
-                shown += match
-            top.setHidden(shown == 0)
-            top.setExpanded(bool(q) or top.isExpanded())
+            show(self.tree.topLevelItem(i))
 
     def _chosen(self, current, _previous) -> None:
         if current is not None and current.data(0, ID_ROLE):
@@ -96,7 +114,10 @@ class IndicatorPicker(QWidget):
         if item is not None and self.tree.currentItem() is not item:
             self.tree.blockSignals(True)
             self.tree.setCurrentItem(item)
-            item.parent().setExpanded(True)
+            parent = item.parent()
+            while parent is not None:
+                parent.setExpanded(True)
+                parent = parent.parent()
             self.tree.blockSignals(False)
         layer = self.model.planner.layer_for(view)
         periods = self.model.planner.pack.periods(view.indicator_id)
