@@ -99,6 +99,7 @@ def test_hovering_an_lsoa_shows_its_official_value(window, qtbot, pack):
     shape = pack.layer("lsoa11").set_index("code").loc[code, "geometry"]
     p = shape.representative_point()
     assert min(np.hypot(x - p.x, y - p.y) for x, y in window.canvas.map.practice_positions.values()) > 800
+    pick(window, qtbot, "iod19_imd_score")
     official = pack.indicator_values("iod19_imd_score", "lsoa11").set_index("area_code").loc[code, "value"]
     hover(window.canvas, screen_point(window, p.x, p.y))
     qtbot.waitUntil(lambda: code in QToolTip.text(), timeout=3000)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -76,6 +75,8 @@ def classify(values, meta: dict, scheme: str | None = None, k: int = 5) -> Class
         elif distinct == 1 or k == 1:
             bounds = [float(present.max())]
         else:
+            import mapclassify  # imported on first use: it costs seconds at start-up
+
             cls = {QUANTILES: mapclassify.Quantiles, NATURAL_BREAKS: mapclassify.FisherJenks,
                    EQUAL_INTERVAL: mapclassify.EqualInterval}[scheme]
             bounds = [float(b) for b in cls(present, k=k).bins]

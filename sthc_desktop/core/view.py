@@ -18,7 +18,7 @@ LAYER_NAMES = {
     "borough": "Borough outline",
     "neighbours": "Neighbouring boroughs",
 }
-DEFAULT_INDICATOR = "iod19_imd_score"
+DEFAULT_INDICATOR = "iod19_imd_decile"  # the headline deprivation map: national deciles
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,14 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Rectangle
 from shapely.geometry import box
 
+from sthc_desktop.core import comparison
+from sthc_desktop.core.deprivation import EDITIONS
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.stats import suppress
 from sthc_desktop.core.view import MapView
 
+from . import charts
 from .mapfigure import HALO, Legend, LegendEntry, MapFigure, shape_path
 from .text import format_value
 
@@ -460,6 +463,7 @@ def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | 
     legend = fig_map.update(view)
     for artist in ax.texts:  # labels of areas outside the view stay inside the frame
         artist.set_clip_on(True)
+    hide_cut_labels(page, ax, [*fig_map.locality_labels, *fig_map.neighbour_labels])
     extent = fig_map.extent
     if frame:
         page.fig.add_artist(Rectangle((x, y), w, h, transform=page.fig.dpi_scale_trans, facecolor="none",
@@ -475,6 +479,21 @@ def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | 
         iy = y + h - side - pad if corner == "top left" else y + pad
         inset_map(page, planner, (ix, iy, side, side), extent)
     return DrawnMap(fig_map, legend, extent)
+
+
+def hide_cut_labels(page: Page, ax, labels) -> None:
+    """Hide place-name labels the map's frame would cut ("Centra…"): a name is shown whole or not at all."""
+    to_inches = ax.transData + page.fig.dpi_scale_trans.inverted()
+    x0, y0, w, h = ax.get_position().bounds
+    left, bottom, right, top = x0 * page.width, y0 * page.height, (x0 + w) * page.width, (y0 + h) * page.height
+    for label in labels:
+        if not label.get_visible() or not label.get_text():
+            continue
+        x, y = to_inches.transform(label.get_position())
+        half_w = text_width(label.get_text(), label.get_fontsize(), str(label.get_fontweight())) / 2
+        half_h = label.get_fontsize() / 72 * 0.6
+        if x - half_w < left or x + half_w > right or y - half_h < bottom or y + half_h > top:
+            label.set_visible(False)
 
 
 def quiet_corner(planner: Planner, view: MapView, extent, fw: float, fh: float) -> str:
@@ -559,11 +578,22 @@ PACK_TITLE = "St Helens Cares locality pack"
 PACK_SUBTITLE = "Deprivation, health, obesity and hospital admissions by Care Community"
 #: The deprivation map of the overview and the locality pages (national deciles compare across England).
 DEPRIVATION_MAP = "iod19_imd_decile"
+#: The deprivation profile on the overview: MHCLG's local-authority summaries, IoD2019 (as the map).
+PROFILE_EDITION = "19"
+PROFILE_INDICATORS = ("profile19_imd_average_score", "profile19_pct_lsoas_most_deprived_10",
+                      "profile19_pct_residents_decile_1")
+#: How many comparison bar charts a locality page draws beside the obesity trend, and the least
+#: height (inches at A4) the charts need below the key-indicators table.
+BAR_CHARTS = 2
+MIN_CHARTS = 2.6
+CHART_FONT = 6.5
+#: The smallest type scale a locality page's side panel is allowed before its map grows instead.
+READABLE = 0.93
 SUPPRESSION_NOTE = ("* Suppressed: the figure rests on a count of 1 to 4, which is not published, following "
                     "NHS England's disclosure-control practice for health statistics.")
-#: Fingertips' comparison colours; the words are printed too, so colour is never the only cue.
-COMPARISON_FILLS = {"better": "#92d050", "similar": "#ffc000", "worse": "#c00000", "higher": "#bed2ff",
-                    "lower": "#5555e6"}
+#: Fingertips' comparison colours (shared with the charts); the words are printed too, so colour
+#: is never the only cue.
+COMPARISON_FILLS = {c: charts.COMPARISON_COLOURS[c] for c in ("better", "similar", "worse", "higher", "lower")}
 
 
 def publish(value, count, unit: str = "") -> str:
@@ -607,27 +637,70 @@ def indicator_table(england: pd.DataFrame, borough: pd.DataFrame, locality: str)
     return header, rows, fills
 
 
+def profile_table(frame: pd.DataFrame, labels: dict[str, str]) -> tuple[list[str], list[list[str]]]:
+    """The deprivation profile as a table: one row per area, one column per profile indicator
+    (headed by ``labels``, indicator id to column heading)."""
+    ids = list(dict.fromkeys(frame["indicator_id"]))
+    header = ["Area", *[labels[i] for i in ids]]
+    rows = []
+    for area in dict.fromkeys(frame["area"]):
+        part = frame[frame["area"] == area].set_index("indicator_id")
+        rows.append([area, *[format_value(part.loc[i, "value"], str(part.loc[i, "unit"])) if i in part.index
+                             else "–" for i in ids]])
+    return header, rows
+
+
+def bar_indicators(england: pd.DataFrame, locality: str, n: int = BAR_CHARTS) -> list[str]:
+    """The chosen indicators a locality page charts as bars: those with a 95% interval for the
+    locality, one per theme (so the charts show different sides of health), obesity last as its
+    trend is charted anyway."""
+    here = england[(england["area"] == locality) & england["lower_ci"].notna() & england["upper_ci"].notna()]
+    ids = sorted(dict.fromkeys(here["indicator_id"]), key=lambda i: i == charts.OBESITY)
+    themes = england.drop_duplicates("indicator_id").set_index("indicator_id")["theme"]
+    chosen, seen = [], set()
+    for ind in ids:
+        if themes[ind] not in seen:
+            chosen.append(ind)
+            seen.add(themes[ind])
+    chosen += [i for i in ids if i not in chosen]  # the same theme twice only if there is nothing else
+    return chosen[:n]
+
+
 class PackData:
-    """What the pack's pages share, computed once: the comparisons against England and the borough."""
+    """What the pack's pages share, computed once: the comparisons, the profile, the trend."""
 
     def __init__(self, planner: Planner, indicators: list[str], localities: list[str], produced: date):
         self.planner, self.indicators, self.localities, self.produced = planner, indicators, localities, produced
+        self.catalogue = comparison.catalogue(planner.pack).set_index("id")
+
+    def _with_theme(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(theme=frame["indicator_id"].map(self.catalogue["theme"]))
 
     @cached_property
     def england(self) -> pd.DataFrame:
-        from sthc_desktop.core.comparison import compare
-        return compare(self.planner, self.indicators, benchmark="england")
+        return self._with_theme(comparison.compare(self.planner, self.indicators, benchmark="england"))
 
     @cached_property
     def borough(self) -> pd.DataFrame:
-        from sthc_desktop.core.comparison import compare
-        return compare(self.planner, self.indicators, benchmark="borough")
+        return comparison.compare(self.planner, self.indicators, benchmark="borough")
+
+    @cached_property
+    def profile(self) -> pd.DataFrame:
+        return comparison.compare(self.planner, list(PROFILE_INDICATORS), benchmark="england")
+
+    @cached_property
+    def measures(self) -> pd.DataFrame:
+        return comparison.plan_measures(self.planner)
+
+    @cached_property
+    def obesity(self) -> pd.DataFrame:
+        return charts.obesity_trend_data(self.planner)
 
     @property
     def datasets(self) -> list[str]:
-        cat = self.planner.pack.catalogue.set_index("id")
-        keys = [cat.loc[i, "dataset"] for i in self.indicators]
-        return list(dict.fromkeys([*keys, "iod2019", "nhs_practices"]))
+        keys = [self.catalogue.loc[i, "dataset"] for i in self.indicators]
+        return list(dict.fromkeys([*keys, "iod2019", self.catalogue.loc[charts.OBESITY, "dataset"],
+                                   "nhs_practices"]))
 
 
 def pack_pages(planner: Planner, localities: list[str], indicators: list[str], *,
@@ -681,7 +754,7 @@ def cover_page(data: PackData, total: int) -> Figure:
     def content(col: Column):
         col.text(f"Produced {data.produced.day} {data.produced:%B %Y}", 11, weight="bold", after=3)
         col.text("Localities included: " + ", ".join(data.localities), 10, after=2)
-        names = pack.catalogue.set_index("id").loc[data.indicators, "name"]
+        names = data.catalogue.loc[data.indicators, "name"]
         col.text("Key indicators: " + "; ".join(names), 8.5, after=6)
         col.text("Where the figures come from", 10, weight="bold", after=2)
         col.text(f"Data pack: {info.get('name', '')} ({pack.path.name}), built from official open data. "
@@ -696,6 +769,40 @@ def cover_page(data: PackData, total: int) -> Figure:
     return page.fig
 
 
+def compact_legend(head: Column, left: Column, right: Column, legend: Legend, layer) -> None:
+    """The map legend in two columns beside a small map: classes, Care Communities, practice symbols."""
+    head.text("Legend", 8.5, weight="bold", after=0.5)
+    head.text(f"{layer.meta['name']} ({layer.period}); number of "
+              f"{'areas' if layer.is_area else 'practices'} in brackets", 6.5, colour=MUTED, after=1.5)
+
+    def level(y: float) -> None:
+        for c in (left, right):
+            c.top = c.y = y
+
+    level(head.y)
+    half = math.ceil(len(legend.entries) / 2)
+    for col, part in ((left, legend.entries[:half]), (right, legend.entries[half:])):
+        for e in part:
+            col.swatch(e, 6.8, f"{e.label} ({e.count})" if e.count is not None else e.label)
+    if legend.locality_entries:
+        level(min(left.y, right.y) - 2 * left.scale / 72)
+        left.text("Care Communities", 6.8, weight="bold", after=0.8)
+        right.y = left.y
+        for i, e in enumerate(legend.locality_entries):
+            (left if i % 2 == 0 else right).line_swatch(e.colour, e.label, 6.8)
+    if legend.practice_entries:
+        level(min(left.y, right.y) - 2 * left.scale / 72)
+        for i, e in enumerate(legend.practice_entries):
+            (left if i % 2 == 0 else right).swatch(e, 6.5)
+    level(min(left.y, right.y))
+    head.y = left.y
+
+
+def _legend_boxes(x: float, top: float, width: float, bottom: float, gap: float):
+    half = (width - gap) / 2
+    return [(x, top, width, bottom), (x, top, half, bottom), (x + half + gap, top, half, bottom)]
+
+
 def overview_page(data: PackData, total: int) -> Figure:
     page = Page("A4", "portrait")
     k, m = page.k, page.margin
@@ -704,32 +811,76 @@ def overview_page(data: PackData, total: int) -> Figure:
                          "Deprivation across St Helens and the strategic plan's key measures", 2, total,
                          datasets=["iod2019", "strategic_plan"])
     width = page.width - 2 * m
-    map_w, map_h = width * 0.6, 3.9 * k
+    gap = 0.2 * k
+    map_w, map_h = width * 0.5, 3.35 * k
     view = MapView(indicator_id=DEPRIVATION_MAP, layers={**MapView().layers, "practices": False, "wards": False})
     drawn = draw_map(page, planner, view, (m, top - map_h, map_w, map_h), inset=False)
     layer = planner.layer_for(view)
-    fit(page, [(m + map_w + 0.2 * k, top, width - map_w - 0.2 * k, top - map_h)],
-        lambda col: legend_block(col, drawn.legend, layer))
-    measures = planner.pack.key_measures
+    side_x, side_w = m + map_w + gap, width - map_w - gap
+    # Column headings: the short names without the edition, which the panel's heading gives.
+    edition = f"IMD {EDITIONS[PROFILE_EDITION]['year']} "
+    header, rows = profile_table(data.profile, {i: str(data.catalogue.loc[i, "short_name"]).replace(edition, "")
+                                                for i in PROFILE_INDICATORS})
+
+    def side(head: Column, left: Column, right: Column):
+        compact_legend(head, left, right, drawn.legend, layer)
+        head.space(5)
+        head.text(f"Deprivation profile of each Care Community ({edition.strip()})", 8.5, weight="bold",
+                  after=1.5)
+        head.table(header, rows, [1.5, 1.1, 1.1, 1.1], 6.8, align=["left", "right", "right", "right"], after=1)
+        head.text("MHCLG's local-authority summaries applied to each Care Community: the population-weighted "
+                  "average score, and the shares of LSOAs and of residents in England's most deprived 10%. "
+                  "“–”: not in the pack.", 6, colour=MUTED, after=0)
+
+    fit(page, _legend_boxes(side_x, top, side_w, top - map_h, 0.12 * k), side)
+
+    # The residents of each area by national decile: the chart keeps its own decile key at the right.
+    chart_top = top - map_h - 0.12 * k
+    chart_h = 1.75 * k
+    ax = page.axes(m + 0.95 * k, chart_top - chart_h + 0.4 * k, width - 0.95 * k - 1.25 * k, chart_h - 0.65 * k)
+    charts.deprivation_deciles(ax, planner, PROFILE_EDITION, share=True, size=CHART_FONT * k)
+
+    measures = data.measures
+    has_latest = measures["latest_value"].notna().any()
 
     def content(col: Column):
         col.text("Strategic plan key measures: baselines and 2026/27 targets (St Helens)", 10, weight="bold",
                  after=2)
-        rows = [[r.priority, r.measure, _measure(r.baseline, r.baseline_unit), _measure(r.target_2026_27,
-                 r.target_unit), r.aim] for r in measures.itertuples()]
-        col.table(["Priority", "Measure", "Baseline", "Target 2026/27", "Aim"], rows, [1.4, 3.3, 1.3, 1.3, 1.9],
-                  6.8, align=["left", "left", "right", "right", "left"], after=2)
-        col.text("Baselines as printed in the plan (the plan does not state their periods); "
-                 "“–” where the plan gives no figure.", 6.5, colour=MUTED)
+        head = ["Priority", "Measure", "Baseline", "Target 2026/27", "Aim"]
+        widths = [1.25, 3.6, 1.15, 1.15, 2.0]
+        table_rows, last = [], None
+        for r in measures.itertuples():
+            row = [r.priority if r.priority != last else "", r.measure, _measure(r.baseline, r.baseline_unit),
+                   _measure(r.target_2026_27, r.target_unit), r.aim]
+            if has_latest:
+                row.append(f"{_measure(r.latest_value, r.baseline_unit)} ({r.latest_period})"
+                           if pd.notna(r.latest_value) else r.latest_note)
+            table_rows.append(row)
+            last = r.priority
+        if has_latest:
+            head.append("Latest St Helens value")
+            widths.append(1.4)
+        col.table(head, table_rows, widths, 6.6, align=["left", "left", "right", "right", "left", "right"], after=2)
+        note = ("Baselines and targets as printed in the plan (the plan does not state their periods); “–” where "
+                "the plan gives no figure.")
+        if not has_latest:
+            note += " The data pack holds no later published value for these measures, so progress is not shown."
+        col.text(note, 6.5, colour=MUTED)
 
-    fit(page, [(m, top - map_h - 0.25 * k, width, bottom)], content)
+    fit(page, [(m, chart_top - chart_h - 0.15 * k, width, bottom)], content)
     return page.fig
 
 
 def _measure(value, unit) -> str:
+    """A plan figure as the plan prints it (no added decimals), with its unit."""
     if pd.isna(value):
         return "–"
-    return f"{format_value(value)} {unit}" if isinstance(unit, str) and unit != "%" else format_value(value, "%")
+    number = f"{float(value):,.12g}"
+    if not isinstance(unit, str) or unit == "%":
+        return number + ("%" if unit == "%" else "")
+    # The plan writes "per 100000"; print the multiplier with its thousands separator.
+    unit = " ".join(f"{int(w):,}" if w.isdigit() else w for w in unit.split())
+    return f"{number} {unit}"
 
 
 def locality_page(data: PackData, locality: str, number: int, total: int) -> Figure:
@@ -739,43 +890,118 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     colour = NETWORK_COLOURS[locality]
     top, bottom = _frame(page, data, locality, "Care Community locality profile", number, total, colour=colour)
     width = page.width - 2 * m
-    map_w, map_h = width * 0.55, 4.0 * k
+    gap = 0.2 * k
+    map_w = width * 0.47
+    side_x, side_w = m + map_w + gap, width - map_w - gap
+    practices = practice_key_rows(planner, network=locality)
+    dates = [p["list_size_date"] for p in practices if isinstance(p.get("list_size_date"), str)]
+    latest = max(dates, default="")
+    prow = [[p["key"], p["label"].split(" — ")[0] if p["in_plan"] else f"{p['name']} (not on the plan map)",
+             status_text(p), _list_size(p, latest)] for p in practices]
+    size_head = f"List size ({_month(latest)}{' unless dated' if len(set(dates)) > 1 else ''})" if latest \
+        else "List size"
     view = MapView(indicator_id=DEPRIVATION_MAP, focus=locality,
                    extent=padded(planner.locality_bounds(locality)), layers={**MapView().layers, "wards": False})
-    drawn = draw_map(page, planner, view, (m, top - map_h, map_w, map_h))
     layer = planner.layer_for(view)
-    practices = practice_key_rows(planner, network=locality)
+
+    def side(head: Column, left: Column, right: Column, legend: Legend):
+        head.text("Practices (map key; status and registered list now)", 8.5, weight="bold", after=1.5)
+        head.table(["Key", "Practice", "Status", size_head], prow, [0.45, 3.2, 1.5, 1.35], 6.8,
+                   align=["left", "left", "left", "right"], after=4)
+        compact_legend(head, left, right, legend, layer)
+
+    # The map grows with a long practice list, so the list stays in readable type beside it.
+    legend_probe = Legend("", "", entries=[LegendEntry("", "")] * len(planner.classes_for(view).labels),
+                          practice_entries=[LegendEntry("", "")] * 2,
+                          locality_entries=[LegendEntry("", "")] * len(NETWORKS))
+    for map_h in (3.2 * k, 3.5 * k, 3.8 * k):
+        cols = [Column(page, *b, scale=READABLE, draw=False)
+                for b in _legend_boxes(side_x, top, side_w, top - map_h, 0.12 * k)]
+        side(*cols, legend_probe)
+        if not any(c.overflow for c in cols):
+            break
+    drawn = draw_map(page, planner, view, (m, top - map_h, map_w, map_h))
+    fit(page, _legend_boxes(side_x, top, side_w, top - map_h, 0.12 * k),
+        lambda *cols: side(*cols, drawn.legend))
     header, rows, fills = indicator_table(data.england, data.borough, locality)
 
-    def side(col: Column):
-        col.text("Practices (map key; status and registered list now)", 8.5, weight="bold", after=2)
-        prow = [[p["key"], p["label"].split(" — ")[0] if p["in_plan"] else f"{p['name']} (not on the plan map)",
-                 status_text(p), _list_size(p)] for p in practices]
-        col.table(["Key", "Practice", "Status", "List size"], prow, [0.5, 3.2, 1.5, 1.3], 6.8,
-                  align=["left", "left", "left", "right"], after=4)
-        legend_block(col, drawn.legend, layer)
-
-    fit(page, [(m + map_w + 0.2 * k, top, width - map_w - 0.2 * k, top - map_h - 0.1 * k)], side)
-
-    def content(col: Column):
+    def table(col: Column):
         col.text(f"Key indicators: {locality} against St Helens and England", 10, weight="bold", after=2)
-        col.table(header, rows, [3.2, 1.1, 1.9, 1.1, 1.0, 1.1, 1.0], 6.8,
+        col.table(header, rows, [3.5, 0.95, 1.9, 1.05, 0.9, 1.05, 0.9], 6.5,
                   fills=fills, align=["left", "left", "right", "left", "right", "left", "right"], after=2)
         col.text("vs: significantly better / similar / worse than the comparator (95% confidence intervals); "
-                 "higher / lower where an indicator has no better direction. See the notes page.", 6.5,
-                 colour=MUTED, after=1)
+                 "higher / lower where an indicator has no better direction; not compared where there is no "
+                 "interval. See the notes page.", 6.5, colour=MUTED, after=1)
         if any("*" in c for r in rows for c in r):
             col.text(SUPPRESSION_NOTE, 6.5, colour=MUTED)
 
-    fit(page, [(m, top - map_h - 0.25 * k, width, bottom)], content)
+    table_top = top - map_h - 0.2 * k
+    probe = Column(page, m, table_top, width, bottom, draw=False)
+    table(probe)
+    if probe.y - bottom < MIN_CHARTS * k:  # many indicators: the table takes the page, the charts make way
+        fit(page, [(m, table_top, width, bottom)], table)
+        return page.fig
+    table(Column(page, m, table_top, width, bottom))
+    locality_charts(page, data, locality, (m, bottom, width, probe.y - 0.1 * k - bottom))
     return page.fig
 
 
-def _list_size(p: dict) -> str:
+def locality_charts(page: Page, data: PackData, locality: str, box) -> None:
+    """The comparison charts of a locality page in ``box`` (x, y, w, h inches): bars of key
+    indicators against England on the left, the obesity trend with the locality highlighted right."""
+    k = page.k
+    x, y, w, h = box
+    size = CHART_FONT * k
+    bars = bar_indicators(data.england, locality)
+    key = Column(page, x, y + h, w, y)
+    key.text(f"Charts: {locality} beside the other Care Communities", 10, weight="bold",
+             colour=NETWORK_COLOURS[locality], after=1)
+    if bars:
+        key.text("Bars: latest value with its 95% confidence interval (whiskers), filled by comparison with "
+                 "England as in the table; the vertical line is England's value.", 6.5, colour=MUTED, after=0)
+    top = key.y - 0.12 * k
+    left_w = w * 0.47 if bars else 0.0
+    slot = (top - y) / max(len(bars), 1)
+    for i, ind in enumerate(bars):
+        # Room for the area names at the left, the title above and the unit line below.
+        ax = page.axes(x + 0.8 * k, top - (i + 1) * slot + 0.4 * k, left_w - 0.85 * k, slot - 0.4 * k - 0.36 * k)
+        charts.comparison_bars(ax, data.england[data.england["indicator_id"] == ind], highlight=locality,
+                               legend=False, horizontal=True, size=size)
+    tx = x + left_w + (0.3 * k if bars else 0.0)
+    ax = page.axes(tx + 0.45 * k, y + 0.62 * k, x + w - tx - 0.45 * k - 1.0 * k, top - y - 0.62 * k - 0.3 * k)
+    charts.obesity_trend(ax, data.planner, highlight=locality, data=data.obesity, size=size)
+
+
+def _month(iso: str) -> str:
+    return date.fromisoformat(iso[:10]).strftime("%b %Y")
+
+
+def _list_size(p: dict, usual: str = "") -> str:
+    """The list size, dated when its date is not the ``usual`` one the column heading gives."""
     if pd.isna(p.get("list_size")):
         return "–"
     when = p.get("list_size_date")
-    return f"{p['list_size']:,.0f}" + (f" ({when[:7]})" if isinstance(when, str) and when else "")
+    dated = isinstance(when, str) and when and when != usual
+    return f"{p['list_size']:,.0f}" + (f" ({_month(when)})" if dated else "")
+
+
+def flow(page: Page, boxes, blocks) -> float:
+    """Set ``blocks`` (each a function of a :class:`Column`) top-down through ``boxes`` like newspaper
+    columns, a block never split across two; at the largest type scale at which they all fit."""
+    def place(scale: float, draw: bool) -> bool:
+        cols = [Column(page, *b, scale=scale, draw=draw) for b in boxes]
+        i = 0
+        for block in blocks:
+            probe = Column(page, cols[i].x, cols[i].y, cols[i].width, cols[i].bottom, scale=scale, draw=False)
+            block(probe)
+            if probe.overflow and i + 1 < len(cols) and cols[i].y < cols[i].top:
+                i += 1
+            block(cols[i])
+        return not any(c.overflow for c in cols)
+
+    chosen = next((s for s in FIT_SCALES if place(s, draw=False)), FIT_SCALES[-1])
+    place(chosen, draw=True)
+    return chosen
 
 
 def notes_page(data: PackData, total: int) -> Figure:
@@ -787,33 +1013,47 @@ def notes_page(data: PackData, total: int) -> Figure:
     width = page.width - 2 * m
     gap = 0.25 * k
     half = (width - gap) / 2
-    cat = pack.catalogue.set_index("id")
 
-    def content(left: Column, right: Column):
-        left.text("Definitions", 10, weight="bold", after=2)
-        for ind in data.indicators:
-            r = cat.loc[ind]
-            left.text(r["name"], 7.5, weight="bold", after=0.5)
-            left.text(f"{r['unit']}; {r['polarity']}; {r['geography']}; latest period {r['period']}. "
-                      f"Source: {r['source']}.", 7, after=0.5)
+    def definition(ind: str, heading: bool = False):
+        def block(col: Column):
+            if heading:
+                col.text("Definitions", 10, weight="bold", after=2)
+            r = data.catalogue.loc[ind]
+            col.text(r["name"], 7.5, weight="bold", after=0.5)
+            col.text(f"{r['unit']}; {r['polarity']}; {r['geography']}; latest period {r['period']}. "
+                     f"Source: {r['source']}.", 7, after=0.5)
             if isinstance(r["caveats"], str) and r["caveats"].strip():
-                left.text(f"Caveats: {r['caveats']}", 7, colour=MUTED, after=2)
+                col.text(f"Caveats: {r['caveats']}", 7, colour=MUTED, after=2)
             else:
-                left.space(2)
-        right.text("Methods", 10, weight="bold", after=2)
-        for text in METHOD_NOTES:
-            right.text(text, 7, after=2)
-        right.text(f"Care Communities: {planner.assignment_statement}", 7, after=2)
-        if pack.info.get("population_weights"):
-            right.text(f"Population weights: {pack.info['population_weights']}", 7, after=2)
-        right.text(SUPPRESSION_NOTE, 7, after=4)
-        right.text("Sources", 10, weight="bold", after=2)
-        for key in data.datasets:
-            d = pack.datasets.get(key)
-            if d is not None:
-                right.text(f"{d.name}. {d.publisher}; {d.period}. {d.licence}.", 7, after=1.5)
+                col.space(2)
+        return block
 
-    fit(page, [(m, top, half, bottom), (m + half + gap, top, half, bottom)], content)
+    def paragraph(text: str, heading: str | None = None, after: float = 2):
+        def block(col: Column):
+            if heading:
+                col.text(heading, 10, weight="bold", after=2)
+            col.text(text, 7, after=after)
+        return block
+
+    def source(key: str, heading: bool = False):
+        def block(col: Column):
+            if heading:
+                col.text("Sources", 10, weight="bold", after=2)
+            d = pack.datasets[key]
+            col.text(f"{d.name}. {d.publisher}; {d.period}. {d.licence}.", 7, after=1.5)
+        return block
+
+    ids = [*data.indicators, *[i for i in PROFILE_INDICATORS if i not in data.indicators]]
+    blocks = [definition(ind, heading=i == 0) for i, ind in enumerate(ids)]
+    methods = [*METHOD_NOTES, f"Care Communities (the assignment of small areas to localities): "
+                              f"{planner.assignment_statement}"]
+    if pack.info.get("population_weights"):
+        methods.append(f"Population weights: {pack.info['population_weights']}")
+    methods += [CHART_NOTES, PLAN_NOTE, SUPPRESSION_NOTE]
+    blocks += [paragraph(t, "Methods" if i == 0 else None) for i, t in enumerate(methods)]
+    keys = [key for key in (*data.datasets, "strategic_plan") if key in pack.datasets]
+    blocks += [source(key, heading=i == 0) for i, key in enumerate(dict.fromkeys(keys))]
+    flow(page, [(m, top, half, bottom), (m + half + gap, top, half, bottom)], blocks)
     return page.fig
 
 
@@ -823,10 +1063,20 @@ METHOD_NOTES = (
     "standardised ratios built on counts, with exact Poisson limits below 10.",
     "Comparison with a benchmark (England, St Helens): significantly higher or lower when the benchmark lies "
     "outside the area's interval, otherwise similar; with the indicator's polarity this becomes better, "
-    "similar or worse. Values without an interval are not compared.",
+    "similar or worse. Values without an interval (scores, and values published for the borough only) are "
+    "not compared.",
     "Localities from small areas: counts are added; rates and proportions add numerators and denominators "
     "before dividing; scores without a numerator (such as the IMD score) are population-weighted means; "
     "practice values add numerators and denominators, or are weighted by registered list size.",
     "Deprivation: IoD2019 on 2011 LSOAs; national deciles compare each LSOA with all of England "
-    "(decile 1 = the most deprived 10%).",
+    "(decile 1 = the most deprived 10%). The deprivation profile follows MHCLG's summaries for local "
+    "authorities: the population-weighted average score, the share of LSOAs in England's most deprived 10%, "
+    "and the share of residents living in each national decile.",
 )
+CHART_NOTES = ("Charts: the bars show each Care Community's latest value with its 95% confidence interval, "
+               "coloured by comparison with England. The adult obesity trend sums each network's practice "
+               "registers and lists; 2013-14 is left out (its denominator is the all-age list), 2020-21 is "
+               "depressed by reduced BMI recording during COVID-19, and from 2022-23 the register uses a lower "
+               "BMI threshold for some ethnic groups.")
+PLAN_NOTE = ("Strategic plan key measures: baselines and 2026/27 targets as printed in the St Helens Cares "
+             "strategic plan, for the whole borough; the plan does not state the baselines' periods.")

@@ -54,7 +54,7 @@ def _missing(v) -> bool:
 
 
 class ComparisonView(QWidget):
-    def __init__(self, model: ViewModel, parent=None):
+    def __init__(self, model: ViewModel, parent=None, *, defer: bool = False):
         super().__init__(parent)
         self.model = model
         self.frame = pd.DataFrame()
@@ -117,6 +117,9 @@ class ComparisonView(QWidget):
         self.benchmark.currentIndexChanged.connect(lambda _i: self.refresh())
         self.assignment.activated.connect(self._assignment_chosen)
         self.table.currentCellChanged.connect(lambda row, *_: self._draw_bars(row))
+        # Deferred in the main window: nothing is computed until the tab is first looked at.
+        self._stale = True
+        self._defer = defer
         model.plannerChanged.connect(lambda _p: self._planner_changed())
         self._planner_changed()
 
@@ -207,7 +210,16 @@ class ComparisonView(QWidget):
             path.write_text(text, encoding="utf-8")
             return self.load_lookup(path)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._planner_changed()
+
     def _planner_changed(self) -> None:
+        if self._defer and not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         planner = self.model.planner
         self.method_label.setText(f"Care Communities: {planner.assignment_statement}")
         self.refresh()

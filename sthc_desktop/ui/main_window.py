@@ -23,8 +23,6 @@ from sthc_desktop.core.workspace import ImportRecord
 
 from . import workspace_actions
 from .comparison_view import ComparisonView
-from .export_dialog import ExportDialog
-from .import_dialog import ImportDialog
 from .map_canvas import MapCanvas
 from .settings import settings
 from .panels import ClassificationPanel, DetailsPanel, IndicatorPicker, LayersPanel, LegendPanel
@@ -42,7 +40,7 @@ class MainWindow(QMainWindow):
         saved = self._saved_view(planner) if restore and view is None else None
         self.model = ViewModel(planner, view or saved or MapView())
         self.canvas = MapCanvas(self.model, self)
-        self.comparison = ComparisonView(self.model)
+        self.comparison = ComparisonView(self.model, defer=True)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.canvas, "Map")
         self.tabs.addTab(self.comparison, "Compare localities")
@@ -226,6 +224,8 @@ class MainWindow(QMainWindow):
 
     # -- data in and out -------------------------------------------------------------------
     def import_indicator(self, path=None) -> None:
+        from .import_dialog import ImportDialog  # dialogs load on first use: they cost start-up memory
+
         dialog = ImportDialog(self.model, path, self)
         if dialog.exec() and dialog.record is not None:
             self.imports = [r for r in self.imports if r.spec.name != dialog.record.spec.name]
@@ -238,6 +238,8 @@ class MainWindow(QMainWindow):
             self.comparison.load_lookup(path)
 
     def export(self) -> None:
+        from .export_dialog import ExportDialog
+
         ExportDialog(self.model, self).exec()
 
     def show_sources(self) -> None:

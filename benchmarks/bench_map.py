@@ -1,0 +1,126 @@
+"""Map workspace speed and memory on the bundled borough pack.
+
+Prints, for each goal, the figure, a baseline measured in the same run, and PASS/MISS:
+- cold start to a drawn borough map (goal ≤ 2 s) against a bare Qt window with matplotlib
+  imported (the floor any PySide6 + matplotlib app pays);
+- switching indicator, redraw included (goal ≤ 50 ms) against a plain
+  ``GeoDataFrame.plot(column=…)`` + draw of the same 119 LSOAs at the same size;
+- peak memory (RSS) of the cold start (goal ≤ 300 MB) against the bare window.
+
+Run: ``python3 benchmarks/bench_map.py`` (headless: Qt draws offscreen).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+INDICATORS = ["iod19_imd_score", "iod25_imd_score", "iod19_imd_decile", "qof_obesity", "iod19_income_score",
+              "census21_disabled", "iod25_health_decile", "iod19_acute_morbidity"]
+
+COLD_START = """
+import time, resource, json, os
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from sthc_desktop.core.datapack import DataPack
+from sthc_desktop.core.planner import Planner
+from sthc_desktop.ui.main_window import MainWindow
+w = MainWindow(Planner(DataPack()), restore=False)
+w.show(); app.processEvents(); w.canvas.draw()
+print(json.dumps({"seconds": time.perf_counter() - t0,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+BARE_WINDOW = """
+import time, resource, json
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QMainWindow
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+app = QApplication([])
+w = QMainWindow(); c = FigureCanvasQTAgg(Figure()); w.setCentralWidget(c)
+w.show(); app.processEvents(); c.draw()
+print(json.dumps({"seconds": time.perf_counter() - t0,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_child(code: str) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def median_of(code: str, runs: int = 3) -> dict:
+    results = [run_child(code) for _ in range(runs)]
+    return {k: statistics.median(r[k] for r in results) for k in results[0]}
+
+
+def switch_times() -> tuple[float, float]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication([])
+    import matplotlib.pyplot as plt
+    from sthc_desktop.core.datapack import DataPack
+    from sthc_desktop.core.planner import Planner
+    from sthc_desktop.ui.main_window import MainWindow
+
+    planner = Planner(DataPack())
+    window = MainWindow(planner, restore=False)
+    window.show()
+    app.processEvents()
+    canvas = window.canvas
+    for ind in INDICATORS:  # first visit of each indicator reads and classifies it once
+        window.model.set_indicator(ind)
+        canvas.draw()
+    ours = []
+    for _ in range(3):
+        for ind in INDICATORS:
+            t = time.perf_counter()
+            window.model.set_indicator(ind)
+            canvas.draw()
+            ours.append(time.perf_counter() - t)
+
+    # Baseline: what a plain geopandas choropleth costs per redraw at the same canvas size.
+    lsoas = planner.pack.layer("lsoa11").merge(
+        planner.pack.indicator_values("iod19_imd_score", "lsoa11")[["area_code", "value"]],
+        left_on="code", right_on="area_code")
+    width, height = canvas.figure.get_size_inches()
+    fig, ax = plt.subplots(figsize=(width, height), dpi=canvas.figure.dpi)
+    base = []
+    for _ in range(len(ours)):
+        t = time.perf_counter()
+        ax.clear()
+        lsoas.plot(column="value", ax=ax, scheme="Quantiles", k=5, cmap="YlOrRd")
+        fig.canvas.draw()
+        base.append(time.perf_counter() - t)
+    return statistics.median(ours), statistics.median(base)
+
+
+def verdict(value: float, goal: float) -> str:
+    return "PASS" if value <= goal else "MISS"
+
+
+def main() -> None:
+    cold = median_of(COLD_START)
+    bare = median_of(BARE_WINDOW)
+    switch, baseline = switch_times()
+    print("Map workspace on the St Helens pack (median of runs)")
+    print(f"  cold start to drawn map : {cold['seconds']:.2f} s   (bare Qt+matplotlib window {bare['seconds']:.2f} s)"
+          f"   goal ≤ 2 s   {verdict(cold['seconds'], 2.0)}")
+    print(f"  indicator switch+redraw : {switch * 1000:.0f} ms  (plain geopandas plot+draw {baseline * 1000:.0f} ms)"
+          f"   goal ≤ 50 ms   {verdict(switch, 0.050)}")
+    print(f"  peak RSS, cold start    : {cold['rss_mb']:.0f} MB  (bare window {bare['rss_mb']:.0f} MB)"
+          f"   goal ≤ 300 MB   {verdict(cold['rss_mb'], 300)}")
+
+
+if __name__ == "__main__":
+    main()
