@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -40,3 +41,12 @@ def isolated_settings(tmp_path, monkeypatch):
     QSettings.setDefaultFormat(QSettings.IniFormat)
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
     return tmp_path / "settings"
+
+
+def write_csv(path, header, rows):
+    """A CSV file written by a test (synthetic data, named as such by each caller)."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 
@@ -10,15 +9,7 @@ import pytest
 
 from sthc_desktop.cli import main
 
-from conftest import ROOT
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
+from conftest import ROOT, write_csv
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,20 +14,12 @@ from sthc_desktop.ui.import_dialog import ImportDialog
 from sthc_desktop.ui.panels import IndicatorPicker
 from sthc_desktop.ui.view_model import ViewModel
 
-from conftest import BUNDLED_PACK
+from conftest import BUNDLED_PACK, write_csv
 
 
 @pytest.fixture
 def model():
     return ViewModel(Planner(DataPack(BUNDLED_PACK)), MapView())
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 def lsoa_file(tmp_path, model, value=lambda i: str(i + 1)):

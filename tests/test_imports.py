@@ -5,7 +5,6 @@ Every file here is synthetic, built by the test from the pack's own area codes."
 
 from __future__ import annotations
 
-import csv
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,7 @@ from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
 
-from conftest import BUNDLED_PACK
+from conftest import BUNDLED_PACK, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +30,6 @@ def own_pack():
 @pytest.fixture
 def planner(own_pack):
     return Planner(own_pack)
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 def codes(pack, layer):

@@ -56,18 +56,13 @@ def _profile_rows(pack) -> list[dict]:
                      "name": f"IMD {y}: % of LSOAs in England's most deprived 10%",
                      "short_name": f"IMD {y} % LSOAs most deprived 10%", "unit": "% of LSOAs",
                      "polarity": "higher is worse", "value_type": "proportion", "caveats": note})
-        for d in range(1, 11):
-            rows.append({**base, "id": f"profile{ed}_pct_residents_decile_{d}",
-                         "name": f"IMD {y}: % of residents in national decile {d} (1 = most deprived)",
-                         "short_name": f"IMD {y} % residents decile {d}", "unit": "% of residents",
-                         "polarity": "higher is worse" if d == 1 else "no judgement",
-                         "value_type": "proportion", "caveats": note})
-        for q in range(1, 6):
-            rows.append({**base, "id": f"profile{ed}_pct_residents_quintile_{q}",
-                         "name": f"IMD {y}: % of residents in national quintile {q} (1 = most deprived)",
-                         "short_name": f"IMD {y} % residents quintile {q}", "unit": "% of residents",
-                         "polarity": "higher is worse" if q == 1 else "no judgement",
-                         "value_type": "proportion", "caveats": note})
+        for kind, count in (("decile", 10), ("quintile", 5)):
+            for n in range(1, count + 1):
+                rows.append({**base, "id": f"profile{ed}_pct_residents_{kind}_{n}",
+                             "name": f"IMD {y}: % of residents in national {kind} {n} (1 = most deprived)",
+                             "short_name": f"IMD {y} % residents {kind} {n}", "unit": "% of residents",
+                             "polarity": "higher is worse" if n == 1 else "no judgement",
+                             "value_type": "proportion", "caveats": note})
     return rows
 
 

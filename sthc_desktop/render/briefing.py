@@ -911,9 +911,12 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
         compact_legend(head, left, right, legend, layer)
 
     # The map grows with a long practice list, so the list stays in readable type beside it.
-    legend_probe = Legend("", "", entries=[LegendEntry("", "")] * len(planner.classes_for(view).labels),
-                          practice_entries=[LegendEntry("", "")] * 2,
-                          locality_entries=[LegendEntry("", "")] * len(NETWORKS))
+    # Measured before the map is drawn: its classes and Care Communities, and two practice-symbol rows.
+    classes = planner.classes_for(view)
+    legend_probe = Legend("", "", entries=[LegendEntry("", f"{lab} ({n})") for lab, n in
+                                           zip(classes.labels, classes.counts)],
+                          practice_entries=[LegendEntry("", "Practice (map key number), coloured by network")] * 2,
+                          locality_entries=[LegendEntry("", n) for n in NETWORKS])
     for map_h in (3.2 * k, 3.5 * k, 3.8 * k):
         cols = [Column(page, *b, scale=READABLE, draw=False)
                 for b in _legend_boxes(side_x, top, side_w, top - map_h, 0.12 * k)]
