@@ -587,8 +587,8 @@ PROFILE_INDICATORS = ("profile19_imd_average_score", "profile19_pct_lsoas_most_d
 BAR_CHARTS = 2
 MIN_CHARTS = 2.6
 CHART_FONT = 6.5
-#: The smallest type scale a locality page's side panel is allowed before its map grows instead.
-READABLE = 0.93
+#: The least height of a locality page's map (inches at A4); a long practice list makes it taller.
+MAP_HEIGHT = 2.9
 SUPPRESSION_NOTE = ("* Suppressed: the figure rests on a count of 1 to 4, which is not published, following "
                     "NHS England's disclosure-control practice for health statistics.")
 #: Fingertips' comparison colours (shared with the charts); the words are printed too, so colour
@@ -721,15 +721,22 @@ def _frame(page: Page, data: PackData, title: str, subtitle: str, number: int, t
     k, m = page.k, page.margin
     width = page.width - 2 * m
     head = Column(page, m, page.height - m, width, 0)
+    top = head.y
     head.text(title, 17, weight="bold", colour=colour, after=1)
-    head.text(subtitle, 9.5, colour=MUTED, after=0)
+    # The subtitle sits at the right of the title when both fit on the line, saving the page a line.
+    if text_width(title, 17 * k, "bold") + text_width(subtitle, 9.5 * k) + 0.3 * k < width:
+        page.text(page.width - m, top - 17 * k * 0.95 / 72, subtitle, 9.5 * k, ha="right", va="baseline",
+                  color=MUTED)
+    else:
+        head.text(subtitle, 9.5, colour=MUTED, after=0)
     page.rule(m, page.width - m, head.y - 0.05 * k, colour=colour, width=1.2)
 
     def footer(col: Column):
         col.text(f"{PACK_TITLE} · page {number} of {total} · {produced_line(data.produced)}. "
                  f"Localities: {data.planner.assignment_statement}", 6.5, colour=MUTED, after=1)
-        for line in data.planner.pack.attribution_lines(datasets if datasets is not None else data.datasets):
-            col.text(line, 6, colour=MUTED, after=0.5)
+        # One paragraph: the attribution lines run on, so short ones leave no half-empty lines.
+        lines = data.planner.pack.attribution_lines(datasets if datasets is not None else data.datasets)
+        col.text(" · ".join(lines), 6, colour=MUTED, after=0)
 
     probe = Column(page, m, page.height, width, 0, draw=False)
     footer(probe)
@@ -891,7 +898,7 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     top, bottom = _frame(page, data, locality, "Care Community locality profile", number, total, colour=colour)
     width = page.width - 2 * m
     gap = 0.2 * k
-    map_w = width * 0.47
+    map_w = width * 0.48
     side_x, side_w = m + map_w + gap, width - map_w - gap
     practices = practice_key_rows(planner, network=locality)
     dates = [p["list_size_date"] for p in practices if isinstance(p.get("list_size_date"), str)]
@@ -904,28 +911,31 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
                    extent=padded(planner.locality_bounds(locality)), layers={**MapView().layers, "wards": False})
     layer = planner.layer_for(view)
 
-    def side(head: Column, left: Column, right: Column, legend: Legend):
-        head.text("Practices (map key; status and registered list now)", 8.5, weight="bold", after=1.5)
-        head.table(["Key", "Practice", "Status", size_head], prow, [0.45, 3.2, 1.5, 1.35], 6.8,
-                   align=["left", "left", "left", "right"], after=4)
-        compact_legend(head, left, right, legend, layer)
+    def practice_table(col: Column):
+        col.text("Practices (map key; status and registered list now)", 8.5, weight="bold", after=1.5)
+        col.table(["Key", "Practice", "Status", size_head], prow, [0.45, 3.2, 1.5, 1.35], 6.8,
+                  align=["left", "left", "left", "right"], after=0)
 
-    # The map grows with a long practice list, so the list stays in readable type beside it.
-    # Measured before the map is drawn: its classes and Care Communities, and two practice-symbol rows.
+    # Map and legend on the left, the practices on the right: the row is as tall as the taller side,
+    # the map taking what the legend leaves (measured before the map is drawn, from its classes,
+    # the Care Communities and two practice-symbol rows).
     classes = planner.classes_for(view)
     legend_probe = Legend("", "", entries=[LegendEntry("", f"{lab} ({n})") for lab, n in
                                            zip(classes.labels, classes.counts)],
                           practice_entries=[LegendEntry("", "Practice (map key number), coloured by network")] * 2,
                           locality_entries=[LegendEntry("", n) for n in NETWORKS])
-    for map_h in (3.2 * k, 3.5 * k, 3.8 * k):
-        cols = [Column(page, *b, scale=READABLE, draw=False)
-                for b in _legend_boxes(side_x, top, side_w, top - map_h, 0.12 * k)]
-        side(*cols, legend_probe)
-        if not any(c.overflow for c in cols):
-            break
+    legend_cols = [Column(page, *b, draw=False) for b in _legend_boxes(m, top, map_w, 0, 0.12 * k)]
+    compact_legend(*legend_cols, legend_probe, layer)
+    legend_h = legend_cols[0].used + 0.12 * k
+    practices_col = Column(page, side_x, top, side_w, 0, draw=False)
+    practice_table(practices_col)
+    row_h = max(practices_col.used, MAP_HEIGHT * k + legend_h)
+    map_h = row_h - legend_h
     drawn = draw_map(page, planner, view, (m, top - map_h, map_w, map_h))
-    fit(page, _legend_boxes(side_x, top, side_w, top - map_h, 0.12 * k),
-        lambda *cols: side(*cols, drawn.legend))
+    below_map = top - map_h - 0.12 * k
+    fit(page, _legend_boxes(m, below_map, map_w, top - row_h, 0.12 * k),
+        lambda *cols: compact_legend(*cols, drawn.legend, layer))
+    fit(page, [(side_x, top, side_w, top - row_h)], practice_table)
     header, rows, fills = indicator_table(data.england, data.borough, locality)
 
     def table(col: Column):
@@ -938,7 +948,7 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
         if any("*" in c for r in rows for c in r):
             col.text(SUPPRESSION_NOTE, 6.5, colour=MUTED)
 
-    table_top = top - map_h - 0.2 * k
+    table_top = top - row_h - 0.2 * k
     probe = Column(page, m, table_top, width, bottom, draw=False)
     table(probe)
     if probe.y - bottom < MIN_CHARTS * k:  # many indicators: the table takes the page, the charts make way
