@@ -587,8 +587,10 @@ PROFILE_INDICATORS = ("profile19_imd_average_score", "profile19_pct_lsoas_most_d
 BAR_CHARTS = 2
 MIN_CHARTS = 2.6
 CHART_FONT = 6.5
-#: The least height of a locality page's map (inches at A4); a long practice list makes it taller.
+#: The usual and the least height of a locality page's map (inches at A4): a long practice list
+#: makes the map row taller, and the charts below make it give way down to the least.
 MAP_HEIGHT = 2.9
+MIN_MAP = 2.3
 SUPPRESSION_NOTE = ("* Suppressed: the figure rests on a count of 1 to 4, which is not published, following "
                     "NHS England's disclosure-control practice for health statistics.")
 #: Fingertips' comparison colours (shared with the charts); the words are printed too, so colour
@@ -779,8 +781,8 @@ def cover_page(data: PackData, total: int) -> Figure:
 def compact_legend(head: Column, left: Column, right: Column, legend: Legend, layer) -> None:
     """The map legend in two columns beside a small map: classes, Care Communities, practice symbols."""
     head.text("Legend", 8.5, weight="bold", after=0.5)
-    head.text(f"{layer.meta['name']} ({layer.period}); number of "
-              f"{'areas' if layer.is_area else 'practices'} in brackets", 6.5, colour=MUTED, after=1.5)
+    head.text(f"{layer.meta['short_name']} ({layer.period}); number of "
+              f"{'areas' if layer.is_area else 'practices'} in brackets", 6.3, colour=MUTED, after=1.5)
 
     def level(y: float) -> None:
         for c in (left, right):
@@ -790,17 +792,17 @@ def compact_legend(head: Column, left: Column, right: Column, legend: Legend, la
     half = math.ceil(len(legend.entries) / 2)
     for col, part in ((left, legend.entries[:half]), (right, legend.entries[half:])):
         for e in part:
-            col.swatch(e, 6.8, f"{e.label} ({e.count})" if e.count is not None else e.label)
+            col.swatch(e, 6.4, f"{e.label} ({e.count})" if e.count is not None else e.label)
     if legend.locality_entries:
         level(min(left.y, right.y) - 2 * left.scale / 72)
-        left.text("Care Communities", 6.8, weight="bold", after=0.8)
+        left.text("Care Communities", 6.4, weight="bold", after=0.8)
         right.y = left.y
         for i, e in enumerate(legend.locality_entries):
-            (left if i % 2 == 0 else right).line_swatch(e.colour, e.label, 6.8)
+            (left if i % 2 == 0 else right).line_swatch(e.colour, e.label, 6.4)
     if legend.practice_entries:
         level(min(left.y, right.y) - 2 * left.scale / 72)
         for i, e in enumerate(legend.practice_entries):
-            (left if i % 2 == 0 else right).swatch(e, 6.5)
+            (left if i % 2 == 0 else right).swatch(e, 6.3)
     level(min(left.y, right.y))
     head.y = left.y
 
@@ -905,15 +907,16 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     latest = max(dates, default="")
     prow = [[p["key"], p["label"].split(" — ")[0] if p["in_plan"] else f"{p['name']} (not on the plan map)",
              status_text(p), _list_size(p, latest)] for p in practices]
-    size_head = f"List size ({_month(latest)}{' unless dated' if len(set(dates)) > 1 else ''})" if latest \
-        else "List size"
+    when = f"; list sizes {_month(latest)}{' unless dated' if len(set(dates)) > 1 else ''}" if latest else ""
     view = MapView(indicator_id=DEPRIVATION_MAP, focus=locality,
                    extent=padded(planner.locality_bounds(locality)), layers={**MapView().layers, "wards": False})
     layer = planner.layer_for(view)
 
     def practice_table(col: Column):
-        col.text("Practices (map key; status and registered list now)", 8.5, weight="bold", after=1.5)
-        col.table(["Key", "Practice", "Status", size_head], prow, [0.45, 3.2, 1.5, 1.35], 6.8,
+        col.text("Practices by map key", 8.5, weight="bold", after=0.5)
+        col.text(f"The strategic plan's numbering; status and registered list now{when}", 6.3, colour=MUTED,
+                 after=1.5)
+        col.table(["Key", "Practice", "Status", "List size"], prow, [0.5, 3.2, 1.55, 1.25], 6.3,
                   align=["left", "left", "left", "right"], after=0)
 
     # Map and legend on the left, the practices on the right: the row is as tall as the taller side,
@@ -929,13 +932,6 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     legend_h = legend_cols[0].used + 0.12 * k
     practices_col = Column(page, side_x, top, side_w, 0, draw=False)
     practice_table(practices_col)
-    row_h = max(practices_col.used, MAP_HEIGHT * k + legend_h)
-    map_h = row_h - legend_h
-    drawn = draw_map(page, planner, view, (m, top - map_h, map_w, map_h))
-    below_map = top - map_h - 0.12 * k
-    fit(page, _legend_boxes(m, below_map, map_w, top - row_h, 0.12 * k),
-        lambda *cols: compact_legend(*cols, drawn.legend, layer))
-    fit(page, [(side_x, top, side_w, top - row_h)], practice_table)
     header, rows, fills = indicator_table(data.england, data.borough, locality)
 
     def table(col: Column):
@@ -948,14 +944,27 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
         if any("*" in c for r in rows for c in r):
             col.text(SUPPRESSION_NOTE, 6.5, colour=MUTED)
 
+    table_col = Column(page, m, top, width, 0, draw=False)
+    table(table_col)
+    # The page's height, top down: the map row, the table, the charts. The map row is as tall as
+    # its taller side, but gives way (the map shrinking to its least) so the charts keep their room;
+    # a table too long for both takes the charts' room instead.
+    room = top - bottom - table_col.used - 0.3 * k
+    wanted = max(practices_col.used, MAP_HEIGHT * k + legend_h)
+    charts_fit = room - MIN_CHARTS * k >= MIN_MAP * k + legend_h
+    row_h = min(wanted, room - MIN_CHARTS * k) if charts_fit else max(min(wanted, room), MIN_MAP * k + legend_h)
+    map_h = row_h - legend_h
+    drawn = draw_map(page, planner, view, (m, top - map_h, map_w, map_h))
+    fit(page, _legend_boxes(m, top - map_h - 0.12 * k, map_w, top - row_h, 0.12 * k),
+        lambda *cols: compact_legend(*cols, drawn.legend, layer))
+    fit(page, [(side_x, top, side_w, top - row_h)], practice_table)
     table_top = top - row_h - 0.2 * k
-    probe = Column(page, m, table_top, width, bottom, draw=False)
-    table(probe)
-    if probe.y - bottom < MIN_CHARTS * k:  # many indicators: the table takes the page, the charts make way
+    if not charts_fit:
         fit(page, [(m, table_top, width, bottom)], table)
         return page.fig
-    table(Column(page, m, table_top, width, bottom))
-    locality_charts(page, data, locality, (m, bottom, width, probe.y - 0.1 * k - bottom))
+    col = Column(page, m, table_top, width, bottom)
+    table(col)
+    locality_charts(page, data, locality, (m, bottom, width, col.y - 0.1 * k - bottom))
     return page.fig
 
 

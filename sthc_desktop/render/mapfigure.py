@@ -110,10 +110,15 @@ class MapFigure:
 
         outlines = planner.locality_outlines()
         self.focus_mask = None
-        self.localities = _collection(outlines.geometry, facecolor="none",
-                                      edgecolor=[NETWORK_COLOURS[n] for n in outlines["locality"]],
-                                      linewidth=2.2, zorder=5)
-        ax.add_collection(self.localities)
+        # Neighbouring localities share their boundary: each outline is drawn twice as wide and
+        # clipped to its own area, so both colours show side by side instead of one hiding the other.
+        self.localities = []
+        for name, shape in zip(outlines["locality"], outlines.geometry):
+            path = shape_path(shape)
+            line = PathPatch(path, facecolor="none", edgecolor=NETWORK_COLOURS[name], linewidth=3.6, zorder=5)
+            ax.add_patch(line)
+            line.set_clip_path(PathPatch(path, transform=ax.transData))
+            self.localities.append(line)
         self.locality_labels = []
         for name, shape in zip(outlines["locality"], outlines.geometry):
             part = max(getattr(shape, "geoms", [shape]), key=lambda g: g.area)
@@ -178,7 +183,8 @@ class MapFigure:
         self.wards.set_visible(view.layers.get("wards", True))
         self.borough.set_visible(view.layers.get("borough", True))
         show_localities = view.layers.get("localities", True)
-        self.localities.set_visible(show_localities)
+        for line in self.localities:
+            line.set_visible(show_localities)
         for t in self.locality_labels:
             t.set_visible(show_localities)
         self.neighbours.set_visible(view.layers.get("neighbours", True))
@@ -275,8 +281,9 @@ class MapFigure:
             return
         p = self.practices
         scale = self.label_scale
+        ring = 11 if layer.is_area else 15  # graduated symbols are bigger and need more room
         positions = np.array(_displaced(p.geometry.x.to_numpy(), p.geometry.y.to_numpy(),
-                                        11 * self.metres_per_point() * scale))
+                                        ring * self.metres_per_point() * scale))
         self.practice_positions = dict(zip(p["ods_code"], map(tuple, positions)))
         moved = np.hypot(positions[:, 0] - p.geometry.x.to_numpy(), positions[:, 1] - p.geometry.y.to_numpy()) > 0
         if moved.any():

@@ -60,10 +60,13 @@ class MainWindow(QMainWindow):
         self.layers = LayersPanel(self.model)
         self.legend = LegendPanel(self.canvas)
         self.details = DetailsPanel(self.model)
-        self._dock("Indicators", left, Qt.LeftDockWidgetArea)
-        self._dock("Layers", self.layers, Qt.LeftDockWidgetArea)
-        self._dock("Legend", self.legend, Qt.RightDockWidgetArea)
-        self._dock("Details", self.details, Qt.RightDockWidgetArea)
+        # The map's panels; the comparison tab has its own controls and gets the room instead.
+        self.map_docks = [self._dock("Indicators", left, Qt.LeftDockWidgetArea),
+                          self._dock("Layers", self.layers, Qt.LeftDockWidgetArea),
+                          self._dock("Legend", self.legend, Qt.RightDockWidgetArea),
+                          self._dock("Details", self.details, Qt.RightDockWidgetArea)]
+        self.tabs.currentChanged.connect(
+            lambda _i: [d.setVisible(self.tabs.currentWidget() is self.canvas) for d in self.map_docks])
         self._toolbar()
         self._menus()
         self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)

@@ -32,6 +32,7 @@ class IndicatorPicker(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Indicator", "Period"])
         self.tree.setRootIsDecorated(True)
+        self.tree.setIndentation(12)
         self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeToContents)
         self.period = QComboBox()
@@ -255,7 +256,8 @@ class DetailsPanel(QWidget):
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["Indicator", "Period", "Value (95% CI)", "St Helens", "England"])
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Interactive)
+        self.table.setColumnWidth(0, 220)
         for c in (1, 2, 3, 4):
             self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
