@@ -95,7 +95,9 @@ def test_pack_pages_text_and_attribution(planner, pack, tmp_path):
     for name in chosen:
         assert name in pages[0]  # the cover lists the localities included
     assert pages[2].startswith("Central") or "Central" in pages[2]
-    assert "South" in pages[3] and "Newton & Haydock" not in pages[3].split("Legend")[0]
+    # Each locality page lists its own practices only (the charts name every Care Community).
+    assert "South" in pages[3] and "Crossroads Surgery" in pages[3] and "Hall Street Medical Centre" not in pages[3]
+    assert "Hall Street Medical Centre" in pages[2] and "Crossroads Surgery" not in pages[2]
     for ind in ids:
         assert pack.indicator(ind)["name"] in text
     for line in pack.attribution_lines(["qof_obesity", "iod2019", "nhs_practices"]):
@@ -134,3 +136,133 @@ def test_cli_pack_rejects_an_unknown_locality(tmp_path, capsys):
         main(["export", "pack", "--localities", "Nowhere", "--out", str(tmp_path / "p.pdf")])
     assert "invalid choice: 'Nowhere'" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+# -- the full pack: overview, locality pages, charts, notes -------------------------------------
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+
+from sthc_desktop.core.comparison import compare, plan_measures  # noqa: E402
+from sthc_desktop.core.localities import NETWORKS  # noqa: E402
+from sthc_desktop.render.briefing import (PROFILE_INDICATORS, bar_indicators, pack_pages,  # noqa: E402
+                                          _measure)
+from sthc_desktop.render.charts import chart_title  # noqa: E402
+from sthc_desktop.render.text import format_value  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def four_locality_pack(tmp_path_factory):
+    from sthc_desktop.core.datapack import DataPack
+    from sthc_desktop.core.planner import Planner
+    planner = Planner(DataPack())
+    out = export_pack(planner, tmp_path_factory.mktemp("pack") / "pack.pdf", produced=date(2026, 5, 4))
+    return planner, pdf_pages(out)
+
+
+def test_four_locality_pack_pages_names_indicators_and_attribution(four_locality_pack):
+    planner, pages = four_locality_pack
+    pack = planner.pack
+    assert len(pages) == 1 + 1 + len(NETWORKS) + 1
+    text = " ".join(pages)
+    for number, name in enumerate(NETWORKS, start=2):
+        assert f"Key indicators: {name} against St Helens and England" in pages[number]
+        assert f"page {number + 1} of 7" in pages[number]
+    for ind in DEFAULT_INDICATORS:
+        assert pack.indicator(ind)["name"] in text
+    datasets = [pack.indicator(i)["dataset"] for i in DEFAULT_INDICATORS] + ["iod2019", "nhs_practices"]
+    for line in pack.attribution_lines(datasets):
+        assert " ".join(line.split()) in text
+    assert " ".join(pack.attribution_lines(["strategic_plan"])[-1].split()) in pages[1]
+
+
+def test_overview_shows_each_locality_deprivation_profile_and_plan_targets(four_locality_pack):
+    planner, pages = four_locality_pack
+    overview = pages[1]
+    assert "Deprivation profile of each Care Community (IMD 2019)" in overview
+    assert "Residents by national IMD 2019 decile" in overview
+    profile = compare(planner, list(PROFILE_INDICATORS))
+    for area in (*NETWORKS, "St Helens"):
+        values = [format_value(r.value, r.unit) for r in profile[profile["area"] == area].itertuples()]
+        assert f"{area} {' '.join(values)}" in overview  # the row as the engine computed it
+    measures = plan_measures(planner)
+    assert "Target 2026/27" in overview
+    for r in measures.itertuples():
+        assert r.measure in overview
+        assert _measure(r.target_2026_27, r.target_unit) in overview
+    assert "246 per 100,000" in overview  # as the plan prints it, not "246.00 per 100000"
+
+
+def test_locality_pages_carry_practices_and_the_comparison_charts(four_locality_pack):
+    planner, pages = four_locality_pack
+    for number, name in enumerate(NETWORKS, start=2):
+        page = pages[number]
+        assert f"Charts: {name} beside the other Care Communities" in page
+        assert f"Adult obesity (QOF register): {name} highlighted" in page
+        assert "Income deprivation 2019: score (rate)" in page
+        assert "Income deprivation 2019: score (rate), IoD2019" not in page  # no repeated period
+        assert "Practices by map key" in page and "List size" in page
+    assert "Ferguson Family Medical Practice" in pages[5] and "no ODS match" in pages[5]
+    notes = pages[-1]
+    for heading in ("Definitions", "Methods", "Sources"):
+        assert heading in notes
+    assert "* Suppressed: the figure rests on a count of 1 to 4" in notes
+    assert " ".join(planner.assignment_statement.split()) in notes
+    assert "IMD 2019: % of LSOAs in England's most deprived 10%" in notes
+
+
+def test_chart_titles_do_not_repeat_the_period():
+    assert chart_title("Households deprived in one or more dimensions, 2021", "2021") == \
+        "Households deprived in one or more dimensions, 2021"
+    assert chart_title("Residents aged 65 and over, mid-2020", "mid-2020") == "Residents aged 65 and over, mid-2020"
+    assert chart_title("Income deprivation 2019: score (rate)", "IoD2019") == "Income deprivation 2019: score (rate)"
+    assert chart_title("Obesity: QOF prevalence, adults 18+", "2024-25") == "Obesity: QOF prevalence, adults 18+, 2024-25"
+    assert chart_title("Smoking prevalence", "2022/23") == "Smoking prevalence, 2022/23"
+
+
+def test_bar_charts_take_indicators_with_an_interval_one_theme_each():
+    """SYNTHETIC comparison rows (made up by this test): two Deprivation rates, a score without an
+    interval and a Practices rate; the bars take one per theme, obesity last."""
+    rows = []
+    for ind, theme, ci in (("dep_a", "Deprivation", True), ("dep_b", "Deprivation", True),
+                           ("score", "Health", False), ("qof_obesity", "Obesity", True), ("prac", "Practices", True)):
+        rows.append(dict(indicator_id=ind, theme=theme, area="North", lower_ci=1.0 if ci else float("nan"),
+                         upper_ci=2.0 if ci else float("nan")))
+    frame = pd.DataFrame(rows)
+    assert bar_indicators(frame, "North", 2) == ["dep_a", "prac"]
+    assert bar_indicators(frame, "North", 4) == ["dep_a", "prac", "qof_obesity", "dep_b"]
+    assert bar_indicators(frame, "South", 2) == []
+
+
+@pytest.mark.parametrize("label", ["Borough overview", "South", "Notes"])
+def test_pack_page_text_stays_on_the_sheet_without_overlaps(planner, label):
+    ids = list(DEFAULT_INDICATORS)
+    fig = dict(pack_pages(planner, list(NETWORKS), ids))[label]()
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    sheet = fig.bbox
+    boxes = [t.get_window_extent(renderer) for t in fig.texts if t.get_text().strip()]
+    assert len(boxes) > 40
+    for b in boxes:
+        assert b.x0 >= sheet.x0 and b.y0 >= sheet.y0 and b.x1 <= sheet.x1 and b.y1 <= sheet.y1
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5), (a, b)
+    assert min(t.get_fontsize() for t in fig.texts) >= 5.4  # readable in board papers
+
+
+def test_notes_flow_into_the_second_column_for_a_long_indicator_list(planner):
+    ids = choose_indicators(planner, "Health") + [
+        "qof_obesity", "qof_smoking", "ae_attendances_0_4", "pop20_65_plus_pct", "iod19_income_score",
+        "iod19_employment_score", "iod19_imd_score", "iod19_acute_morbidity", "iod25_acute_morbidity",
+        "census21_disabled"]
+    assert len(ids) == 16  # the most a pack holds
+    fig = dict(pack_pages(planner, ["North"], ids))["Notes"]()
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    from sthc_desktop.core.comparison import catalogue
+    names = set(catalogue(planner.pack).set_index("id").loc[[*ids, *PROFILE_INDICATORS], "name"])
+    lines = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.texts]
+    headings = {text: box for text, box in lines if text in names}
+    assert names <= set(headings)  # every definition is on the page, the profile's too
+    assert {b.x0 < fig.bbox.width / 2 for b in headings.values()} == {True, False}  # flowed into both columns
+    assert all(box.y0 >= 0 for _, box in lines)
+    assert "Sources" in dict(lines) and min(t.get_fontsize() for t in fig.texts) >= 5.4

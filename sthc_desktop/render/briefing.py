@@ -199,7 +199,8 @@ class Column:
         trans = self.page.fig.dpi_scale_trans
         for r, cells in enumerate([header, *rows]):
             weight = "bold" if r == 0 else "normal"
-            wrapped = [wrap(str(c), pt, w - 2 * pad, weight) for c, w in zip(cells, cols)]
+            # A pad's worth of slack more: screen previews hint small type wider than the PDF sets it.
+            wrapped = [wrap(str(c), pt, w - 3 * pad, weight) for c, w in zip(cells, cols)]
             height = max(len(w) for w in wrapped) * step + 2 * pad
             if self.draw:
                 x = self.x
@@ -463,7 +464,6 @@ def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | 
     legend = fig_map.update(view)
     for artist in ax.texts:  # labels of areas outside the view stay inside the frame
         artist.set_clip_on(True)
-    hide_cut_labels(page, ax, [*fig_map.locality_labels, *fig_map.neighbour_labels])
     extent = fig_map.extent
     if frame:
         page.fig.add_artist(Rectangle((x, y), w, h, transform=page.fig.dpi_scale_trans, facecolor="none",
@@ -478,11 +478,16 @@ def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | 
         ix = x + pad if corner == "top left" else x + w - side - pad
         iy = y + h - side - pad if corner == "top left" else y + pad
         inset_map(page, planner, (ix, iy, side, side), extent)
+        covered = (ix, iy, side, side)
+    else:
+        covered = None
+    hide_cut_labels(page, ax, [*fig_map.locality_labels, *fig_map.neighbour_labels], covered)
     return DrawnMap(fig_map, legend, extent)
 
 
-def hide_cut_labels(page: Page, ax, labels) -> None:
-    """Hide place-name labels the map's frame would cut ("Centra…"): a name is shown whole or not at all."""
+def hide_cut_labels(page: Page, ax, labels, covered=None) -> None:
+    """Hide place-name labels the map's frame or the inset (``covered``: x, y, w, h inches) would cut
+    ("Centra…"): a name is shown whole or not at all."""
     to_inches = ax.transData + page.fig.dpi_scale_trans.inverted()
     x0, y0, w, h = ax.get_position().bounds
     left, bottom, right, top = x0 * page.width, y0 * page.height, (x0 + w) * page.width, (y0 + h) * page.height
@@ -492,7 +497,9 @@ def hide_cut_labels(page: Page, ax, labels) -> None:
         x, y = to_inches.transform(label.get_position())
         half_w = text_width(label.get_text(), label.get_fontsize(), str(label.get_fontweight())) / 2
         half_h = label.get_fontsize() / 72 * 0.6
-        if x - half_w < left or x + half_w > right or y - half_h < bottom or y + half_h > top:
+        under_inset = covered is not None and (x + half_w > covered[0] and x - half_w < covered[0] + covered[2]
+                                               and y + half_h > covered[1] and y - half_h < covered[1] + covered[3])
+        if x - half_w < left or x + half_w > right or y - half_h < bottom or y + half_h > top or under_inset:
             label.set_visible(False)
 
 
@@ -553,10 +560,12 @@ def inset_map(page: Page, planner: Planner, box, extent) -> None:
                                   edgecolor="#777777", linewidth=0.6, zorder=0.5))
     ax.set_zorder(30)
     outlines = planner.locality_outlines()
+    # add_artist, not add_patch: the limits are set below, and measuring every curve for
+    # autoscaling costs more than drawing the inset.
     for name, shape in zip(outlines["locality"], outlines.geometry):
-        ax.add_patch(_patch(shape, facecolor=NETWORK_COLOURS[name], alpha=0.35, edgecolor="none"))
+        ax.add_artist(_patch(shape, facecolor=NETWORK_COLOURS[name], alpha=0.35, edgecolor="none"))
     for shape in planner.pack.layer("borough").geometry:
-        ax.add_patch(_patch(shape, facecolor="none", edgecolor=INK, linewidth=0.8))
+        ax.add_artist(_patch(shape, facecolor="none", edgecolor=INK, linewidth=0.8))
     x0, y0, x1, y1 = padded(planner.borough_bounds, 0.06)
     ex0, ey0, ex1, ey1 = extent
     x0, y0, x1, y1 = min(x0, ex0), min(y0, ey0), max(x1, ex1), max(y1, ey1)
@@ -585,12 +594,18 @@ PROFILE_INDICATORS = ("profile19_imd_average_score", "profile19_pct_lsoas_most_d
 #: How many comparison bar charts a locality page draws beside the obesity trend, and the least
 #: height (inches at A4) the charts need below the key-indicators table.
 BAR_CHARTS = 2
-MIN_CHARTS = 2.6
+MIN_CHARTS = 2.2
+#: The least height of one bar chart on a locality page (inches at A4): fewer bars when there is less.
+BAR_HEIGHT = 1.1
 CHART_FONT = 6.5
 #: The usual and the least height of a locality page's map (inches at A4): a long practice list
 #: makes the map row taller, and the charts below make it give way down to the least.
 MAP_HEIGHT = 2.9
-MIN_MAP = 2.3
+MIN_MAP = 2.5
+#: The smallest type scale of a locality page's practice list (5.4 pt at A4).
+READABLE = 0.86
+#: Columns of the legend strip under a locality page's map.
+LEGEND_COLUMNS = 6
 SUPPRESSION_NOTE = ("* Suppressed: the figure rests on a count of 1 to 4, which is not published, following "
                     "NHS England's disclosure-control practice for health statistics.")
 #: Fingertips' comparison colours (shared with the charts); the words are printed too, so colour
@@ -778,38 +793,65 @@ def cover_page(data: PackData, total: int) -> Figure:
     return page.fig
 
 
-def compact_legend(head: Column, left: Column, right: Column, legend: Legend, layer) -> None:
-    """The map legend in two columns beside a small map: classes, Care Communities, practice symbols."""
+def compact_legend(legend: Legend, layer, head: Column, *cols: Column) -> None:
+    """The map legend set across ``cols`` under a heading in ``head`` (a box as wide as them all).
+
+    In two columns: classes down them, then the Care Communities and practice symbols along them.
+    In more (a strip across the page): everything along the rows, reading left to right, and the
+    classes' explanations in brackets ("1 (most deprived 10%)") left to the heading's unit line."""
+    strip = len(cols) > 2
     head.text("Legend", 8.5, weight="bold", after=0.5)
-    head.text(f"{layer.meta['short_name']} ({layer.period}); number of "
-              f"{'areas' if layer.is_area else 'practices'} in brackets", 6.3, colour=MUTED, after=1.5)
+    what = f"{layer.meta['short_name']}: {layer.meta['unit']}" if strip else layer.meta["short_name"]
+    head.text(f"{what} ({layer.period}); number of {'areas' if layer.is_area else 'practices'} in brackets",
+              6.3, colour=MUTED, after=1.5)
 
     def level(y: float) -> None:
-        for c in (left, right):
+        for c in cols:
             c.top = c.y = y
 
+    def along(entries, draw) -> None:
+        for start in range(0, len(entries), len(cols)):
+            level(min(c.y for c in cols))
+            for col, e in zip(cols, entries[start:start + len(cols)]):
+                draw(col, e)
+
+    def swatch(col: Column, e) -> None:
+        label = e.label.split(" (")[0] if strip else e.label
+        col.swatch(e, 6.4, f"{label} ({e.count})" if e.count is not None else label)
+
+    def symbol(col: Column, e) -> None:
+        if e.marker:
+            col.swatch(e, 6.3)
+        else:
+            col.line_swatch(e.colour, e.label, 6.4)
+
     level(head.y)
-    half = math.ceil(len(legend.entries) / 2)
-    for col, part in ((left, legend.entries[:half]), (right, legend.entries[half:])):
-        for e in part:
-            col.swatch(e, 6.4, f"{e.label} ({e.count})" if e.count is not None else e.label)
-    if legend.locality_entries:
-        level(min(left.y, right.y) - 2 * left.scale / 72)
-        left.text("Care Communities", 6.4, weight="bold", after=0.8)
-        right.y = left.y
-        for i, e in enumerate(legend.locality_entries):
-            (left if i % 2 == 0 else right).line_swatch(e.colour, e.label, 6.4)
-    if legend.practice_entries:
-        level(min(left.y, right.y) - 2 * left.scale / 72)
-        for i, e in enumerate(legend.practice_entries):
-            (left if i % 2 == 0 else right).swatch(e, 6.3)
-    level(min(left.y, right.y))
-    head.y = left.y
+    if strip:
+        along(legend.entries, swatch)
+        head.y = min(c.y for c in cols) - 2 * head.scale / 72
+        head.text("Care Communities and practices", 6.4, weight="bold", after=0.8)
+        level(head.y)
+        along([*legend.locality_entries, *legend.practice_entries], symbol)
+    else:
+        per = math.ceil(len(legend.entries) / len(cols))
+        for i, col in enumerate(cols):
+            for e in legend.entries[i * per:(i + 1) * per]:
+                swatch(col, e)
+        if legend.locality_entries:
+            level(min(c.y for c in cols) - 2 * cols[0].scale / 72)
+            cols[0].text("Care Communities", 6.4, weight="bold", after=0.8)
+            along(legend.locality_entries, symbol)
+        if legend.practice_entries:
+            level(min(c.y for c in cols) - 2 * cols[0].scale / 72)
+            along(legend.practice_entries, symbol)
+    level(min(c.y for c in cols))
+    head.y = cols[0].y
 
 
-def _legend_boxes(x: float, top: float, width: float, bottom: float, gap: float):
-    half = (width - gap) / 2
-    return [(x, top, width, bottom), (x, top, half, bottom), (x + half + gap, top, half, bottom)]
+def _legend_boxes(x: float, top: float, width: float, bottom: float, gap: float, n: int = 2):
+    """A heading box across ``width`` and ``n`` columns under it."""
+    w = (width - gap * (n - 1)) / n
+    return [(x, top, width, bottom), *[(x + i * (w + gap), top, w, bottom) for i in range(n)]]
 
 
 def overview_page(data: PackData, total: int) -> Figure:
@@ -832,7 +874,7 @@ def overview_page(data: PackData, total: int) -> Figure:
                                                 for i in PROFILE_INDICATORS})
 
     def side(head: Column, left: Column, right: Column):
-        compact_legend(head, left, right, drawn.legend, layer)
+        compact_legend(drawn.legend, layer, head, left, right)
         head.space(5)
         head.text(f"Deprivation profile of each Care Community ({edition.strip()})", 8.5, weight="bold",
                   after=1.5)
@@ -900,7 +942,7 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     top, bottom = _frame(page, data, locality, "Care Community locality profile", number, total, colour=colour)
     width = page.width - 2 * m
     gap = 0.2 * k
-    map_w = width * 0.48
+    map_w = width * 0.42
     side_x, side_w = m + map_w + gap, width - map_w - gap
     practices = practice_key_rows(planner, network=locality)
     dates = [p["list_size_date"] for p in practices if isinstance(p.get("list_size_date"), str)]
@@ -916,22 +958,9 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
         col.text("Practices by map key", 8.5, weight="bold", after=0.5)
         col.text(f"The strategic plan's numbering; status and registered list now{when}", 6.3, colour=MUTED,
                  after=1.5)
-        col.table(["Key", "Practice", "Status", "List size"], prow, [0.5, 3.2, 1.55, 1.25], 6.3,
+        col.table(["Key", "Practice", "Status", "List size"], prow, [0.45, 3.4, 1.45, 1.3], 6.3,
                   align=["left", "left", "left", "right"], after=0)
 
-    # Map and legend on the left, the practices on the right: the row is as tall as the taller side,
-    # the map taking what the legend leaves (measured before the map is drawn, from its classes,
-    # the Care Communities and two practice-symbol rows).
-    classes = planner.classes_for(view)
-    legend_probe = Legend("", "", entries=[LegendEntry("", f"{lab} ({n})") for lab, n in
-                                           zip(classes.labels, classes.counts)],
-                          practice_entries=[LegendEntry("", "Practice (map key number), coloured by network")] * 2,
-                          locality_entries=[LegendEntry("", n) for n in NETWORKS])
-    legend_cols = [Column(page, *b, draw=False) for b in _legend_boxes(m, top, map_w, 0, 0.12 * k)]
-    compact_legend(*legend_cols, legend_probe, layer)
-    legend_h = legend_cols[0].used + 0.12 * k
-    practices_col = Column(page, side_x, top, side_w, 0, draw=False)
-    practice_table(practices_col)
     header, rows, fills = indicator_table(data.england, data.borough, locality)
 
     def table(col: Column):
@@ -939,26 +968,39 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
         col.table(header, rows, [3.5, 0.95, 1.9, 1.05, 0.9, 1.05, 0.9], 6.5,
                   fills=fills, align=["left", "left", "right", "left", "right", "left", "right"], after=2)
         col.text("vs: significantly better / similar / worse than the comparator (95% confidence intervals); "
-                 "higher / lower where an indicator has no better direction; not compared where there is no "
-                 "interval. See the notes page.", 6.5, colour=MUTED, after=1)
+                 "higher / lower where there is no better direction; not compared without an interval.", 6.5,
+                 colour=MUTED, after=1)
         if any("*" in c for r in rows for c in r):
             col.text(SUPPRESSION_NOTE, 6.5, colour=MUTED)
 
     table_col = Column(page, m, top, width, 0, draw=False)
     table(table_col)
-    # The page's height, top down: the map row, the table, the charts. The map row is as tall as
-    # its taller side, but gives way (the map shrinking to its least) so the charts keep their room;
-    # a table too long for both takes the charts' room instead.
-    room = top - bottom - table_col.used - 0.3 * k
-    wanted = max(practices_col.used, MAP_HEIGHT * k + legend_h)
-    charts_fit = room - MIN_CHARTS * k >= MIN_MAP * k + legend_h
-    row_h = min(wanted, room - MIN_CHARTS * k) if charts_fit else max(min(wanted, room), MIN_MAP * k + legend_h)
-    map_h = row_h - legend_h
-    drawn = draw_map(page, planner, view, (m, top - map_h, map_w, map_h))
-    fit(page, _legend_boxes(m, top - map_h - 0.12 * k, map_w, top - row_h, 0.12 * k),
-        lambda *cols: compact_legend(*cols, drawn.legend, layer))
+    # The legend runs across the page under the map and the practices (measured before the map is
+    # drawn, from its classes, the Care Communities and two practice-symbol rows).
+    classes = planner.classes_for(view)
+    legend_probe = Legend("", "", entries=[LegendEntry("", lab, n) for lab, n in zip(classes.labels, classes.counts)],
+                          practice_entries=[LegendEntry("", "Closed or dormant since the plan (dashed, hollow)",
+                                                        marker="circle")] * 2,
+                          locality_entries=[LegendEntry("", n) for n in NETWORKS])
+    legend_cols = [Column(page, *b, draw=False) for b in _legend_boxes(m, top, width, 0, 0.15 * k, LEGEND_COLUMNS)]
+    compact_legend(legend_probe, layer, *legend_cols)
+    legend_h = legend_cols[0].used
+    # The practices may be set a little smaller (not below READABLE) before the map row grows for them.
+    practices_col = Column(page, side_x, top, side_w, 0, scale=READABLE, draw=False)
+    practice_table(practices_col)
+    # The page top down: map and practices side by side, the legend, the table, the charts. The
+    # map row is as tall as the practice list, but gives way (down to the least map) so the charts
+    # keep their room; a table too long for both takes the charts' room instead.
+    room = top - bottom - legend_h - table_col.used - 0.4 * k
+    wanted = max(practices_col.used, MAP_HEIGHT * k)
+    charts_fit = room - MIN_CHARTS * k >= MIN_MAP * k
+    row_h = min(wanted, room - MIN_CHARTS * k) if charts_fit else max(min(wanted, room), MIN_MAP * k)
+    drawn = draw_map(page, planner, view, (m, top - row_h, map_w, row_h))
     fit(page, [(side_x, top, side_w, top - row_h)], practice_table)
-    table_top = top - row_h - 0.2 * k
+    legend_top = top - row_h - 0.15 * k
+    fit(page, _legend_boxes(m, legend_top, width, legend_top - legend_h, 0.15 * k, LEGEND_COLUMNS),
+        lambda *cols: compact_legend(drawn.legend, layer, *cols))
+    table_top = legend_top - legend_h - 0.15 * k
     if not charts_fit:
         fit(page, [(m, table_top, width, bottom)], table)
         return page.fig
@@ -979,9 +1021,10 @@ def locality_charts(page: Page, data: PackData, locality: str, box) -> None:
     key.text(f"Charts: {locality} beside the other Care Communities", 10, weight="bold",
              colour=NETWORK_COLOURS[locality], after=1)
     if bars:
-        key.text("Bars: latest value with its 95% confidence interval (whiskers), filled by comparison with "
-                 "England as in the table; the vertical line is England's value.", 6.5, colour=MUTED, after=0)
+        key.text("Bars: latest value with its 95% confidence interval, filled by comparison with England as in "
+                 "the table; the vertical line is England's value.", 6.5, colour=MUTED, after=0)
     top = key.y - 0.12 * k
+    bars = bars[:max(1, int((top - y) / (BAR_HEIGHT * k)))]
     left_w = w * 0.47 if bars else 0.0
     slot = (top - y) / max(len(bars), 1)
     for i, ind in enumerate(bars):
@@ -1036,16 +1079,16 @@ def notes_page(data: PackData, total: int) -> Figure:
     gap = 0.25 * k
     half = (width - gap) / 2
 
-    def definition(ind: str, heading: bool = False):
+    def definition(ind: str, source: str, caveats: str, heading: bool = False):
         def block(col: Column):
             if heading:
                 col.text("Definitions", 10, weight="bold", after=2)
             r = data.catalogue.loc[ind]
             col.text(r["name"], 7.5, weight="bold", after=0.5)
             col.text(f"{r['unit']}; {r['polarity']}; {r['geography']}; latest period {r['period']}. "
-                     f"Source: {r['source']}.", 7, after=0.5)
-            if isinstance(r["caveats"], str) and r["caveats"].strip():
-                col.text(f"Caveats: {r['caveats']}", 7, colour=MUTED, after=2)
+                     f"Source: {source}.", 7, after=0.5)
+            if caveats:
+                col.text(f"Caveats: {caveats}", 7, colour=MUTED, after=2)
             else:
                 col.space(2)
         return block
@@ -1057,7 +1100,7 @@ def notes_page(data: PackData, total: int) -> Figure:
             col.text(text, 7, after=after)
         return block
 
-    def source(key: str, heading: bool = False):
+    def dataset(key: str, heading: bool = False):
         def block(col: Column):
             if heading:
                 col.text("Sources", 10, weight="bold", after=2)
@@ -1066,7 +1109,21 @@ def notes_page(data: PackData, total: int) -> Figure:
         return block
 
     ids = [*data.indicators, *[i for i in PROFILE_INDICATORS if i not in data.indicators]]
-    blocks = [definition(ind, heading=i == 0) for i, ind in enumerate(ids)]
+    # A source or caveat sentence shared by several indicators (the IoD2019 ones) is printed once.
+    blocks, seen = [], set()
+    for i, ind in enumerate(ids):
+        r = data.catalogue.loc[ind]
+        source = "as above" if r["source"] in seen else r["source"]
+        seen.add(r["source"])
+        sentences = [c.strip() for c in str(r["caveats"] if isinstance(r["caveats"], str) else "").split(". ")]
+        fresh = [c.rstrip(".") for c in sentences if c and c.rstrip(".") not in seen]
+        seen.update(fresh)
+        caveats = ". ".join(fresh) + ("." if fresh else "")
+        if fresh and len(fresh) < len([c for c in sentences if c]):
+            caveats += " Others as above."
+        elif not fresh and any(sentences):
+            caveats = "as above."
+        blocks.append(definition(ind, source, caveats, heading=i == 0))
     methods = [*METHOD_NOTES, f"Care Communities (the assignment of small areas to localities): "
                               f"{planner.assignment_statement}"]
     if pack.info.get("population_weights"):
@@ -1074,7 +1131,7 @@ def notes_page(data: PackData, total: int) -> Figure:
     methods += [CHART_NOTES, PLAN_NOTE, SUPPRESSION_NOTE]
     blocks += [paragraph(t, "Methods" if i == 0 else None) for i, t in enumerate(methods)]
     keys = [key for key in (*data.datasets, "strategic_plan") if key in pack.datasets]
-    blocks += [source(key, heading=i == 0) for i, key in enumerate(dict.fromkeys(keys))]
+    blocks += [dataset(key, heading=i == 0) for i, key in enumerate(dict.fromkeys(keys))]
     flow(page, [(m, top, half, bottom), (m + half + gap, top, half, bottom)], blocks)
     return page.fig
 
