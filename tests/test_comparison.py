@@ -74,10 +74,17 @@ def test_period_and_unknown_ids(planner):
         compare(planner, "qof_obesity", period="1999")
 
 
-def test_values_missing_from_the_pack_stay_missing(planner):
-    frame = compare(planner, "qof_smoking", period="2019/20").set_index("area")
-    assert np.isnan(frame.loc["North", "value"]) and frame.loc["North", "comparison"] == "not compared"
-    assert not np.isnan(frame.loc["St Helens", "value"])
+def test_a_period_without_practice_values_is_refused_not_guessed(planner):
+    # Smoking is published for practices in 2022/23 only; 2019/20 exists only for the borough and England.
+    with pytest.raises(DataError, match="2019/20"):
+        compare(planner, "qof_smoking", period="2019/20")
+
+
+def test_default_period_has_locality_values(planner):
+    # A&E 0-4: England has 2022/23, practices only 2021/22; the default must be the one with practices.
+    frame = compare(planner, ["ae_attendances_0_4"]).set_index("area")
+    assert set(frame["period"]) == {"2021/22"}
+    assert frame.loc[["Central", "Newton & Haydock", "North", "South"], "value"].notna().all()
 
 
 def test_plan_measures_show_baseline_target_and_latest(planner, pack):

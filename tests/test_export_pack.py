@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 
 import pandas as pd
@@ -15,8 +14,6 @@ from sthc_desktop.export import ExportCancelled, export_pack
 from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS, choose_indicators
 from sthc_desktop.render.briefing import COMPARISON_FILLS, indicator_table, publish
 
-needs_comparison = pytest.mark.skipif(importlib.util.find_spec("sthc_desktop.core.comparison") is None,
-                                      reason="the comparison engine (sthc_desktop.core.comparison) is not there yet")
 
 
 def pdf_pages(path) -> list[str]:
@@ -79,7 +76,6 @@ def test_unknown_indicator_or_too_many_is_a_clear_error(planner, tmp_path):
 
 
 # -- the pack end to end -----------------------------------------------------------------------
-@needs_comparison
 def test_pack_pages_text_and_attribution(planner, pack, tmp_path):
     chosen = ["Central", "South"]
     ids = ["qof_obesity", "iod19_imd_score"]
@@ -107,7 +103,6 @@ def test_pack_pages_text_and_attribution(planner, pack, tmp_path):
     assert " ".join(planner.assignment_statement.split()) in pages[-1]
 
 
-@needs_comparison
 def test_cancelled_pack_leaves_nothing(planner, tmp_path):
     calls = []
 
@@ -120,7 +115,6 @@ def test_cancelled_pack_leaves_nothing(planner, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@needs_comparison
 def test_cli_pack_writes_one_page_per_locality(tmp_path, capsys):
     out = tmp_path / "pack.pdf"
     status = main(["export", "pack", "--localities", "North", "Newton & Haydock", "--indicators", "Obesity",

@@ -716,7 +716,11 @@ def _networks(src: Sources, practices: gpd.GeoDataFrame) -> pd.DataFrame:
 def _catalogue_frame(out: _Collector) -> pd.DataFrame:
     catalogue = pd.DataFrame(out.catalogue)
     values = pd.concat(out.values, ignore_index=True)
-    periods = values.groupby("indicator_id")["period"].agg(lambda s: sorted(set(s)))
+    # Periods the indicator has on its own geography: a period only England has (A&E 0-4 2022/23)
+    # would give a blank map and blank localities.
+    own = values.merge(catalogue[["id", "geography"]], left_on="indicator_id", right_on="id")
+    own = own[own["area_type"] == own["geography"]]
+    periods = own.groupby("indicator_id")["period"].agg(lambda s: sorted(set(s)))
     catalogue["periods"] = catalogue["id"].map(lambda i: "|".join(periods.get(i, [])))
     catalogue["period"] = catalogue["id"].map(lambda i: periods.get(i, ["no value in the sources"])[-1])
     names = {k: v["name"] for k, v in cat.DATASETS.items()}

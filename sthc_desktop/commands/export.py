@@ -46,6 +46,7 @@ def _planner(args):
 
 
 def run_map(args: argparse.Namespace) -> int:
+    from sthc_desktop.core.indicators import mappable
     from sthc_desktop.export import export_map
 
     planner = _planner(args)
@@ -54,6 +55,9 @@ def run_map(args: argparse.Namespace) -> int:
     except KeyError:
         raise ExportError(args.out, f"unknown indicator '{args.indicator}' (see `python main.py indicators`)") \
             from None
+    if args.indicator not in set(mappable(planner.pack)["id"]):
+        raise ExportError(args.out, f"indicator '{args.indicator}' is a borough figure and cannot be mapped "
+                                    f"(use `python main.py compare` or a locality pack)")
     if args.period is not None and args.period not in planner.pack.periods(args.indicator):
         raise ExportError(args.out, f"indicator '{args.indicator}' has no period '{args.period}' "
                                     f"(it has {', '.join(planner.pack.periods(args.indicator))})")

@@ -84,10 +84,6 @@ class Planner:
             self._classes_cache[key] = classify(layer.frame["value"], layer.meta, view.scheme, view.classes)
         return self._classes_cache[key]
 
-    def england_value(self, indicator_id: str, period: str) -> float | None:
-        rows = self.pack.indicator_values(indicator_id, "england", period)
-        return None if rows.empty else float(rows["value"].iloc[0])
-
     def sources_for(self, indicator_id: str) -> list[str]:
         return [self.pack.indicator(indicator_id)["dataset"]]
 

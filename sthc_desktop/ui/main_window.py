@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QDockWidget, QFileDialog, 
                                QMainWindow, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from sthc_desktop.core.errors import DataError
+from sthc_desktop.core.indicators import mappable
 from sthc_desktop.core.localities import NETWORKS, SUPPLIED_LOOKUP
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
@@ -316,7 +317,7 @@ class MainWindow(QMainWindow):
             view = MapView.from_dict(json.loads(raw))
         except (ValueError, TypeError, KeyError):
             return None
-        return view if view.indicator_id in set(planner.pack.catalogue["id"]) else None
+        return view if view.indicator_id in set(mappable(planner.pack)["id"]) else None
 
     def closeEvent(self, event) -> None:
         if self.modified and (self.imports or self.workspace_path):
@@ -333,6 +334,3 @@ class MainWindow(QMainWindow):
             s.setValue("view/state", json.dumps(self.model.view.with_(extent=None).to_dict()))
         super().closeEvent(event)
 
-
-def show_error(parent, title: str, message: str) -> None:
-    QMessageBox.critical(parent, title, message)

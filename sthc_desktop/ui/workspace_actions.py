@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 
 from sthc_desktop.core import workspace
+from sthc_desktop.core.indicators import mappable
 from sthc_desktop.core.workspace import ImportRecord, Workspace
 from sthc_desktop.ui.settings import settings
 from sthc_desktop.ui.view_model import ViewModel
@@ -47,7 +48,7 @@ def open_workspace(model: ViewModel, path: str | Path) -> Workspace:
     planner = model.planner
     opened.apply_imports(planner)
     model.set_planner(planner)
-    known = set(planner.pack.catalogue["id"])
+    known = set(mappable(planner.pack)["id"])  # a borough-only figure cannot be the map's indicator
     view = opened.view if opened.view.indicator_id in known else opened.view.with_(indicator_id=model.view.indicator_id)
     model.set_view(view)
     remember(path)
