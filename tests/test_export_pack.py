@@ -260,3 +260,14 @@ def test_notes_flow_into_the_second_column_for_a_long_indicator_list(planner):
     assert {b.x0 < fig.bbox.width / 2 for b in headings.values()} == {True, False}  # flowed into both columns
     assert all(box.y0 >= 0 for _, box in lines)
     assert "Sources" in dict(lines) and min(t.get_fontsize() for t in fig.texts) >= 5.4
+
+
+def test_a_summed_count_of_three_is_suppressed_in_the_pack_table():
+    """Synthetic comparison frames (made by this test): a count indicator whose locality total is 3."""
+    from sthc_desktop.core.aggregate import combine
+    meta = {"aggregation": "sum", "multiplier": 1.0}
+    rows = pd.DataFrame({"area_code": ["a", "b"], "value": [1.0, 2.0], "numerator": [float("nan")] * 2,
+                         "denominator": [float("nan")] * 2})
+    result = combine(rows, meta)
+    assert result["value"] == 3 and result["numerator"] == 3
+    assert publish(result["value"], result["numerator"], "people") == "*"

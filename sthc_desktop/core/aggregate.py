@@ -113,7 +113,9 @@ def combine(rows: pd.DataFrame, meta: dict, weights: pd.Series | None = None, wh
     if how == SUM:
         if rows["value"].isna().any():
             return {**out, "note": f"{int(rows['value'].isna().sum())} of {n} {what} have no value, so no sum"}
-        return {**out, "value": float(rows["value"].sum()), "note": f"sum of {n} {what}; no interval"}
+        total = float(rows["value"].sum())
+        # The total is itself a count: kept as the numerator too, so disclosure control sees it.
+        return {**out, "value": total, "numerator": total, "note": f"sum of {n} {what}; no interval"}
     if how in (POPULATION_WEIGHTED, LIST_WEIGHTED):
         w = rows["area_code"].map(weights) if weights is not None else pd.Series(np.nan, index=rows.index)
         gaps = rows["value"].isna() | w.isna()
