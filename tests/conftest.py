@@ -50,3 +50,18 @@ def write_csv(path, header, rows):
         w.writerow(header)
         w.writerows(rows)
     return path
+
+
+def assert_page_text_fits(fig):
+    """Every text on a page figure stays on the sheet and overlaps no other text (> 0.5 px)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    sheet = fig.bbox
+    boxes = [t.get_window_extent(renderer) for t in fig.texts if t.get_text().strip()]
+    assert len(boxes) > 40
+    for b in boxes:
+        assert b.x0 >= sheet.x0 and b.y0 >= sheet.y0 and b.x1 <= sheet.x1 and b.y1 <= sheet.y1
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5), (a, b)

@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 from pypdf import PdfReader
 
@@ -18,6 +17,8 @@ from sthc_desktop.core.view import MapView
 from sthc_desktop.export import export_map
 from sthc_desktop.export import files
 from sthc_desktop.render.briefing import PAPER_SIZES, briefing_map, nice_length, page_size, practice_key_rows
+
+from conftest import assert_page_text_fits
 
 
 def pdf_text(path) -> str:
@@ -101,18 +102,7 @@ def test_practice_key_rows_for_a_network_include_its_unlocated_practice(planner)
 def test_page_text_never_overlaps_or_leaves_the_sheet(planner, paper, orientation, indicator):
     page = briefing_map(planner, MapView(indicator_id=indicator), paper=paper, orientation=orientation)
     fig = page.figure
-    FigureCanvasAgg(fig).draw()
-    renderer = fig.canvas.get_renderer()
-    sheet = fig.bbox
-    boxes = [t.get_window_extent(renderer) for t in fig.texts if t.get_text().strip()]
-    assert len(boxes) > 40
-    for b in boxes:
-        assert b.x0 >= sheet.x0 and b.y0 >= sheet.y0 and b.x1 <= sheet.x1 and b.y1 <= sheet.y1
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
-            overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
-            assert not (overlap_w > 0.5 and overlap_h > 0.5), (a, b)
+    assert_page_text_fits(fig)
     # Nothing set below 5.5 pt at A4 (a board member must be able to read the key).
     smallest = min(t.get_fontsize() for t in fig.texts) / (min(page_size(paper, orientation)) / PAPER_SIZES["A4"][0])
     assert smallest >= 5.5

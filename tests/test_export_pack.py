@@ -14,6 +14,8 @@ from sthc_desktop.export import ExportCancelled, export_pack
 from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS, choose_indicators
 from sthc_desktop.render.briefing import COMPARISON_FILLS, indicator_table, publish
 
+from conftest import assert_page_text_fits
+
 
 
 def pdf_pages(path) -> list[str]:
@@ -230,16 +232,7 @@ def test_bar_charts_take_indicators_with_an_interval_one_theme_each():
 def test_pack_page_text_stays_on_the_sheet_without_overlaps(planner, label):
     ids = list(DEFAULT_INDICATORS)
     fig = dict(pack_pages(planner, list(NETWORKS), ids))[label]()
-    FigureCanvasAgg(fig).draw()
-    renderer = fig.canvas.get_renderer()
-    sheet = fig.bbox
-    boxes = [t.get_window_extent(renderer) for t in fig.texts if t.get_text().strip()]
-    assert len(boxes) > 40
-    for b in boxes:
-        assert b.x0 >= sheet.x0 and b.y0 >= sheet.y0 and b.x1 <= sheet.x1 and b.y1 <= sheet.y1
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert not (min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5), (a, b)
+    assert_page_text_fits(fig)
     assert min(t.get_fontsize() for t in fig.texts) >= 5.4  # readable in board papers
 
 
