@@ -68,6 +68,8 @@ def test_indicators_from_ids_theme_or_default(planner):
     assert obesity == ["qof_obesity"]
     health = choose_indicators(planner, "Health")
     assert "iod19_cidr" in health and all(not i.endswith(("_rank", "_decile")) for i in health)
+    # Derived deprivation-profile indicators are chosen as `compare` chooses them.
+    assert choose_indicators(planner, "profile19_imd_average_score") == ["profile19_imd_average_score"]
 
 
 def test_unknown_indicator_or_too_many_is_a_clear_error(planner, tmp_path):

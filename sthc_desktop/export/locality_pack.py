@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-from sthc_desktop.core.errors import ExportError
+from sthc_desktop.core.comparison import indicator_ids
+from sthc_desktop.core.errors import DataError, ExportError
 from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.render.briefing import PACK_TITLE, pack_pages
@@ -28,23 +29,13 @@ def choose_indicators(planner: Planner, spec: str | Iterable[str] | None, *, out
 
     A theme keeps its headline values (scores, rates, percentages), not the rank and decile
     versions of the same measure."""
-    cat = planner.pack.catalogue
     if spec is None:
-        return [i for i in DEFAULT_INDICATORS if i in set(cat["id"])]
-    if isinstance(spec, str):
-        themes = {t.lower(): t for t in cat["theme"]}
-        if spec.strip().lower() in themes:
-            rows = cat[(cat["theme"] == themes[spec.strip().lower()]) & ~cat["value_type"].isin(["rank", "decile"])]
-            ids = rows["id"].tolist()
-        else:
-            ids = [s.strip() for s in spec.split(",") if s.strip()]
-    else:
-        ids = list(spec)
-    unknown = [i for i in ids if i not in set(cat["id"])]
-    if unknown:
-        raise ExportError(out, f"unknown indicator or theme '{unknown[0]}' (see `python main.py indicators`)")
-    if not ids:
-        raise ExportError(out, "no indicators chosen for the pack")
+        known = set(planner.pack.catalogue["id"])
+        return [i for i in DEFAULT_INDICATORS if i in known]
+    try:
+        ids = indicator_ids(planner.pack, spec)  # the same choice rules as `compare`
+    except DataError as exc:
+        raise ExportError(out, exc.problem) from None
     if len(ids) > MAX_INDICATORS:
         raise ExportError(out, f"{len(ids)} indicators chosen; a pack holds at most {MAX_INDICATORS} "
                                "(list the ones you need with --indicators ID,ID,...)")
