@@ -52,9 +52,11 @@ print(json.dumps({"seconds": time.perf_counter() - t0,
 """
 
 
-def run_child(code: str) -> dict:
+def run_child(code: str, *args) -> dict:
+    """Run ``code`` in a fresh interpreter (with ``args`` as sys.argv[1:]); its last line is JSON."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, env=env,
+                         cwd=ROOT, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

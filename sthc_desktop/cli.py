@@ -18,26 +18,46 @@ from sthc_desktop.core.errors import DataError
 
 #: Further commands, each a module in ``sthc_desktop.commands`` with ``register(subparsers)``
 #: (adding its parser with ``set_defaults(run=...)``); ``run(args)`` returns the exit status.
-COMMANDS: tuple[str, ...] = ("export", "compare", "import_check")
+COMMANDS: tuple[str, ...] = ("export", "compare", "import_check", "districts")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python main.py",
                                      description="St Helens Cares locality planner. With no command, opens the app.")
-    parser.add_argument("--pack", type=Path, default=None,
-                        help="data pack to open (default: the bundled geodata/st_helens.gpkg)")
+    parser.add_argument("--pack", **PACK_OPTION)
     commands = parser.add_subparsers(dest="command")
 
     build = commands.add_parser("build-geodata", help="build the data pack from the official source files")
     build.add_argument("--source", type=Path, default=Path("../shared/data"),
                        help="folder of official data (default: ../shared/data)")
     build.add_argument("--out", type=Path, default=Path("geodata"), help="output folder (default: geodata)")
+    build.add_argument("--scope", choices=("borough", "england"), default="borough",
+                       help="borough: geodata/st_helens.gpkg (shipped); england: england.gpkg with every England "
+                            "LSOA and district (built on demand, not committed)")
+    build.add_argument("--districts", default=None, metavar="NAME[,NAME...]",
+                       help="with --scope england: map only these districts (and St Helens), e.g. for "
+                            "Cheshire and Merseyside; district rankings still cover all England")
 
     ind = commands.add_parser("indicators", help="list the indicator catalogue")
     ind.add_argument("--json", action="store_true", help="print the catalogue as a JSON list")
     for name in COMMANDS:
         importlib.import_module(f"sthc_desktop.commands.{name}").register(commands)
+    _accept_pack_anywhere(commands)
     return parser
+
+
+PACK_OPTION = dict(type=Path, default=None, help="data pack to open (default: the bundled geodata/st_helens.gpkg; "
+                                                 "an England-scale pack from `build-geodata --scope england`)")
+
+
+def _accept_pack_anywhere(subparsers) -> None:
+    """``--pack`` also after the command (``main.py export map --pack …``); it fills the same setting."""
+    for parser in subparsers.choices.values():
+        nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            _accept_pack_anywhere(nested[0])
+        elif not any("--pack" in a.option_strings for a in parser._actions):
+            parser.add_argument("--pack", type=Path, default=argparse.SUPPRESS, help=PACK_OPTION["help"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,9 +81,15 @@ def _build(args) -> int:
     from sthc_desktop.builder import build_pack
     from sthc_desktop.core.datapack import DataPack
 
-    path = build_pack(args.source, args.out)
+    if args.districts and args.scope != "england":
+        print("error: --districts needs --scope england", file=sys.stderr)
+        return 2
+    districts = [d.strip() for d in args.districts.split(",") if d.strip()] if args.districts else None
+    path = build_pack(args.source, args.out, scope=args.scope, districts=districts)
     pack = DataPack(path)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): {len(pack.layer('lsoa11'))} LSOA 2011, "
+    national = (f"{len(pack.layer('england_lsoa11'))} England LSOA 2011, {len(pack.layer('districts'))} districts, "
+                if pack.scope == "england" else "")
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): {national}{len(pack.layer('lsoa11'))} LSOA 2011, "
           f"{len(pack.layer('lsoa21'))} LSOA 2021, {len(pack.practices)} practices, "
           f"{len(pack.catalogue)} indicators, {len(pack.values)} values")
     return 0

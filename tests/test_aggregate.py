@@ -107,7 +107,37 @@ def test_borough_average_imd_2019_is_population_weighted_over_119_lsoas(planner,
     assert borough["value"] == pytest.approx(expected)
     assert "mid-2015" in borough["method"]
     england = rows(pack, "iod19_imd_score", "england").iloc[0]
-    assert row(frame, "England")["value"] == england["value"]  # as published, not recomputed
+    assert row(frame, "England")["value"] == england["value"]  # the pack's England row, not recomputed here
+
+
+# -- how each England value was made ----------------------------------------------------------------
+@pytest.mark.parametrize("indicator_id, words", [
+    ("iod19_imd_score", ["population-weighted mean of all 32,844 England LSOAs", "computed by the builder"]),
+    ("iod19_income_score", ["numerators of all 32,844 England LSOAs", "summed", "computed by the builder"]),
+    ("qof_obesity", ["all England practices", "computed by the builder"]),
+    ("pop20_total", ["all England LSOAs", "computed by the builder"]),
+    ("qof_smoking", ["as published by OHID Fingertips", "not recomputed"]),
+    ("ae_attendances_0_4", ["as published by OHID Fingertips"]),
+])
+def test_england_rows_say_how_they_were_made(planner, indicator_id, words):
+    england = row(aggregate(planner, indicator_id), "England")
+    for w in words:
+        assert w in england["method"], (indicator_id, england["method"])
+    assert ("computed by the builder" in england["method"]) != ("published" in england["method"])
+
+
+def test_standardised_ratios_compare_with_the_like_for_like_england_mean_not_100(planner, pack):
+    for indicator_id in ("iod19_acute_morbidity", "iod19_cidr"):
+        assert "England = 100" in pack.indicator(indicator_id)["unit"]
+        england = row(aggregate(planner, indicator_id), "England")
+        assert england["value"] > 110  # a mean of LSOA ratios, like the localities' values; not 100
+        assert "not 100" in england["method"] and "population-weighted mean" in england["method"]
+
+
+def test_iod2025_rates_name_their_own_population(pack):
+    assert pack.indicator("iod25_employment_score")["unit"] == "% of working-age population"
+    assert pack.indicator("iod25_income_score")["unit"] == "% of total population"
+    assert pack.indicator("iod19_employment_score")["unit"] == "% of working-age population"
 
 
 def test_iod2025_scores_are_weighted_by_census_2021_residents_and_have_no_england_row(planner, pack):
@@ -198,7 +228,8 @@ def test_inequality_gap_between_most_and_least_deprived_fifths(planner, pack):
     got = row(inequality(planner, "iod19_income_score"), "North")
     assert got["gap"] == pytest.approx(expected)
     assert got["lsoas_most_deprived"] == 6 and got["lsoas_least_deprived"] == 6
-    assert "fifths of LSOAs within the area" in got["method"]
+    assert "fifths of LSOAs within the area" in got["method"] and "nearest practice" in got["method"]
+    assert got["numerator_most_deprived"] == top["numerator"].sum()
     assert np.isnan(row(inequality(planner, "qof_obesity"), "North")["gap"])
 
 

@@ -1,5 +1,7 @@
 """The comparison view shows the numbers the `compare` command writes, recolours with the benchmark,
-and switches locality assignment to a loaded lookup (or refuses a bad one and keeps the old method)."""
+switches locality assignment to a loaded lookup (or refuses a bad one and keeps the old method), shows
+the inequality within each locality as `compare --inequality` writes it, and prints "*" where a count
+of 1 to 4 is suppressed (a synthetic indicator built by the test)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 
 from sthc_desktop.render.charts import COMPARISON_COLOURS
 from sthc_desktop.render.text import format_value
+from test_comparison import small_counts  # noqa: F401  (a fixture: a synthetic indicator with a count of 3)
 
 ROOT = Path(__file__).resolve().parents[1]
 AREAS = ["Central", "Newton & Haydock", "North", "South", "St Helens", "England"]
@@ -29,12 +32,13 @@ def view(qtbot, planner):
     return w
 
 
-def cli_rows(tmp_path, *args) -> list[dict]:
-    out = tmp_path / "cli.json"
-    done = subprocess.run([sys.executable, "main.py", "compare", *args, "--format", "json", "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+def cli_rows(tmp_path, *args, inequality: bool = False) -> list[dict]:
+    out, gaps = tmp_path / "cli.json", tmp_path / "gaps.json"
+    extra = ["--inequality", str(gaps)] if inequality else []
+    done = subprocess.run([sys.executable, "main.py", "compare", *args, "--format", "json", "--out", str(out),
+                           *extra], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    return json.loads(out.read_text())
+    return json.loads((gaps if inequality else out).read_text())
 
 
 def expected_text(r: dict) -> str:
@@ -137,3 +141,62 @@ def test_charts_and_plan_panel(view):
     assert len(plan) == 18
     self_harm = next(r for r in plan if r[1] == "Emergency admissions for intentional self-harm")
     assert self_harm[2].startswith("978.7") and self_harm[3].startswith("246") and self_harm[5] == "not in the pack"
+
+
+def show_tab(view, title):
+    index = next(i for i in range(view.tabs.count()) if view.tabs.tabText(i) == title)
+    view.tabs.setCurrentIndex(index)
+
+
+def test_inequality_within_each_locality_shows_what_the_command_line_writes(view, pack, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+    show_tab(view, "Inequality within each locality")
+    view.choose(["iod19_income_score", "qof_obesity", "census21_disabled"])
+    shown = view.inequality_rows()
+    rows = cli_rows(tmp_path, "--indicators", "iod19_income_score,qof_obesity,census21_disabled", inequality=True)
+    assert len(shown) == len(rows) == 10  # five areas for each LSOA indicator; none for the practice one
+    for got, r in zip(shown, rows):
+        assert got[:2] == [r["indicator_name"], r["area"]]
+        assert got[2:5] == [format_value(r[c], r["unit"]) for c in ("most_deprived", "least_deprived", "gap")]
+        assert got[5] == f"{r['lsoas_most_deprived']} / {r['lsoas_least_deprived']}"
+    assert "fifths of LSOAs within the area" in view.inequality_method.text()
+    assert "nearest practice" in view.inequality_method.text()
+    # A lookup moves LSOAs between localities: the gaps and the stated method follow.
+    path = tmp_path / "by_ward.csv"
+    by_ward_lookup(pack, path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "CSV files (*.csv)"))
+    view.assignment.setCurrentIndex(1)
+    view.assignment.activated.emit(1)
+    after = view.inequality_rows()
+    assert [r[2:] for r in after[:4]] != [r[2:] for r in shown[:4]]
+    assert "supplied lookup" in view.inequality_method.text()
+    assert after == [[r["indicator_name"], r["area"], *(format_value(r[c], r["unit"]) for c in
+                                                        ("most_deprived", "least_deprived", "gap")),
+                      f"{r['lsoas_most_deprived']} / {r['lsoas_least_deprived']}"]
+                     for r in cli_rows(tmp_path, "--indicators", "iod19_income_score,qof_obesity,census21_disabled",
+                                       "--lookup", str(path), inequality=True)]
+    # A set with no LSOA indicator says so rather than showing an empty table silently.
+    view.choose(["qof_obesity"])
+    assert view.inequality_rows() == [] and "None of the chosen indicators" in view.inequality_method.text()
+
+
+def test_suppressed_cells_show_a_star_and_a_footnote(qtbot, small_counts):  # noqa: F811
+    from sthc_desktop.ui.comparison_view import ComparisonView
+    from sthc_desktop.ui.view_model import ViewModel
+    planner, ind = small_counts
+    w = ComparisonView(ViewModel(planner))
+    qtbot.addWidget(w)
+    w.show()
+    assert not w.footnote.isVisible()  # the default theme has nothing to hide
+    w.choose([ind])
+    assert w.cell_text(ind, "Central") == "*"
+    assert "Numerator: *" in w.cell_tooltip(ind, "Central")
+    assert "Denominator: 5,000" in w.cell_tooltip(ind, "Central")  # ten LSOAs of 500: not small, so shown
+    assert w.cell_colour(ind, "Central") is None  # a suppressed value is not compared
+    assert w.cell_text(ind, "North").startswith("10.0")  # 50 of 500 in each North LSOA
+    assert w.footnote.isVisible() and "between 1 and 4" in w.footnote.text()
+    bars = w.bars_figure.axes[0]
+    assert any(t.get_text().strip() == "* suppressed" for t in bars.texts)
+    central = next(r for r in w.inequality_rows() if r[1] == "Central")
+    assert central[2] == "*" and central[4] == "*"  # the most deprived fifth holds the count of 3, and the gap
+    assert "between 1 and 4" in w.inequality_method.text()

@@ -69,6 +69,21 @@ def test_png_uses_the_chosen_dpi_and_the_preview_shows_the_page(dialog, qtbot, t
     assert pix.height() / pix.width() == pytest.approx(11.69 / 8.27, rel=0.03)
 
 
+def test_resolution_box_offers_the_engine_range_and_exports_at_its_edge(dialog, qtbot, tmp_path):
+    choose(dialog.format, "PNG")
+    dialog.dpi.selectAll()
+    qtbot.keyClicks(dialog.dpi, str(files.MAX_DPI + 1))  # typed past the top: the box will not take it
+    assert dialog.dpi.value() <= files.MAX_DPI
+    dialog.dpi.setValue(files.MAX_DPI + 50)
+    assert dialog.dpi.value() == files.MAX_DPI
+    dialog.dpi.setValue(files.MIN_DPI - 20)
+    assert dialog.dpi.value() == files.MIN_DPI  # the same range the command line accepts
+    dialog.out.setText(str(tmp_path / "low.png"))
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    w, h = Image.open(tmp_path / "low.png").size
+    assert abs(w - 8.27 * files.MIN_DPI) <= 2 and abs(h - 11.69 * files.MIN_DPI) <= 2
+
+
 def test_open_the_file_opens_what_was_written(dialog, qtbot, tmp_path, monkeypatch):
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)

@@ -7,6 +7,7 @@ import os
 import xml.etree.ElementTree as ET
 from datetime import date
 
+import pandas as pd
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -164,7 +165,7 @@ def test_failed_rename_removes_the_temporary_file(planner, tmp_path, monkeypatch
         raise PermissionError(errno.EACCES, "Permission denied")
     monkeypatch.setattr(files.os, "replace", refuse)
     with pytest.raises(ExportError, match="read-only"):
-        export_map(planner, MapView(), tmp_path / "map.png", dpi=40)
+        export_map(planner, MapView(), tmp_path / "map.png", dpi=files.MIN_DPI)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -188,3 +189,69 @@ def test_full_disk_is_reported_and_leaves_nothing(planner, tmp_path, monkeypatch
 def test_cli_reports_a_missing_folder(tmp_path, capsys):
     status = main(["export", "map", "--indicator", "qof_obesity", "--out", str(tmp_path / "nope" / "m.pdf")])
     assert status == 2 and "does not exist" in capsys.readouterr().err
+
+
+# -- one resolution range for the command line and the dialog ------------------------------------
+def test_cli_takes_the_engine_resolution_range_edges_and_refuses_beyond(tmp_path, capsys):
+    low = tmp_path / "low.png"
+    assert main(["export", "map", "--indicator", "qof_obesity", "--dpi", str(files.MIN_DPI), "--out", str(low)]) == 0
+    w, h = Image.open(low).size
+    assert abs(w - 8.27 * files.MIN_DPI) <= 2 and abs(h - 11.69 * files.MIN_DPI) <= 2
+    # The top edge is accepted too (as a PDF, so the test does not render 35 million pixels).
+    assert main(["export", "map", "--indicator", "qof_obesity", "--dpi", str(files.MAX_DPI), "--format", "pdf",
+                 "--out", str(tmp_path / "high.pdf")]) == 0
+    capsys.readouterr()
+    for dpi in (files.MIN_DPI - 1, files.MAX_DPI + 1):
+        out = tmp_path / f"refused_{dpi}.png"
+        assert main(["export", "map", "--indicator", "qof_obesity", "--dpi", str(dpi), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"{dpi} dpi is outside {files.MIN_DPI}–{files.MAX_DPI}" in err
+        assert str(out) in err and not out.exists()
+
+
+def test_engine_refuses_a_resolution_outside_the_range_before_drawing(planner, tmp_path, monkeypatch):
+    import sthc_desktop.export.briefing_map as engine
+    monkeypatch.setattr(engine, "briefing_map", lambda *a, **k: pytest.fail("the page was built"))
+    with pytest.raises(ExportError, match="outside"):
+        export_map(planner, MapView(), tmp_path / "map.png", dpi=files.MAX_DPI + 1)
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- a supplied LSOA -> locality lookup from the command line ------------------------------------
+def synthetic_lookup(pack, path, change):
+    """A SYNTHETIC lookup made by the test: the pack's own assignment with localities renamed by ``change``."""
+    lsoas = pack.layer("lsoa21")
+    pd.DataFrame({"lsoa21cd": lsoas["code"], "locality": lsoas["locality"].map(lambda n: change.get(n, n))}) \
+        .to_csv(path, index=False)
+    return path
+
+
+def test_cli_map_under_a_supplied_lookup_names_it_as_the_method(pack, planner, tmp_path):
+    lookup = synthetic_lookup(pack, tmp_path / "swapped.csv", {"North": "South", "South": "North"})
+    out = tmp_path / "north.pdf"
+    assert main(["export", "map", "--indicator", "iod19_imd_decile", "--locality", "North", "--lookup", str(lookup),
+                 "--out", str(out)]) == 0
+    text = pdf_text(out)
+    assert "Localities: Supplied lookup: each LSOA is assigned to the Care Community given in swapped.csv" in text
+    assert squash(planner.assignment_statement) not in text  # not the bundled nearest-practice method
+    # Zoomed to North as the lookup draws it: its practice key is still the plan's North practices.
+    assert "Windermere Medical Centre" in text
+
+
+def test_cli_map_refuses_a_bad_lookup_in_one_line(tmp_path, capsys):
+    lookup = tmp_path / "lookup.csv"
+    lookup.write_text("lsoa21cd,locality\nE01006802,North\nNOT_A_CODE,South\n")  # synthetic, and wrong
+    out = tmp_path / "map.pdf"
+    assert main(["export", "map", "--indicator", "qof_obesity", "--lookup", str(lookup), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "lookup.csv" in err and "row 3" in err and "NOT_A_CODE" in err
+    assert not out.exists()
+
+
+def test_cli_map_of_a_locality_the_lookup_leaves_empty_is_one_line(pack, tmp_path, capsys):
+    lookup = synthetic_lookup(pack, tmp_path / "no_north.csv", {"North": "South"})
+    out = tmp_path / "north.pdf"
+    assert main(["export", "map", "--indicator", "qof_obesity", "--locality", "North", "--lookup", str(lookup),
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "North has no LSOAs" in err and not out.exists()

@@ -127,6 +127,10 @@ def test_cli_pack_writes_one_page_per_locality(tmp_path, capsys):
     pages = pdf_pages(out)
     assert len(pages) == 5
     assert "Newton & Haydock" in pages[2] and "North" in pages[3]  # in the borough's network order
+    # No LSOA indicator chosen, so no inequality table: the comparison bars take its place.
+    assert "Inequality within" not in pages[3]
+    assert "Charts: North beside the other Care Communities" in pages[3]
+    assert "Obesity: QOF prevalence, adults 18+" in pages[3]
 
 
 def test_cli_pack_rejects_an_unknown_locality(tmp_path, capsys):
@@ -139,10 +143,10 @@ def test_cli_pack_rejects_an_unknown_locality(tmp_path, capsys):
 # -- the full pack: overview, locality pages, charts, notes -------------------------------------
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from sthc_desktop.core.comparison import compare, plan_measures  # noqa: E402
+from sthc_desktop.core.comparison import compare, inequality_table, plan_measures, publishable  # noqa: E402
 from sthc_desktop.core.localities import NETWORKS  # noqa: E402
-from sthc_desktop.render.briefing import (PROFILE_INDICATORS, bar_indicators, pack_pages,  # noqa: E402
-                                          _measure)
+from sthc_desktop.render.briefing import (PROFILE_INDICATORS, bar_indicators, inequality_rows,  # noqa: E402
+                                          pack_pages, _measure)
 from sthc_desktop.render.charts import chart_title  # noqa: E402
 from sthc_desktop.render.text import format_value  # noqa: E402
 
@@ -189,14 +193,12 @@ def test_overview_shows_each_locality_deprivation_profile_and_plan_targets(four_
     assert "246 per 100,000" in overview  # as the plan prints it, not "246.00 per 100000"
 
 
-def test_locality_pages_carry_practices_and_the_comparison_charts(four_locality_pack):
+def test_locality_pages_carry_practices_inequality_and_the_obesity_trend(four_locality_pack):
     planner, pages = four_locality_pack
     for number, name in enumerate(NETWORKS, start=2):
         page = pages[number]
-        assert f"Charts: {name} beside the other Care Communities" in page
+        assert f"Inequality within {name}" in page
         assert f"Adult obesity (QOF register): {name} highlighted" in page
-        assert "Income deprivation 2019: score (rate)" in page
-        assert "Income deprivation 2019: score (rate), IoD2019" not in page  # no repeated period
         assert "Practices by map key" in page and "List size" in page
     assert "Ferguson Family Medical Practice" in pages[5] and "no ODS match" in pages[5]
     notes = pages[-1]
@@ -205,6 +207,88 @@ def test_locality_pages_carry_practices_and_the_comparison_charts(four_locality_
     assert "* Suppressed: the figure rests on a count of 1 to 4" in notes
     assert " ".join(planner.assignment_statement.split()) in notes
     assert "IMD 2019: % of LSOAs in England's most deprived 10%" in notes
+    assert "Inequality within the area: its LSOAs are ranked by IMD 2019 score" in notes
+    assert "by LSOA 2011" in notes and "lsoa11" not in notes  # geographies in words
+
+
+def test_inequality_table_shows_what_the_core_computes_for_each_locality(four_locality_pack):
+    planner, pages = four_locality_pack
+    table = inequality_table(planner, list(DEFAULT_INDICATORS))
+    measured = table[table["most_deprived"].notna()]
+    assert set(measured["indicator_id"]) == {"iod19_imd_score", "iod19_income_score", "iod19_employment_score",
+                                             "iod19_cidr", "iod19_acute_morbidity", "pop20_65_plus_pct"}
+    short = planner.pack.catalogue.set_index("id")["short_name"]
+    for number, name in enumerate(NETWORKS, start=2):
+        for r in measured[measured["area"] == name].itertuples():
+            borough = measured[(measured["area"] == "St Helens") & (measured["indicator_id"] == r.indicator_id)]
+            row = " ".join([short[r.indicator_id], format_value(r.most_deprived, r.unit),
+                            format_value(r.least_deprived, r.unit), format_value(r.gap),
+                            format_value(borough["gap"].iloc[0]),
+                            f"{r.lsoas_most_deprived}, {r.lsoas_least_deprived}"])
+            assert row in pages[number], row
+
+
+def test_inequality_rows_suppress_a_count_of_3_and_skip_what_is_not_measured():
+    """SYNTHETIC inequality rows (made up by this test) in inequality_table()'s shape: a rate whose
+    most deprived fifth in North rests on 3 people, and a count indicator it does not measure."""
+    base = dict(indicator_id="synthetic_rate", indicator_name="Synthetic rate (test data)", unit="% of residents",
+                period="2024", lsoas_most_deprived=2, lsoas_least_deprived=2, method="synthetic")
+    rows = [dict(base, area="North", most_deprived=30.0, least_deprived=10.0, gap=20.0,
+                 numerator_most_deprived=3, numerator_least_deprived=40),
+            dict(base, area="St Helens", most_deprived=25.0, least_deprived=12.0, gap=13.0,
+                 numerator_most_deprived=300, numerator_least_deprived=400),
+            dict(base, indicator_id="synthetic_count", area="North", most_deprived=float("nan"),
+                 least_deprived=float("nan"), gap=float("nan"), numerator_most_deprived=float("nan"),
+                 numerator_least_deprived=float("nan"))]
+    frame = publishable(pd.DataFrame(rows))
+    header, table = inequality_rows(frame, "North", pd.Series({"synthetic_rate": "Synthetic 2024"}))
+    assert header[1:4] == ["Most deprived fifth", "Least deprived fifth", "Gap"]
+    assert table == [["Synthetic 2024", "*", "10.0%", "*", "13.0", "2, 2"]]
+    assert inequality_rows(frame, "South", pd.Series(dtype=str))[1] == []
+
+
+def test_pack_under_a_supplied_lookup_follows_it_and_names_it(pack, tmp_path, capsys):
+    """A SYNTHETIC lookup made by the test: the bundled assignment with North and South swapped."""
+    from sthc_desktop.core.localities import lookup_assignments
+    from sthc_desktop.core.planner import Planner
+    lsoas = pack.layer("lsoa21")
+    swap = {"North": "South", "South": "North"}
+    lookup = tmp_path / "swapped.csv"
+    pd.DataFrame({"lsoa21cd": lsoas["code"], "locality": lsoas["locality"].map(lambda n: swap.get(n, n))}) \
+        .to_csv(lookup, index=False)
+    out = tmp_path / "pack.pdf"
+    assert main(["export", "pack", "--localities", "North", "--indicators", "iod19_income_score",
+                 "--lookup", str(lookup), "--out", str(out)]) == 0
+    pages = pdf_pages(out)
+    for page in pages:  # every page names the method in use
+        assert "Localities: Supplied lookup: each LSOA is assigned to the Care Community given in swapped.csv" \
+            in page
+    swapped = compare(Planner(pack, lookup_assignments(pack, lookup)), ["iod19_income_score"])
+    bundled = compare(Planner(pack), ["iod19_income_score"])
+    value = lambda frame, area: format_value(frame.loc[frame["area"] == area, "value"].iloc[0], "%")  # noqa: E731
+    assert value(swapped, "North") == value(bundled, "South") != value(bundled, "North")
+    assert f"Income deprivation 2019: score (rate) IoD2019 {value(swapped, 'North')}" in pages[2]
+
+
+def test_pack_with_a_locality_the_lookup_leaves_empty_is_one_line(pack, tmp_path, capsys):
+    lsoas = pack.layer("lsoa21")
+    lookup = tmp_path / "no_north.csv"  # SYNTHETIC: every North LSOA moved to South
+    pd.DataFrame({"lsoa21cd": lsoas["code"], "locality": lsoas["locality"].replace("North", "South")}) \
+        .to_csv(lookup, index=False)
+    out = tmp_path / "pack.pdf"
+    assert main(["export", "pack", "--lookup", str(lookup), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "North has no LSOAs" in err and not out.exists()
+
+
+def test_pack_refuses_a_bad_lookup_naming_file_and_row(tmp_path, capsys):
+    lookup = tmp_path / "lookup.csv"
+    lookup.write_text("lsoa21cd,locality\nE01006802,Nowhere\n")  # synthetic, and wrong
+    out = tmp_path / "pack.pdf"
+    assert main(["export", "pack", "--lookup", str(lookup), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "lookup.csv" in err and "row 2" in err and "Nowhere" in err
+    assert not out.exists()
 
 
 def test_chart_titles_do_not_repeat_the_period():
@@ -230,7 +314,7 @@ def test_bar_charts_take_indicators_with_an_interval_one_theme_each():
     assert bar_indicators(frame, "South", 2) == []
 
 
-@pytest.mark.parametrize("label", ["Borough overview", "South", "Notes"])
+@pytest.mark.parametrize("label", ["Borough overview", "Central", "South", "Notes"])
 def test_pack_page_text_stays_on_the_sheet_without_overlaps(planner, label):
     ids = list(DEFAULT_INDICATORS)
     fig = dict(pack_pages(planner, list(NETWORKS), ids))[label]()
@@ -238,12 +322,25 @@ def test_pack_page_text_stays_on_the_sheet_without_overlaps(planner, label):
     assert min(t.get_fontsize() for t in fig.texts) >= 5.4  # readable in board papers
 
 
-def test_notes_flow_into_the_second_column_for_a_long_indicator_list(planner):
+def most_indicators(planner) -> list[str]:
     ids = choose_indicators(planner, "Health") + [
         "qof_obesity", "qof_smoking", "ae_attendances_0_4", "pop20_65_plus_pct", "iod19_income_score",
         "iod19_employment_score", "iod19_imd_score", "iod19_acute_morbidity", "iod25_acute_morbidity",
         "census21_disabled"]
     assert len(ids) == 16  # the most a pack holds
+    return ids
+
+
+def test_a_locality_page_with_the_most_indicators_stays_readable(planner):
+    fig = dict(pack_pages(planner, ["South"], most_indicators(planner)))["South"]()
+    assert_page_text_fits(fig)
+    assert min(t.get_fontsize() for t in fig.texts) >= 5.4
+    # No room for charts or a readable inequality table: the page says so rather than shrink the type.
+    assert any(t.get_text().startswith("Inequality within South is left out") for t in fig.texts)
+
+
+def test_notes_flow_into_the_second_column_for_a_long_indicator_list(planner):
+    ids = most_indicators(planner)
     fig = dict(pack_pages(planner, ["North"], ids))["Notes"]()
     FigureCanvasAgg(fig).draw()
     renderer = fig.canvas.get_renderer()

@@ -41,3 +41,19 @@ def test_status_bar_names_source_and_method(window):
     assert "IoD2019" in window.source_label.text() and "LSOA 2011" in window.source_label.text()
     assert "Indices of Deprivation 2019" in window.source_label.toolTip()
     assert "nearest practice" in window.method_label.text()
+
+
+def test_qt_binding_keeps_its_references_to_none(qtbot):
+    """PySide6 6.12.0 dropped a reference to None on every call returning nothing; on Python 3.11 a
+    long session then aborts ("deallocating None"). The installed binding must not do that."""
+    import sys
+
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    qtbot.addWidget(label)
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        label.setText("St Helens")
+        label.update()
+    assert sys.getrefcount(None) >= before - 50  # other objects may release None meanwhile; not 1,000

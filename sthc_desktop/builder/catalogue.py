@@ -119,10 +119,50 @@ def indicator(id: str, name: str, short_name: str, theme: str, unit: str, polari
               caveats: str = "", weight: str = "", multiplier: float = 1.0) -> dict:
     """One catalogue row. ``aggregation`` says how small areas combine into a locality:
     'population-weighted mean' (by the ``weight`` indicator), 'ratio of sums' (× multiplier),
-    'sum', 'list-weighted mean', or 'not aggregated' (ranks and deciles are relative)."""
+    'sum', 'list-weighted mean', or 'not aggregated' (ranks and deciles are relative).
+    ``england_method`` says how the pack's England row was made (see :func:`england_method`)."""
     return dict(id=id, name=name, short_name=short_name, theme=theme, unit=unit, polarity=polarity,
                 geography=geography, dataset=dataset, value_type=value_type, aggregation=aggregation,
-                caveats=caveats, weight=weight, multiplier=multiplier)
+                caveats=caveats, weight=weight, multiplier=multiplier,
+                england_method=england_method(dataset, aggregation, unit))
+
+
+# How pack.py makes each dataset's England row, by the indicator's aggregation: recomputed from
+# every England LSOA or practice in the national files, or taken as the publisher gives it.
+# ``None`` stands for any aggregation. A dataset not listed here has no England row.
+_ENGLAND_METHODS: dict[tuple[str, str | None], str] = {
+    ("iod2019", "population-weighted mean"):
+        "England: population-weighted mean of all 32,844 England LSOAs (IoD2019 mid-2015 populations, File 6), "
+        "computed by the builder from the IoD2019 LSOA files; the same method as the localities",
+    ("iod2019", "ratio of sums"):
+        "England: the numerators of all 32,844 England LSOAs (IoD2019 File 8) summed and divided by their summed "
+        "mid-2015 denominators (File 6), computed by the builder; Wilson 95% interval",
+    ("iod2019", "sum"): "England: sum over all 32,844 England LSOAs (IoD2019 File 6), computed by the builder",
+    ("ons_population_2020", "sum"):
+        "England: sum of the ONS mid-2020 estimates over all England LSOAs, computed by the builder",
+    ("ons_population_2020", "ratio of sums"):
+        "England: the ONS mid-2020 estimates of all England LSOAs summed, then divided, computed by the builder; "
+        "Wilson 95% interval",
+    ("qof_obesity", "ratio of sums"):
+        "England: registers of all England practices with a list summed and divided by their summed lists "
+        "(NHS England QOF), computed by the builder; Wilson 95% interval",
+    ("fingertips_smoking", None): "England: value as published by OHID Fingertips (not recomputed)",
+    ("fingertips_ae_0_4", None): "England: value as published by OHID Fingertips (not recomputed)",
+}
+# What a mean of LSOA values says about a scale fixed on England's own totals.
+_SCALE_NOTES = {
+    "England = 100": ("; not 100: England = 100 holds for England's total observed ÷ expected count, which the "
+                      "files do not give, while this row (like each locality's value) averages the LSOAs' ratios, "
+                      "so compare the localities with this row"),
+    "0 = England average": "; the scores are scaled so that England's LSOAs average 0 unweighted",
+}
+
+
+def england_method(dataset: str, aggregation: str, unit: str) -> str:
+    """How the builder makes an indicator's England row, as every output names it ("" if it has none)."""
+    text = _ENGLAND_METHODS.get((dataset, aggregation)) or _ENGLAND_METHODS.get((dataset, None), "")
+    notes = [note for scale, note in _SCALE_NOTES.items() if text and scale in str(unit)]
+    return text + "".join(notes)
 
 
 IOD19_CAVEAT = ("IoD2019 is published on 2011 LSOAs and measures relative deprivation; MHCLG advises "

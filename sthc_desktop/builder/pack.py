@@ -21,12 +21,14 @@ import pyogrio
 from pyproj import Transformer
 
 from sthc_desktop.core import localities as loc
-from sthc_desktop.core.datapack import (AREA_TYPES, BOROUGH_CODE, ENGLAND_CODE, PACK_FORMAT,
+from sthc_desktop.core.datapack import (AREA_TYPES, BOROUGH_CODE, ENGLAND_CODE, ENGLAND_LAYER,
+                                        ENGLAND_OVERVIEW, PACK_FORMAT,
                                         VALUE_COLUMNS)
 from sthc_desktop.core.errors import SourceError
 from sthc_desktop.core.stats import wilson_interval
 
 from . import catalogue as cat
+from . import england
 from .sources import Sources, numeric
 
 PACK_NAME = "st_helens"
@@ -238,6 +240,7 @@ def _title(text):
 # ---------------------------------------------------------------- deprivation
 
 def read_iod2019(src: Sources, out: _Collector, codes: pd.Index) -> pd.DataFrame:
+    """Add the IoD2019 indicators for ``codes``; return the national frame (one row per England LSOA)."""
     f2 = IND + "iod2019_file2_domain_ranks_deciles_lsoa11_england.csv.gz"
     fs = IND + "iod2019_scores_imd_income_employment_lsoa11_england.csv.gz"
     f4 = IND + "iod2019_subdomain_ranks_deciles_lsoa11_england.csv.gz"
@@ -351,7 +354,7 @@ def read_iod2019(src: Sources, out: _Collector, codes: pd.Index) -> pd.DataFrame
                                   cat.HIGHER_BETTER, "lsoa11", "iod2019", kind, "not aggregated",
                                   cat.IOD19_CAVEAT),
                     "lsoa11", codes, period, local[f"{col19}_{kind}"])
-    return local
+    return nat
 
 
 def read_iod2025(src: Sources, out: _Collector, codes: pd.Index) -> None:
@@ -373,7 +376,8 @@ def read_iod2025(src: Sources, out: _Collector, codes: pd.Index) -> None:
     weight = "census21_residents"
     for stem, col, label, short in cat.IOD25_DOMAINS:
         full = label if stem == "imd" else f"{label} domain"
-        unit_score = "score" if stem not in ("income", "employment") else "% of population"
+        # Income and employment scores are rates: of the total and of the working-age population.
+        unit_score = {"income": "% of total population", "employment": "% of working-age population"}.get(stem, "score")
         scale = 100.0 if stem in ("income", "employment") else 1.0
         out.add(cat.indicator(f"iod25_{stem}_score", f"{full} 2025: score", f"{short} 2025 score",
                               "Deprivation", unit_score, cat.HIGHER_WORSE, "lsoa21", "iod2025", "score",
@@ -646,8 +650,13 @@ def read_plan(src: Sources, out: _Collector) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- assemble, check, write
 
-def build_pack(source: str | Path, out_dir: str | Path) -> Path:
+def build_pack(source: str | Path, out_dir: str | Path, scope: str = "borough",
+               districts: list[str] | None = None) -> Path:
     """Build the pack from ``source`` into ``out_dir``; return the GeoPackage path.
+
+    ``scope="england"`` adds every England LSOA and district (:mod:`.england`) and writes
+    ``england.gpkg``; the St Helens content is the same as the borough pack's. ``districts``
+    limits its map to those districts (and St Helens).
 
     Raises :class:`SourceError` (one line: file, row, problem) when a source is missing
     or malformed, and :class:`PackError` when the result fails its checks.
@@ -658,7 +667,7 @@ def build_pack(source: str | Path, out_dir: str | Path) -> Path:
     practices = read_practices(src, out)
     lsoa11_codes = pd.Index(layers["lsoa11"]["code"])
     lsoa21_codes = pd.Index(layers["lsoa21"]["code"])
-    read_iod2019(src, out, lsoa11_codes)
+    iod2019 = read_iod2019(src, out, lsoa11_codes)
     read_iod2025(src, out, lsoa21_codes)
     read_population(src, out, lsoa11_codes)
     read_census(src, out, lsoa21_codes)
@@ -677,10 +686,11 @@ def build_pack(source: str | Path, out_dir: str | Path) -> Path:
               .sort_values(["indicator_id", "area_type", "period", "area_code"]).reset_index(drop=True))
     datasets = _datasets_frame(src, out)
     info = pd.DataFrame([
-        ("name", "St Helens Cares locality planner data pack"),
+        ("name", "St Helens Cares locality planner data pack" + (" (England scale)" if scope == "england" else "")),
         ("format", str(PACK_FORMAT)),
         ("borough_code", BOROUGH_CODE), ("borough_name", "St Helens"),
         ("crs", "EPSG:27700"),
+        ("scope", scope),
         ("assignment_method", assignment.method),
         ("assignment_statement", assignment.statement),
         ("population_weights", "IoD2019: mid-2015 population (IoD2019 File 6); LSOA 2021: Census 2021 usual "
@@ -689,6 +699,12 @@ def build_pack(source: str | Path, out_dir: str | Path) -> Path:
     tables = {"networks": networks, "indicators": catalogue, "indicator_values": values,
               "datasets": datasets, "key_measures": plan, "pack_info": info}
     _validate(layers, practices, tables)
+    if scope == "england":
+        national = england.england_layers(src, iod2019, out.uses, districts)
+        layers[ENGLAND_LAYER], layers[ENGLAND_OVERVIEW] = national["layer"], national["overview"]
+        tables["districts"], tables["districts_2025"] = national["districts"], national["districts_2025"]
+        tables["datasets"] = _datasets_frame(src, out)  # now citing the national files too
+        return _write(Path(out_dir), layers, practices, tables, pack_name="england")
     return _write(Path(out_dir), layers, practices, tables)
 
 
@@ -796,11 +812,11 @@ def _validate(layers, practices, tables) -> None:
         fail(f"{b['indicator_id']} interval does not contain the value for {b['area_code']} {b['period']}")
 
 
-def _write(out_dir: Path, layers, practices, tables) -> Path:
+def _write(out_dir: Path, layers, practices, tables, pack_name: str = PACK_NAME) -> Path:
     """Write the GeoPackage and manifest atomically: a temporary file, then a rename."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{PACK_NAME}.gpkg"
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{PACK_NAME}-", suffix=".gpkg", dir=out_dir)
+    target = out_dir / f"{pack_name}.gpkg"
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{pack_name}-", suffix=".gpkg", dir=out_dir)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
@@ -819,10 +835,11 @@ def _write(out_dir: Path, layers, practices, tables) -> Path:
                      for row in tables["datasets"].to_dict("records")],
         "counts": {"lsoa11": len(layers["lsoa11"]), "lsoa21": len(layers["lsoa21"]),
                    "practices": len(practices), "indicators": len(tables["indicators"]),
-                   "indicator_values": len(tables["indicator_values"])},
+                   "indicator_values": len(tables["indicator_values"]),
+                   **{k: len(v) for k, v in {**layers, **tables}.items() if k in england.NATIONAL_PARTS}},
         "assignment": dict(tables["pack_info"].values)["assignment_statement"],
     }
-    manifest_path = out_dir / f"{PACK_NAME}.manifest.json"
+    manifest_path = out_dir / f"{pack_name}.manifest.json"
     tmp_manifest = manifest_path.with_suffix(".json.tmp")
     tmp_manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp_manifest, manifest_path)

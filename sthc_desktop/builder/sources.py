@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import shutil
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -72,7 +74,15 @@ class Sources:
         """Read one layer of a GeoPackage in EPSG:27700 and check its columns."""
         path = self.path(relative)
         try:
-            frame = pyogrio.read_dataframe(path, layer=layer)
+            if path.suffix == ".gz":
+                # A GeoPackage is SQLite and needs random access: unpack it to a temporary file first.
+                with tempfile.TemporaryDirectory() as tmp:
+                    plain = Path(tmp) / path.stem
+                    with gzip.open(path, "rb") as packed, open(plain, "wb") as fh:
+                        shutil.copyfileobj(packed, fh, 1 << 20)
+                    frame = pyogrio.read_dataframe(plain, layer=layer)
+            else:
+                frame = pyogrio.read_dataframe(path, layer=layer)
         except Exception as exc:  # pyogrio raises several GDAL error types for a damaged file
             raise SourceError(path, f"not a readable GeoPackage layer '{layer}' ({_first_line(exc)})") from None
         missing = [c for c in columns if c not in frame.columns]

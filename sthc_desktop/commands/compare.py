@@ -2,8 +2,11 @@
 
 The command builds the same :class:`~sthc_desktop.core.planner.Planner` (with a supplied
 LSOA -> locality lookup when ``--lookup`` is given) and calls the same
-:func:`~sthc_desktop.core.comparison.compare` as the comparison view, so both show the
-same numbers. The file is written atomically.
+:func:`~sthc_desktop.core.comparison.compare` (and, with ``--inequality FILE``,
+:func:`~sthc_desktop.core.comparison.inequality_table`) as the comparison view, so both show
+the same numbers. Rows pass through :func:`~sthc_desktop.core.comparison.publishable`:
+counts of 1 to 4 and values built on them are "*" in CSV and null in JSON, flagged in a
+``suppressed`` column. Files are written atomically, after every table has been computed.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-FORMATS = ("csv", "json")
+from sthc_desktop.export.files import TABLE_FORMATS as FORMATS
 
 
 def register(subparsers) -> None:
@@ -25,27 +28,34 @@ def register(subparsers) -> None:
                    help="CSV of LSOA code -> locality to use instead of the nearest-practice assignment")
     p.add_argument("--format", choices=FORMATS, default=None, help="file format (default: from --out's suffix)")
     p.add_argument("--out", type=Path, required=True, help="file to write")
+    p.add_argument("--inequality", type=Path, default=None, metavar="FILE",
+                   help="also write the inequality within each locality to FILE (same format): for each chosen "
+                        "LSOA rate, proportion or score, the value in the most and least deprived fifth of the "
+                        "locality's LSOAs (ranked by IMD score), the gap and the LSOA count behind each")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from sthc_desktop.core.comparison import compare
+    from sthc_desktop.core.comparison import compare, inequality_table, publishable
     from sthc_desktop.core.datapack import DataPack
-    from sthc_desktop.core.errors import ExportError
+    from sthc_desktop.core.errors import DataError
     from sthc_desktop.core.localities import lookup_assignments
     from sthc_desktop.core.planner import Planner
-    from sthc_desktop.export.files import atomic_file
+    from sthc_desktop.export.files import table_format, write_table
 
-    fmt = args.format or args.out.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise ExportError(args.out, f"unknown format '{fmt}'; choose {' or '.join(FORMATS)}")
+    outputs = [(args.out, table_format(args.out, args.format))]
+    if args.inequality is not None:
+        outputs.append((args.inequality, table_format(args.inequality, args.format)))
     pack = DataPack(args.pack)
     planner = Planner(pack, lookup_assignments(pack, args.lookup) if args.lookup else None)
-    frame = compare(planner, args.indicators, benchmark=args.benchmark, period=args.period)
-    with atomic_file(args.out) as tmp:
-        if fmt == "csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_json(tmp, orient="records", indent=2, force_ascii=False)
-    print(f"wrote {args.out} ({len(frame)} rows; {planner.assignment_statement})")
+    frames = [compare(planner, args.indicators, benchmark=args.benchmark, period=args.period)]
+    if args.inequality is not None:
+        frames.append(inequality_table(planner, args.indicators, period=args.period))
+        if frames[-1].empty:
+            raise DataError(None, "--inequality: none of the chosen indicators is an LSOA rate, proportion or "
+                                  "score, so there is no inequality within localities to write")
+    for (path, fmt), frame in zip(outputs, frames):
+        write_table(publishable(frame, mark="*" if fmt == "csv" else None), path, fmt)
+        print(f"wrote {path} ({len(frame)} rows; {planner.assignment_statement})")
     return 0
+

@@ -2,6 +2,9 @@
 
 The command builds the same :class:`~sthc_desktop.core.view.MapView` and arguments the
 Export dialog builds and calls the same export functions, so both give the same file.
+``--lookup FILE`` assigns LSOAs to Care Communities from a supplied CSV through
+:func:`~sthc_desktop.core.localities.lookup_assignments`, as the comparison tab and
+``compare --lookup`` do, so a pack made under a lookup in the app can be made again here.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from pathlib import Path
 
 from sthc_desktop.core.errors import ExportError
 from sthc_desktop.core.localities import NETWORKS
-from sthc_desktop.export.files import DEFAULT_DPI, FORMATS
+from sthc_desktop.export.files import DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, PRINT_DPI, check_dpi
 from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES
 
 
@@ -23,11 +26,16 @@ def register(subparsers) -> None:
     m.add_argument("--indicator", required=True, help="indicator id (see `python main.py indicators`)")
     m.add_argument("--period", default=None, help="period (default: the latest)")
     m.add_argument("--locality", choices=NETWORKS, default=None, help="zoom to and focus on one Care Community")
+    m.add_argument("--area", default=None, metavar="NAME",
+                   help="England-scale pack only: map 'England' or any local authority district by name "
+                        "(e.g. Knowsley) instead of the St Helens Care Communities")
     m.add_argument("--paper", choices=tuple(PAPER_SIZES), default="A4")
     m.add_argument("--orientation", choices=ORIENTATIONS, default="portrait")
-    m.add_argument("--dpi", type=int, default=DEFAULT_DPI, help="PNG resolution (150 default, 300 for print)")
+    m.add_argument("--dpi", type=int, default=DEFAULT_DPI,
+                   help=f"PNG resolution, {MIN_DPI}-{MAX_DPI} ({DEFAULT_DPI} default, {PRINT_DPI} for print)")
     m.add_argument("--format", choices=FORMATS, default=None, help="file format (default: from --out's suffix)")
     m.add_argument("--out", type=Path, required=True, help="file to write")
+    m.add_argument("--lookup", type=Path, default=None, help=LOOKUP_HELP)
     m.set_defaults(run=run_map)
 
     p = kinds.add_parser("pack", help="the locality pack: a multi-page PDF for board papers")
@@ -36,18 +44,32 @@ def register(subparsers) -> None:
     p.add_argument("--indicators", default=None,
                    help="comma-separated indicator ids, or a theme name (default: the pack's key indicators)")
     p.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    p.add_argument("--lookup", type=Path, default=None, help=LOOKUP_HELP)
     p.set_defaults(run=run_pack)
 
 
+LOOKUP_HELP = ("CSV of LSOA code -> locality to use instead of the nearest-practice assignment (as the "
+               "comparison tab's lookup); the pages name it as the method in use")
+
+
 def _planner(args):
+    """The pack, with the supplied lookup's localities when ``--lookup`` is given (a bad file stops
+    here with one line naming it, its row and the problem)."""
     from sthc_desktop.core.datapack import DataPack
+    from sthc_desktop.core.localities import lookup_assignments
     from sthc_desktop.core.planner import Planner
-    return Planner(DataPack(args.pack))
+    pack = DataPack(args.pack)
+    return Planner(pack, lookup_assignments(pack, args.lookup) if args.lookup else None)
 
 
 def run_map(args: argparse.Namespace) -> int:
     from sthc_desktop.core.indicators import mappable
     from sthc_desktop.export import export_map
+
+    if args.area is not None:
+        if args.lookup is not None:
+            raise ExportError(args.out, "--area and --lookup cannot be combined (the lookup is of St Helens LSOAs)")
+        return run_national_map(args)
 
     planner = _planner(args)
     try:
@@ -61,13 +83,47 @@ def run_map(args: argparse.Namespace) -> int:
     if args.period is not None and args.period not in planner.pack.periods(args.indicator):
         raise ExportError(args.out, f"indicator '{args.indicator}' has no period '{args.period}' "
                                     f"(it has {', '.join(planner.pack.periods(args.indicator))})")
-    if args.dpi < 36 or args.dpi > 1200:
-        raise ExportError(args.out, f"--dpi {args.dpi} is outside 36–1200")
+    _check_dpi(args)
+    if args.locality and args.locality not in set(planner.localities["lsoa21"]):
+        raise ExportError(args.out, f"{args.locality} has no LSOAs under the locality assignment in use "
+                                    f"({planner.assignments['lsoa21'].method})")
     view = map_view(planner, args.indicator, args.period, args.locality)
     out = export_map(planner, view, args.out, paper=args.paper, orientation=args.orientation, dpi=args.dpi,
                      fmt=args.format)
     print(f"wrote {out}")
     return 0
+
+
+def run_national_map(args: argparse.Namespace) -> int:
+    """``export map --area``: the national map of an England-scale pack, whole or zoomed to a district."""
+    from sthc_desktop.core.datapack import DataPack
+    from sthc_desktop.core.england import ENGLAND, England, NationalView
+    from sthc_desktop.export.national_map import export_national_map
+
+    if args.locality is not None:
+        raise ExportError(args.out, "--area and --locality cannot be combined (Care Communities are St Helens-only)")
+    pack = DataPack(args.pack)
+    if pack.scope != "england":
+        raise ExportError(args.out, f"--area needs an England-scale pack; {pack.path.name} is the borough pack "
+                                    f"(build one with `python main.py build-geodata --scope england --out DIR`)")
+    england = England(pack)
+    try:
+        england.meta(args.indicator)
+        district = None if args.area.strip().lower() == ENGLAND.lower() else args.area
+        if district is not None:
+            england.extent(district)
+    except KeyError as exc:
+        raise ExportError(args.out, exc.args[0]) from None
+    _check_dpi(args)
+    view = NationalView(indicator_id=args.indicator, district=district)
+    out = export_national_map(england, view, args.out, paper=args.paper, orientation=args.orientation,
+                              dpi=args.dpi, fmt=args.format)
+    print(f"wrote {out}")
+    return 0
+
+
+def _check_dpi(args) -> None:
+    check_dpi(args.dpi, args.out)  # the engine's range, as the Export dialog's
 
 
 def map_view(planner, indicator_id: str, period: str | None, locality: str | None):

@@ -6,7 +6,8 @@ added; proportions and rates are built from summed numerators and denominators, 
 Wilson (proportions) or Byar / exact Poisson (rates) interval computed from the sums;
 scores are population-weighted means (weights named by the catalogue's ``weight``
 column); practice scores are weighted by list size; ranks and deciles are not aggregated.
-England always comes from the pack's England rows and is never recomputed; a published
+England always comes from the pack's England rows, never recomputed here, and says how the
+builder made it (recomputed from every England LSOA or practice, or as published); a published
 borough value is preferred to a computed one. Every row says how it was made. Qt-free.
 """
 
@@ -182,8 +183,17 @@ def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataF
 
     england = pack.indicator_values(indicator_id, "england", period)
     if not england.empty:
-        rows.append(_row(ENGLAND, period, _published(england, meta), "England value as published (not recomputed)"))
+        rows.append(_row(ENGLAND, period, _published(england, meta), england_method(meta)))
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+
+
+def england_method(meta: dict) -> str:
+    """How the pack's England value of an indicator was made, as the builder recorded it; an imported
+    indicator's England value is the one its file gave."""
+    text = meta.get("england_method")
+    if isinstance(text, str) and text:
+        return text
+    return f"England: value as given by the source ({meta['source']}); not recomputed by this tool"
 
 
 def _published(rows: pd.DataFrame, meta: dict) -> dict:

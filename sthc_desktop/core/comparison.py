@@ -7,7 +7,11 @@ it — with the value, its 95% interval, the counts behind it, and whether the a
 significantly better / similar / worse than the benchmark (England or the borough), or
 higher / similar / lower for indicators with no better direction. Deprivation-profile
 indicators (:mod:`.deprivation`) take part like catalogue indicators. :func:`plan_measures`
-lists the strategic plan's key measures with their baselines and targets. Qt-free.
+lists the strategic plan's key measures with their baselines and targets.
+:func:`inequality_table` gives the gap between the most and least deprived fifth of each
+locality's LSOAs for the chosen LSOA indicators. :func:`publishable` makes either table safe
+to publish (NHS England disclosure control: counts of 1 to 4, and values built on them, shown
+as "*"); every screen, command and export that shows these rows goes through it. Qt-free.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import pandas as pd
 
 from . import stats
 from .aggregate import BOROUGH, ENGLAND, aggregate
-from .deprivation import is_profile, profile_catalogue, profile_values
+from .deprivation import (INEQUALITY_RESULT_COLUMNS, LSOA_SHARE_UNIT, has_inequality, inequality, is_profile,
+                          profile_catalogue, profile_values)
 from .errors import DataError
 
 COLUMNS = ("indicator_id", "indicator_name", "unit", "area", "period", "value", "lower_ci", "upper_ci",
@@ -28,6 +33,18 @@ BENCHMARKS = {"england": ENGLAND, "borough": BOROUGH}
 #: Value types that stay on the map: ranks and deciles describe single LSOAs only.
 NOT_COMPARED_TYPES = ("rank", "decile")
 NOT_IN_PACK = "not in the pack"
+INEQUALITY_COLUMNS = ("indicator_id", "indicator_name", "unit", *INEQUALITY_RESULT_COLUMNS)
+#: What a suppressed cell shows.
+SUPPRESSED = "*"
+#: Each count column, and the columns built on it that are suppressed with it when it is 1 to 4.
+DISCLOSURE_RULES: dict[str, tuple[str, ...]] = {
+    "numerator": ("numerator", "value", "lower_ci", "upper_ci"),
+    "denominator": ("denominator", "value", "lower_ci", "upper_ci"),
+    "numerator_most_deprived": ("numerator_most_deprived", "most_deprived", "gap"),
+    "numerator_least_deprived": ("numerator_least_deprived", "least_deprived", "gap"),
+}
+SUPPRESSION_NOTE = ("* suppressed: the count behind the value is between 1 and 4, so the value, its interval "
+                    "and its counts are not shown (NHS England disclosure control)")
 
 
 def catalogue(pack) -> pd.DataFrame:
@@ -121,3 +138,53 @@ def plan_measures(planner) -> pd.DataFrame:
                      "target_2026_27": m["target_2026_27"], "target_unit": m["target_unit"], "aim": m["aim"],
                      "latest_value": latest, "latest_period": latest_period, "latest_note": note})
     return pd.DataFrame(rows)
+
+
+def inequality_table(planner, indicator_ids_or_theme: str | Iterable[str], *,
+                     period: str | None = None) -> pd.DataFrame:
+    """Inequality within each locality for the chosen indicators it measures (LSOA rates, proportions
+    and scores): one row per indicator and area, in :data:`INEQUALITY_COLUMNS`, from
+    :func:`~sthc_desktop.core.deprivation.inequality`. The other chosen indicators are left out; the
+    table is empty when none qualifies. ``period`` applies as in :func:`compare`."""
+    pack = planner.pack
+    cat = catalogue(pack).set_index("id")
+    frames = []
+    for ind in indicator_ids(pack, indicator_ids_or_theme):
+        meta = cat.loc[ind]
+        if is_profile(ind) or not has_inequality(meta):
+            continue
+        periods = [p for p in str(meta["periods"]).split("|") if p]
+        frame = inequality(planner, ind, period if period in periods else None)
+        frame.insert(0, "unit", meta["unit"])
+        frame.insert(0, "indicator_name", meta["name"])
+        frame.insert(0, "indicator_id", ind)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=list(INEQUALITY_COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(INEQUALITY_COLUMNS)]
+
+
+def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFrame:
+    """Rows of :func:`compare` or :func:`inequality_table` made safe to publish.
+
+    Where a count column of :data:`DISCLOSURE_RULES` holds 1 to 4
+    (:func:`~sthc_desktop.core.stats.is_disclosive`), that count and every value built on it are
+    replaced by ``mark`` ("*"; ``None`` leaves them empty, for JSON and charts) and the row's
+    comparison becomes "not compared". A new boolean column ``suppressed`` flags those rows.
+    Shares of LSOAs count areas, not people, and are never suppressed. The input is not changed."""
+    out = frame.copy()
+    people = ~out["unit"].eq(LSOA_SHARE_UNIT).to_numpy() if "unit" in out else np.ones(len(out), dtype=bool)
+    suppressed = np.zeros(len(out), dtype=bool)
+    for count, built in DISCLOSURE_RULES.items():
+        if count not in out:
+            continue
+        rows = np.asarray(stats.is_disclosive(out[count]), dtype=bool) & people
+        suppressed |= rows
+        for column in (c for c in built if c in out and rows.any()):
+            if mark is not None:
+                out[column] = out[column].astype(object)
+            out.loc[rows, column] = mark if mark is not None else np.nan
+    if "comparison" in out:
+        out.loc[suppressed, "comparison"] = stats.NOT_COMPARED
+    out["suppressed"] = suppressed
+    return out

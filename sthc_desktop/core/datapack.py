@@ -26,6 +26,10 @@ AREA_TYPES = ("lsoa11", "lsoa21", "practice", "pcn", "borough", "england")
 VALUE_COLUMNS = ("indicator_id", "area_type", "area_code", "period", "value", "numerator",
                  "denominator", "lower_ci", "upper_ci")
 SPATIAL_LAYERS = ("lsoa11", "lsoa21", "msoa11", "msoa21", "wards", "borough", "neighbours", "practices")
+#: In an England-scale pack only (``scope`` "england"): every England LSOA 2011 with its district.
+ENGLAND_LAYER = "england_lsoa11"
+#: The same LSOAs simplified for drawing all England at once.
+ENGLAND_OVERVIEW = "england_lsoa11_overview"
 TABLES = ("networks", "indicators", "indicator_values", "datasets", "key_measures", "pack_info")
 
 #: The pack shipped with the app.
@@ -63,6 +67,8 @@ class DataPack:
         missing = [n for n in SPATIAL_LAYERS + TABLES if n not in found]
         if missing:
             raise PackError(self.path, f"not a St Helens data pack: layer '{missing[0]}' is missing")
+        if self.scope == "england" and ENGLAND_LAYER not in found:
+            raise PackError(self.path, f"England-scale pack without its '{ENGLAND_LAYER}' layer")
         fmt = self.info.get("format")
         if fmt != str(PACK_FORMAT):
             raise PackError(self.path, f"pack format {fmt} is not the format this version reads ({PACK_FORMAT})")
@@ -76,10 +82,26 @@ class DataPack:
                 frame = pyogrio.read_dataframe(self.path, layer=name)
             except Exception as exc:
                 raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
-            if "geometry" in frame.columns and name not in SPATIAL_LAYERS:
+            if "geometry" in frame.columns and name not in SPATIAL_LAYERS + (ENGLAND_LAYER, ENGLAND_OVERVIEW):
                 frame = pd.DataFrame(frame.drop(columns="geometry"))
             self._layers[name] = frame
         return self._layers[name]
+
+    def read(self, name: str, *, columns: list[str] | None = None, bbox=None,
+             geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
+        """Part of a layer, read afresh (not cached): some columns, the features meeting ``bbox``."""
+        try:
+            return pyogrio.read_dataframe(self.path, layer=name, columns=columns, bbox=bbox,
+                                          read_geometry=geometry)
+        except Exception as exc:
+            raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
+
+    def columns(self, name: str) -> list[str]:
+        """The attribute columns of a layer, without reading it."""
+        try:
+            return list(pyogrio.read_info(self.path, layer=name)["fields"])
+        except Exception as exc:
+            raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
 
     @cached_property
     def info(self) -> dict[str, str]:
@@ -124,6 +146,11 @@ class DataPack:
         rows = self.layer("datasets").to_dict("records")
         return {r["dataset"]: Dataset(r["dataset"], r["name"], r["publisher"], r["period"], r["licence"],
                                       r["attribution"], tuple(json.loads(r["files"]))) for r in rows}
+
+    @property
+    def scope(self) -> str:
+        """"borough" (the St Helens pack) or "england" (with every England LSOA and district)."""
+        return self.info.get("scope", "borough")
 
     @property
     def assignment_statement(self) -> str:

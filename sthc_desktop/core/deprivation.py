@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .aggregate import (BOROUGH, NOT_AGGREGATED, RESULT_COLUMNS, SUM, aggregate, combine, latest_period,
-                        weights_for)
+from .aggregate import (BOROUGH, POPULATION_WEIGHTED, RATIO_OF_SUMS, RESULT_COLUMNS, aggregate, combine,
+                        latest_period, weights_for)
 from .localities import NETWORKS
 
 #: The two editions of the Indices of Deprivation, each on its own LSOA boundaries.
@@ -29,6 +29,11 @@ EDITIONS: dict[str, dict[str, str]] = {
                decile="iod25_imd_decile", weight="census21_residents", dataset="iod2025"),
 }
 PROFILE_AGGREGATION = "deprivation profile"
+#: The unit of a share of LSOAs: its counts are of areas, not people, so disclosure control passes them.
+LSOA_SHARE_UNIT = "% of LSOAs"
+INEQUALITY_RESULT_COLUMNS = ("area", "period", "most_deprived", "least_deprived", "gap", "lsoas_most_deprived",
+                             "lsoas_least_deprived", "numerator_most_deprived", "numerator_least_deprived",
+                             "method")
 INEQUALITY_METHOD = ("Inequality within the area: its LSOAs are ranked by IMD {edition} score and split into "
                      "fifths of LSOAs within the area (not national quintiles, so every area has both ends); "
                      "the gap is the most deprived fifth's value minus the least deprived fifth's, each "
@@ -54,7 +59,7 @@ def _profile_rows(pack) -> list[dict]:
                      "value_type": "score", "caveats": note})
         rows.append({**base, "id": f"profile{ed}_pct_lsoas_most_deprived_10",
                      "name": f"IMD {y}: % of LSOAs in England's most deprived 10%",
-                     "short_name": f"IMD {y} % LSOAs most deprived 10%", "unit": "% of LSOAs",
+                     "short_name": f"IMD {y} % LSOAs most deprived 10%", "unit": LSOA_SHARE_UNIT,
                      "polarity": "higher is worse", "value_type": "proportion", "caveats": note})
         for kind, count in (("decile", 10), ("quintile", 5)):
             for n in range(1, count + 1):
@@ -103,6 +108,13 @@ def decile_populations(planner, edition: str = "19") -> pd.DataFrame:
     return table.astype(float)
 
 
+def decile_shares(planner, edition: str = "19") -> pd.DataFrame:
+    """:func:`decile_populations` as % of each area's residents: the ``profile…_pct_residents_decile_N``
+    values, one row per area."""
+    table = decile_populations(planner, edition)
+    return table.div(table.sum(axis=1), axis=0) * 100.0
+
+
 def profile_values(planner, indicator_id: str) -> pd.DataFrame:
     """A deprivation-profile indicator for the four localities, St Helens and England (where published),
     in :func:`~sthc_desktop.core.aggregate.aggregate`'s columns."""
@@ -142,12 +154,19 @@ def profile_values(planner, indicator_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
 
 
+def has_inequality(meta: dict) -> bool:
+    """Whether :func:`inequality` measures an indicator: LSOA rates, proportions and scores. Not counts
+    (a total depends on how many LSOAs each end holds), ranks, deciles or the deprivation profile."""
+    return meta["geography"] in ("lsoa11", "lsoa21") and meta["aggregation"] in (RATIO_OF_SUMS, POPULATION_WEIGHTED)
+
+
 def inequality(planner, indicator_id: str, period: str | None = None) -> pd.DataFrame:
     """The gap in an LSOA indicator between the most and least deprived fifth of each area's LSOAs.
 
-    Columns: area, period, most_deprived, least_deprived, gap, lsoas_most_deprived, lsoas_least_deprived,
-    method. Rows: the four localities and St Helens. NaN (with the reason in ``method``) for indicators
-    that are not on LSOAs, counts (whose totals depend on how many LSOAs each end holds) and ranks."""
+    Columns :data:`INEQUALITY_RESULT_COLUMNS`: area, period, most_deprived, least_deprived, gap (most
+    minus least deprived), lsoas_most_deprived, lsoas_least_deprived, the summed numerators behind each
+    end (NaN for weighted means; kept so disclosure control sees them) and method. Rows: the four
+    localities and St Helens. NaN (with the reason in ``method``) where :func:`has_inequality` is false."""
     pack = planner.pack
     meta = pack.indicator(indicator_id)
     period = period or latest_period(pack, indicator_id)
@@ -156,32 +175,37 @@ def inequality(planner, indicator_id: str, period: str | None = None) -> pd.Data
     reason = None
     if ed is None:
         reason = "inequality within an area is measured for LSOA indicators only"
-    elif meta["aggregation"] in (SUM, NOT_AGGREGATED):
-        reason = f"not measured for {meta['aggregation']} indicators (counts, ranks and deciles)"
+    elif not has_inequality(meta):
+        reason = f"not measured for {meta['aggregation']} indicators (only for rates, proportions and scores)"
     rows = []
     if reason is not None:
         for name in (*NETWORKS, BOROUGH):
             rows.append(dict(area=name, period=period, most_deprived=np.nan, least_deprived=np.nan, gap=np.nan,
-                             lsoas_most_deprived=0, lsoas_least_deprived=0, method=reason))
-        return pd.DataFrame(rows)
+                             lsoas_most_deprived=0, lsoas_least_deprived=0, numerator_most_deprived=np.nan,
+                             numerator_least_deprived=np.nan, method=reason))
+        return pd.DataFrame(rows, columns=list(INEQUALITY_RESULT_COLUMNS))
     e = EDITIONS[ed]
     scores = pack.indicator_values(e["score"], geography, latest_period(pack, e["score"]))
     scores = pd.Series(scores["value"].to_numpy(), index=scores["area_code"].to_numpy())
     values = pack.indicator_values(indicator_id, geography, period).copy()
     values["imd"] = values["area_code"].map(scores)
     values["locality"] = values["area_code"].map(planner.localities[geography])
-    weights = weights_for(pack, meta["weight"])[0] if meta["weight"] else None
+    weights, weights_text = weights_for(pack, meta["weight"]) if meta["weight"] else (None, "")
     method = INEQUALITY_METHOD.format(edition=e["year"], aggregation=meta["aggregation"])
     if weights is not None:
-        method += f"; weights: {weights_for(pack, meta['weight'])[1]}"
+        method += f"; weights: {weights_text}"
+    assignment = f"LSOAs assigned by {planner.assignments[geography].method}"
     for name in (*NETWORKS, BOROUGH):
         part = values if name == BOROUGH else values[values["locality"] == name]
         part = part.sort_values(["imd", "area_code"], ascending=[False, True]).reset_index(drop=True)
         fifth = (np.arange(len(part)) * 5) // max(len(part), 1) + 1
         most, least = part[fifth == 1], part[fifth == 5]
-        hi = combine(most, meta, weights, "LSOAs")["value"]
-        lo = combine(least, meta, weights, "LSOAs")["value"]
-        rows.append(dict(area=name, period=period, most_deprived=hi, least_deprived=lo, gap=hi - lo,
-                         lsoas_most_deprived=len(most), lsoas_least_deprived=len(least), method=method))
-    return pd.DataFrame(rows)
+        hi = combine(most, meta, weights, "LSOAs")
+        lo = combine(least, meta, weights, "LSOAs")
+        rows.append(dict(area=name, period=period, most_deprived=hi["value"], least_deprived=lo["value"],
+                         gap=hi["value"] - lo["value"], lsoas_most_deprived=len(most),
+                         lsoas_least_deprived=len(least), numerator_most_deprived=hi["numerator"],
+                         numerator_least_deprived=lo["numerator"],
+                         method=f"{method}; {'all St Helens LSOAs' if name == BOROUGH else assignment}"))
+    return pd.DataFrame(rows, columns=list(INEQUALITY_RESULT_COLUMNS))
 

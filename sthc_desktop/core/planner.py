@@ -162,8 +162,14 @@ class Planner:
         p = self.pack.practices
         r = p[p["ods_code"] == ods_code].iloc[0]
         status = r["status"]
-        status_text = {"active": "Active", "dormant": "Dormant (no registered list in April 2026)",
+        status_text = {"active": "Active", "dormant": "Dormant (ODS status)",
                        "closed": f"Closed {r['closed_date'] or ''}".strip()}.get(status, status)
+        if status == "dormant":
+            # Whether it has a list now is read from the pack's registered list sizes, with their date.
+            held = sorted(self.pack.indicator_values("practice_list_size", "practice")
+                          .groupby("period")["area_code"].agg(set).items())
+            if held and ods_code not in held[-1][1]:
+                status_text += f"; no registered list in the {held[-1][0]} list sizes"
         out = {"geography": "practice", "code": ods_code, "name": r["name"], "plan_name": r["plan_name"],
                "map_key": r["map_key"], "locality": r["network"], "status": status, "status_text": status_text,
                "list_size": r["list_size"], "list_size_date": r["list_size_date"]}

@@ -53,6 +53,10 @@ def export_pack(planner: Planner, out: str | Path, *, localities: Iterable[str] 
     localities = [n for n in NETWORKS if n in set(localities)]
     if not localities:
         raise ExportError(out, "no localities chosen for the pack")
+    empty = [n for n in localities if n not in set(planner.localities["lsoa21"])]
+    if empty:  # a supplied lookup may leave a Care Community without small areas
+        raise ExportError(out, f"{empty[0]} has no LSOAs under the locality assignment in use "
+                               f"({planner.assignments['lsoa21'].method}); leave it out of the pack")
     ids = choose_indicators(planner, list(indicators) if indicators is not None else None, out=out)
     pages = pack_pages(planner, localities, ids, produced=produced or date.today())
     return write_pdf(pages, out, title=PACK_TITLE, progress=progress, cancelled=cancelled)

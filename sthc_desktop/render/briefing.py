@@ -27,7 +27,8 @@ from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Rectangle
 from shapely.geometry import box
 
 from sthc_desktop.core import comparison
-from sthc_desktop.core.deprivation import EDITIONS
+from sthc_desktop.core.datapack import GEOGRAPHY_NAMES
+from sthc_desktop.core.deprivation import EDITIONS, INEQUALITY_METHOD
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.stats import suppress
@@ -116,7 +117,19 @@ class Page:
 
     def axes(self, x: float, y: float, w: float, h: float, **kw):
         """Axes placed in inches from the bottom-left corner."""
-        return self.fig.add_axes((x / self.width, y / self.height, w / self.width, h / self.height), **kw)
+        return self.fig.add_axes(self.fraction(x, y, w, h), **kw)
+
+    def fraction(self, x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
+        """A box in inches from the bottom-left corner as fractions of the sheet."""
+        return (x / self.width, y / self.height, w / self.width, h / self.height)
+
+    def clear(self, keep: "DrawnMap") -> None:
+        """Wipe the sheet for its next page but for the map ``keep`` (its layers, not what
+        :func:`draw_map` put round them)."""
+        fig = self.fig
+        for artist in [*fig.texts, *fig.artists, *fig.patches, *fig.lines, *keep.extras,
+                       *(ax for ax in fig.axes if ax is not keep.map.ax)]:
+            artist.remove()
 
 
 class Column:
@@ -325,6 +338,32 @@ def legend_block(col: Column, legend: Legend, layer) -> None:
             col.swatch(e, 7)
 
 
+def map_page_frame(page: Page, title: str, subtitle: str, notes: list[str], pack, produced: date,
+                   attribution: list[str]) -> tuple[float, float]:
+    """A map page's header (title, subtitle) and footer (notes, date, pack, attribution lines);
+    returns the top and bottom (inches) of the band left between them for the map and its panels."""
+    k, m = page.k, page.margin
+    content_w = page.width - 2 * m
+    header = Column(page, m, page.height - m, content_w, 0)
+    header.text(title, 16, weight="bold", after=1)
+    header.text(subtitle, 10, colour=MUTED, after=0)
+
+    def footer_content(col: Column):
+        for note in notes:
+            col.text(note, 7, after=1.5)
+        col.text(f"{produced_line(produced)} from the data pack “{pack.info.get('name', '')}”.", 7,
+                 colour=MUTED, after=1.5)
+        for line in attribution:
+            col.text(line, 6.5, colour=MUTED, after=0.6)
+
+    probe = Column(page, m, page.height, content_w, 0, draw=False)
+    footer_content(probe)
+    footer_top = m + probe.used
+    footer_content(Column(page, m, footer_top, content_w, m))
+    page.rule(m, page.width - m, footer_top + 0.06 * k)
+    return header.y - 0.1 * k, footer_top + 0.16 * k
+
+
 @dataclass
 class BriefingMap:
     """What a briefing map page needs besides the figure: for the GUI's preview and the tests."""
@@ -358,26 +397,9 @@ def briefing_map(planner: Planner, view: MapView, *, paper: str = "A4", orientat
     title = meta["name"]
     subtitle = f"{area} · {layer.period} · {meta['unit']} · by {layer.geography_name}"
 
-    # Header and footer first: the map and its panels take the space between.
     content_w = page.width - 2 * m
-    header = Column(page, m, page.height - m, content_w, 0)
-    header.text(title, 16, weight="bold", after=1)
-    header.text(subtitle, 10, colour=MUTED, after=0)
-    header_bottom = header.y - 0.1 * k
-
-    def footer_content(col: Column):
-        col.text(f"Localities: {statement}", 7, after=1.5)
-        col.text(f"{produced_line(produced)} from the data pack “{planner.pack.info.get('name', '')}”.", 7,
-                 colour=MUTED, after=1.5)
-        for line in attribution:
-            col.text(line, 6.5, colour=MUTED, after=0.6)
-
-    probe = Column(page, m, page.height, content_w, 0, draw=False)
-    footer_content(probe)
-    footer_top = m + probe.used
-    footer_content(Column(page, m, footer_top, content_w, m))
-    page.rule(m, page.width - m, footer_top + 0.06 * k)
-    middle_top, middle_bottom = header_bottom, footer_top + 0.16 * k
+    middle_top, middle_bottom = map_page_frame(page, title, subtitle, [f"Localities: {statement}"],
+                                               planner.pack, produced, attribution)
     middle = middle_top - middle_bottom
 
     gap = 0.2 * k
@@ -452,15 +474,22 @@ class DrawnMap:
     map: MapFigure
     legend: Legend
     extent: tuple[float, float, float, float]
+    #: What draw_map added to the map's axes besides its layers (scale bar, north arrow).
+    extras: list = field(default_factory=list)
 
 
 def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | None = None,
-             frame: bool = True) -> DrawnMap:
+             frame: bool = True, base: MapFigure | None = None) -> DrawnMap:
     """The map for ``view`` in ``box`` (x, y, w, h inches) with scale bar, north arrow and,
-    when it shows less than the borough, an inset locator map."""
+    when it shows less than the borough, an inset locator map. ``base``: a map already on this
+    sheet (see :meth:`Page.clear`) to move and restyle instead of building its layers again."""
     x, y, w, h = box
-    ax = page.axes(x, y, w, h)
-    fig_map = MapFigure(ax, planner, label_scale=page.k)
+    if base is None:
+        fig_map = MapFigure(page.axes(x, y, w, h), planner, label_scale=page.k)
+    else:
+        fig_map = base
+        fig_map.ax.set_position(page.fraction(x, y, w, h))
+    ax = fig_map.ax
     legend = fig_map.update(view)
     for artist in ax.texts:  # labels of areas outside the view stay inside the frame
         artist.set_clip_on(True)
@@ -468,13 +497,18 @@ def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | 
     if frame:
         page.fig.add_artist(Rectangle((x, y), w, h, transform=page.fig.dpi_scale_trans, facecolor="none",
                                       edgecolor="#777777", linewidth=0.8))
+    layers = set(ax.get_children())
     scale_bar(ax, extent, page.k)
     north_arrow(ax, page.k)
+    extras = [a for a in ax.get_children() if a not in layers]
     bx0, by0, bx1, by1 = planner.borough_bounds
     smaller = (extent[2] - extent[0]) < (bx1 - bx0) or (extent[3] - extent[1]) < (by1 - by0)
     if inset if inset is not None else (view.focus is not None or (view.extent is not None and smaller)):
         side, pad = min(w, h) * 0.26, 0.08 * page.k
-        corner = quiet_corner(planner, view, extent, side / w, side / h)
+        per_inch = (extent[2] - extent[0]) / w
+        names = [label_box(t, per_inch) for t, name in zip(fig_map.locality_labels, NETWORKS)
+                 if t.get_visible() and view.focus in (None, name)]
+        corner = quiet_corner(planner, view, extent, (side + pad) / w, (side + pad) / h, names)
         ix = x + pad if corner == "top left" else x + w - side - pad
         iy = y + h - side - pad if corner == "top left" else y + pad
         inset_map(page, planner, (ix, iy, side, side), extent)
@@ -482,7 +516,7 @@ def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | 
     else:
         covered = None
     hide_cut_labels(page, ax, [*fig_map.locality_labels, *fig_map.neighbour_labels], covered)
-    return DrawnMap(fig_map, legend, extent)
+    return DrawnMap(fig_map, legend, extent, extras)
 
 
 def hide_cut_labels(page: Page, ax, labels, covered=None) -> None:
@@ -503,21 +537,31 @@ def hide_cut_labels(page: Page, ax, labels, covered=None) -> None:
             label.set_visible(False)
 
 
-def quiet_corner(planner: Planner, view: MapView, extent, fw: float, fh: float) -> str:
-    """"top left" or "bottom right" (the other corners hold the north arrow and scale bar),
-    whichever covers less of the area in view, so the inset hides as little of it as it can."""
+def label_box(label, per_inch: float):
+    """The box a map label covers, in map units (``per_inch``: map units per inch of paper)."""
+    x, y = label.get_position()
+    half_w = text_width(label.get_text(), label.get_fontsize(), str(label.get_fontweight())) / 2 * per_inch
+    half_h = label.get_fontsize() / 72 * 0.6 * per_inch
+    return box(x - half_w, y - half_h, x + half_w, y + half_h)
+
+
+def quiet_corner(planner: Planner, view: MapView, extent, fw: float, fh: float, names=()) -> str:
+    """"top left" or "bottom right" (the other corners hold the north arrow and scale bar): one that
+    hides none of the ``names`` (boxes of the Care Community names in view) if there is one, and of
+    those the one covering less of the area in view, so the inset hides as little of it as it can."""
     outlines = planner.locality_outlines()
     shown = outlines[outlines["locality"] == view.focus] if view.focus else outlines
     shape = shown.union_all() if hasattr(shown, "union_all") else shown.unary_union
     x0, y0, x1, y1 = extent
     dx, dy = (x1 - x0) * fw, (y1 - y0) * fh
     covered = {"top left": box(x0, y1 - dy, x0 + dx, y1), "bottom right": box(x1 - dx, y0, x1, y0 + dy)}
-    return min(covered, key=lambda c: shape.intersection(covered[c]).area)
+    return min(covered, key=lambda c: (any(covered[c].intersects(n) for n in names),
+                                       shape.intersection(covered[c]).area))
 
 
 def nice_length(target_m: float) -> float:
     """A round scale-bar length (in metres) no longer than ``target_m``."""
-    for km in (20, 10, 5, 4, 3, 2, 1, 0.5, 0.25, 0.2, 0.1):
+    for km in (200, 100, 50, 20, 10, 5, 4, 3, 2, 1, 0.5, 0.25, 0.2, 0.1):
         if km * 1000 <= target_m:
             return km * 1000
     return 100.0
@@ -654,6 +698,35 @@ def indicator_table(england: pd.DataFrame, borough: pd.DataFrame, locality: str)
     return header, rows, fills
 
 
+def inequality_rows(frame: pd.DataFrame, locality: str, names: pd.Series) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a locality's inequality table from :func:`comparison.inequality_table` rows
+    (made publishable): the most and least deprived fifth of its LSOAs, the gap, St Helens's gap and
+    how many LSOAs each end holds, each indicator by its short name (``names``: id to short name, which
+    carries the year). Indicators it does not measure are left out."""
+    header = ["Indicator", "Most deprived fifth", "Least deprived fifth", "Gap", "St Helens gap",
+              "LSOAs per fifth"]
+    rows = []
+    for ind, part in frame[frame["most_deprived"].notna()].groupby("indicator_id", sort=False):
+        areas = part.set_index("area")
+        if locality not in areas.index:
+            continue
+        r, unit = areas.loc[locality], str(part["unit"].iloc[0])
+        borough = areas.loc["St Helens", "gap"] if "St Helens" in areas.index else None
+        rows.append([names.get(ind, r["indicator_name"]), format_value(r["most_deprived"], unit),
+                     format_value(r["least_deprived"], unit), format_value(r["gap"]),
+                     format_value(borough), f"{r['lsoas_most_deprived']}, {r['lsoas_least_deprived']}"])
+    return header, rows
+
+
+def inequality_note(frame: pd.DataFrame, catalogue: pd.DataFrame) -> str:
+    """How the inequality tables are made, in the core's words (:data:`INEQUALITY_METHOD`), for the
+    IMD editions and aggregations of the indicators in ``frame`` (``catalogue`` indexed by id)."""
+    meta = catalogue.loc[list(dict.fromkeys(frame.loc[frame["most_deprived"].notna(), "indicator_id"]))]
+    years = [e["year"] for e in EDITIONS.values() if e["geography"] in set(meta["geography"])]
+    return INEQUALITY_METHOD.format(edition=" or ".join(years),
+                                    aggregation=" or ".join(sorted(set(meta["aggregation"])))) + "."
+
+
 def profile_table(frame: pd.DataFrame, labels: dict[str, str]) -> tuple[list[str], list[list[str]]]:
     """The deprivation profile as a table: one row per area, one column per profile indicator
     (headed by ``labels``, indicator id to column heading)."""
@@ -689,6 +762,21 @@ class PackData:
     def __init__(self, planner: Planner, indicators: list[str], localities: list[str], produced: date):
         self.planner, self.indicators, self.localities, self.produced = planner, indicators, localities, produced
         self.catalogue = comparison.catalogue(planner.pack).set_index("id")
+        self._sheet: tuple[Page, DrawnMap] | None = None
+
+    def locality_sheet(self) -> tuple[Page, MapFigure | None]:
+        """The sheet the locality pages are drawn on in turn, wiped for each but for its map (the
+        same layers on every locality page, and the slowest part of one to build), and that map
+        (None for the first). So each locality page's figure is good until the next is built, as the
+        exporter uses them: it saves each page before building the next."""
+        if self._sheet is None:
+            return Page("A4", "portrait"), None
+        page, drawn = self._sheet
+        page.clear(keep=drawn)
+        return page, drawn.map
+
+    def keep_sheet(self, page: Page, drawn: DrawnMap) -> None:
+        self._sheet = (page, drawn)
 
     def _with_theme(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(theme=frame["indicator_id"].map(self.catalogue["theme"]))
@@ -708,6 +796,12 @@ class PackData:
     @cached_property
     def measures(self) -> pd.DataFrame:
         return comparison.plan_measures(self.planner)
+
+    @cached_property
+    def inequality(self) -> pd.DataFrame:
+        """Inequality within each locality for the chosen LSOA rates, proportions and scores, with
+        counts of 1-4 and the values built on them as "*"."""
+        return comparison.publishable(comparison.inequality_table(self.planner, self.indicators))
 
     @cached_property
     def obesity(self) -> pd.DataFrame:
@@ -935,7 +1029,7 @@ def _measure(value, unit) -> str:
 
 
 def locality_page(data: PackData, locality: str, number: int, total: int) -> Figure:
-    page = Page("A4", "portrait")
+    page, base = data.locality_sheet()
     k, m = page.k, page.margin
     planner = data.planner
     colour = NETWORK_COLOURS[locality]
@@ -958,10 +1052,11 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
         col.text("Practices by map key", 8.5, weight="bold", after=0.5)
         col.text(f"The strategic plan's numbering; status and registered list now{when}", 6.3, colour=MUTED,
                  after=1.5)
-        col.table(["Key", "Practice", "Status", "List size"], prow, [0.45, 3.4, 1.45, 1.3], 6.3,
+        col.table(["Key", "Practice", "Status", "List size"], prow, [0.5, 3.4, 1.4, 1.3], 6.3,
                   align=["left", "left", "left", "right"], after=0)
 
     header, rows, fills = indicator_table(data.england, data.borough, locality)
+    unequal = inequality_rows(data.inequality, locality, data.catalogue["short_name"])
 
     def table(col: Column):
         col.text(f"Key indicators: {locality} against St Helens and England", 10, weight="bold", after=2)
@@ -970,8 +1065,19 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
         col.text("vs: significantly better / similar / worse than the comparator (95% confidence intervals); "
                  "higher / lower where there is no better direction; not compared without an interval.", 6.5,
                  colour=MUTED, after=1)
-        if any("*" in c for r in rows for c in r):
+        if any("*" in c for r in [*rows, *unequal[1]] for c in r):
             col.text(SUPPRESSION_NOTE, 6.5, colour=MUTED)
+
+    def table_and_inequality(col: Column):
+        table(col)
+        if unequal[1]:
+            col.space(3)
+            inequality_block(col, locality, *unequal)
+
+    def table_without_inequality(col: Column):
+        table(col)
+        col.text(f"Inequality within {locality} is left out: no room for it beside {len(rows)} key indicators "
+                 "(choose fewer for the pack to see it).", 6.5, colour=MUTED)
 
     table_col = Column(page, m, top, width, 0, draw=False)
     table(table_col)
@@ -995,27 +1101,50 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     wanted = max(practices_col.used, MAP_HEIGHT * k)
     charts_fit = room - MIN_CHARTS * k >= MIN_MAP * k
     row_h = min(wanted, room - MIN_CHARTS * k) if charts_fit else max(min(wanted, room), MIN_MAP * k)
-    drawn = draw_map(page, planner, view, (m, top - row_h, map_w, row_h))
+    drawn = draw_map(page, planner, view, (m, top - row_h, map_w, row_h), base=base)
+    data.keep_sheet(page, drawn)
     fit(page, [(side_x, top, side_w, top - row_h)], practice_table)
     legend_top = top - row_h - 0.15 * k
     fit(page, _legend_boxes(m, legend_top, width, legend_top - legend_h, 0.15 * k, LEGEND_COLUMNS),
         lambda *cols: compact_legend(drawn.legend, layer, *cols))
     table_top = legend_top - legend_h - 0.15 * k
     if not charts_fit:
-        fit(page, [(m, table_top, width, bottom)], table)
+        # No room for charts: the inequality table follows the key indicators, if it can be set readably.
+        probe = Column(page, m, table_top, width, bottom, scale=READABLE, draw=False)
+        table_and_inequality(probe)
+        fit(page, [(m, table_top, width, bottom)],
+            table_without_inequality if unequal[1] and probe.overflow else table_and_inequality)
         return page.fig
     col = Column(page, m, table_top, width, bottom)
     table(col)
-    locality_charts(page, data, locality, (m, bottom, width, col.y - 0.1 * k - bottom))
+    locality_charts(page, data, locality, (m, bottom, width, col.y - 0.1 * k - bottom), unequal)
     return page.fig
 
 
-def locality_charts(page: Page, data: PackData, locality: str, box) -> None:
-    """The comparison charts of a locality page in ``box`` (x, y, w, h inches): bars of key
-    indicators against England on the left, the obesity trend with the locality highlighted right."""
+def inequality_block(col: Column, locality: str, header: list[str], rows: list[list[str]]) -> None:
+    """The inequality within a locality: heading, how it is measured, and the table."""
+    col.text(f"Inequality within {locality}", 10, weight="bold", colour=NETWORK_COLOURS[locality], after=1)
+    col.text("Its LSOAs in fifths by IMD score; gap: most minus least deprived fifth (percentage points for "
+             "percentages). Method: notes page.", 6.3, colour=MUTED, after=1.5)
+    col.table(header, rows, [1.25, 0.57, 0.57, 0.38, 0.47, 0.44], 6.3,
+              align=["left", "right", "right", "right", "right", "right"], after=0)
+
+
+def locality_charts(page: Page, data: PackData, locality: str, box, unequal=None) -> None:
+    """The foot of a locality page in ``box`` (x, y, w, h inches): on the left the inequality within
+    the locality when the pack has LSOA indicators it measures (``unequal``: header and rows of
+    :func:`inequality_rows`), otherwise bars of key indicators against England; on the right the
+    obesity trend with the locality highlighted."""
     k = page.k
     x, y, w, h = box
     size = CHART_FONT * k
+    if unequal and unequal[1]:
+        left_w = w * 0.5
+        fit(page, [(x, y + h, left_w, y)], lambda col: inequality_block(col, locality, *unequal))
+        tx = x + left_w + 0.3 * k
+        ax = page.axes(tx + 0.45 * k, y + 0.62 * k, x + w - tx - 0.45 * k - 1.0 * k, h - 0.62 * k - 0.3 * k)
+        charts.obesity_trend(ax, data.planner, highlight=locality, data=data.obesity, size=size)
+        return
     bars = bar_indicators(data.england, locality)
     key = Column(page, x, y + h, w, y)
     key.text(f"Charts: {locality} beside the other Care Communities", 10, weight="bold",
@@ -1085,7 +1214,8 @@ def notes_page(data: PackData, total: int) -> Figure:
                 col.text("Definitions", 10, weight="bold", after=2)
             r = data.catalogue.loc[ind]
             col.text(r["name"], 7.5, weight="bold", after=0.5)
-            col.text(f"{r['unit']}; {r['polarity']}; {r['geography']}; latest period {r['period']}. "
+            where = GEOGRAPHY_NAMES.get(r["geography"], r["geography"])
+            col.text(f"{r['unit']}; {r['polarity']}; by {where}; latest period {r['period']}. "
                      f"Source: {source}.", 7, after=0.5)
             if caveats:
                 col.text(f"Caveats: {caveats}", 7, colour=MUTED, after=2)
@@ -1126,6 +1256,8 @@ def notes_page(data: PackData, total: int) -> Figure:
         blocks.append(definition(ind, source, caveats, heading=i == 0))
     methods = [*METHOD_NOTES, f"Care Communities (the assignment of small areas to localities): "
                               f"{planner.assignment_statement}"]
+    if data.inequality["most_deprived"].notna().any():
+        methods.append(inequality_note(data.inequality, data.catalogue))
     if pack.info.get("population_weights"):
         methods.append(f"Population weights: {pack.info['population_weights']}")
     methods += [CHART_NOTES, PLAN_NOTE, SUPPRESSION_NOTE]

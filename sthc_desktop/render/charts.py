@@ -19,7 +19,7 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import Patch
 
 from sthc_desktop.core.aggregate import ENGLAND, aggregate
-from sthc_desktop.core.deprivation import EDITIONS, decile_populations
+from sthc_desktop.core.deprivation import EDITIONS, decile_populations, decile_shares
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.stats import NOT_COMPARED
 
@@ -78,7 +78,8 @@ def comparison_bars(ax, frame: pd.DataFrame, *, highlight: str | None = None, le
     is not the benchmark, is a dotted reference line. ``highlight`` names a locality to set in
     bold (a locality page's own); ``legend=False`` leaves the key to the page and names the
     reference lines' values on the chart instead; ``horizontal`` lays the bars along the x axis
-    with the area names beside them (for a narrow panel); ``size`` is the type size."""
+    with the area names beside them (for a narrow panel); ``size`` is the type size. Pass rows
+    through ``publishable(frame, mark=None)`` first, so suppressed values are not drawn."""
     frame = frame.reset_index(drop=True)
     first = frame.iloc[0]
     bench_area = first["benchmark"]
@@ -97,10 +98,13 @@ def comparison_bars(ax, frame: pd.DataFrame, *, highlight: str | None = None, le
         xy = (values[has_ci], pos[has_ci]) if horizontal else (pos[has_ci], values[has_ci])
         ax.errorbar(*xy, **{"xerr" if horizontal else "yerr": err}, fmt="none", ecolor="#202020", elinewidth=1.0,
                     capsize=4 if not horizontal else 2.5)
-    for p, v in zip(pos, values):
+    # Rows from publishable(frame, mark=None) carry a suppressed flag: say why the bar is missing.
+    hidden = bars["suppressed"].to_numpy(dtype=bool) if "suppressed" in bars else np.zeros(len(bars), dtype=bool)
+    for p, v, s in zip(pos, values, hidden):
         if np.isnan(v):
-            ax.text(*((0, p) if horizontal else (p, 0)), " no value", ha="left" if horizontal else "center",
-                    va="center" if horizontal else "bottom", fontsize=size - 1, color="#606060")
+            ax.text(*((0, p) if horizontal else (p, 0)), " * suppressed" if s else " no value",
+                    ha="left" if horizontal else "center", va="center" if horizontal else "bottom",
+                    fontsize=size - 1, color="#606060")
     refs = [(bench_area, dict(color="black", linestyle="-", linewidth=1.4))]
     if bench_area != ENGLAND:
         refs.append((ENGLAND, dict(color="#606060", linestyle=":", linewidth=1.4)))
@@ -220,13 +224,13 @@ def deprivation_deciles(ax, planner, edition: str = "19", *, share: bool = False
                         size: float = FONT) -> pd.DataFrame:
     """Each locality's (and St Helens') residents stacked by national IMD decile; returns the table.
 
-    ``share=True`` draws each area's residents as percentages of its own total, so areas of
-    different sizes compare at a glance (the returned table stays in residents); ``size`` is the
-    type size."""
+    ``share=True`` draws each area's residents as percentages of its own total (the core's
+    :func:`~sthc_desktop.core.deprivation.decile_shares`), so areas of different sizes compare at a
+    glance (the returned table stays in residents); ``size`` is the type size."""
     table = decile_populations(planner, edition)
     e = EDITIONS[edition]
     weights = planner.pack.indicator(e["weight"])["name"]
-    shown = table.div(table.sum(axis=1), axis=0) * 100 if share else table
+    shown = decile_shares(planner, edition) if share else table
     y = np.arange(len(table))[::-1]
     left = np.zeros(len(table))
     for d, colour in zip(range(1, 11), decile_colours()):

@@ -10,14 +10,20 @@ that the GUI shows as a widget and the exports draw beside the map.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib import patheffects
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import to_rgba
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
+from matplotlib.textpath import TextPath
+from shapely.affinity import scale
+from shapely.geometry import Point
 from shapely.ops import polylabel
 
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
@@ -61,6 +67,23 @@ def shape_path(geom) -> MplPath:
             c[0], c[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
             codes.append(c)
     return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def fit_extent(ax, extent) -> None:
+    """Show at least ``extent`` on ``ax``, widened to the axes' shape so metres stay square."""
+    x0, y0, x1, y1 = extent
+    bbox = ax.get_position()
+    fig = ax.figure
+    box_ratio = (bbox.height * fig.get_figheight()) / max(bbox.width * fig.get_figwidth(), 1e-9)
+    w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    if h / w < box_ratio:
+        grow = (w * box_ratio - h) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    else:
+        grow = (h / box_ratio - w) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
 
 
 def _collection(geoms, **style) -> PatchCollection:
@@ -116,13 +139,15 @@ class MapFigure:
         for name, shape in zip(outlines["locality"], outlines.geometry):
             path = shape_path(shape)
             line = PathPatch(path, facecolor="none", edgecolor=NETWORK_COLOURS[name], linewidth=3.6, zorder=5)
-            ax.add_patch(line)
+            # add_artist, not add_patch: the extent is set explicitly, so measuring every curve is wasted.
+            ax.add_artist(line)
             line.set_clip_path(PathPatch(path, transform=ax.transData))
             self.localities.append(line)
         self.locality_labels = []
+        markers = pack.practices.geometry.dropna()
+        markers = tuple(zip(markers.x, markers.y))
         for name, shape in zip(outlines["locality"], outlines.geometry):
-            part = max(getattr(shape, "geoms", [shape]), key=lambda g: g.area)
-            p = polylabel(part, tolerance=50)
+            p = label_point(shape, name, markers)
             self.locality_labels.append(ax.text(p.x, p.y, name, ha="center", va="center",
                                                 fontsize=10 * label_scale, weight="bold",
                                                 color=NETWORK_COLOURS[name], path_effects=HALO, zorder=9))
@@ -193,7 +218,7 @@ class MapFigure:
         legend.locality_entries = [LegendEntry(NETWORK_COLOURS[n], n) for n in NETWORKS] if show_localities else []
 
         self._set_focus(view.focus)
-        self._set_extent(view.extent or self._padded(self.planner.borough_bounds))
+        fit_extent(self.ax, view.extent or self._padded(self.planner.borough_bounds))
         self._draw_practices(view, layer, classes, colours, legend)
         self.legend = legend
         return legend
@@ -211,22 +236,6 @@ class MapFigure:
         x0, y0, x1, y1 = bounds
         dx, dy = (x1 - x0) * pad, (y1 - y0) * pad
         return (x0 - dx, y0 - dy, x1 + dx, y1 + dy)
-
-    def _set_extent(self, extent):
-        """Show at least ``extent``, widened to the axes' shape so metres are square."""
-        x0, y0, x1, y1 = extent
-        bbox = self.ax.get_position()
-        fig = self.ax.figure
-        box_ratio = (bbox.height * fig.get_figheight()) / max(bbox.width * fig.get_figwidth(), 1e-9)
-        w, h = x1 - x0, y1 - y0
-        if h / w < box_ratio:
-            grow = (w * box_ratio - h) / 2
-            y0, y1 = y0 - grow, y1 + grow
-        else:
-            grow = (h / box_ratio - w) / 2
-            x0, x1 = x0 - grow, x1 + grow
-        self.ax.set_xlim(x0, x1)
-        self.ax.set_ylim(y0, y1)
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
@@ -322,6 +331,45 @@ class MapFigure:
                                fontsize=6.5 * scale, weight="bold", color=text_colours[i], zorder=11,
                                path_effects=None if layer.is_area else HALO)
             self.practice_artists.append(txt)
+
+
+#: A name may cross its Care Community's edge (its halo keeps it readable) but a practice marker
+#: hides it, so the name needs only this fraction of the room from the edge it needs from a marker.
+EDGE_ROOM = 1 / 3
+#: Candidate points per side of the grid laid over a Care Community to place its name.
+LABEL_GRID = 60
+
+
+@lru_cache(maxsize=32)  # every map of a pack places the same names
+def label_point(shape, name: str, markers: tuple[tuple[float, float], ...]) -> Point:
+    """Where a Care Community's name goes: the point inside its largest part that keeps the name
+    clearest of the practice ``markers`` ((x, y) pairs) and, less strictly, of the part's edge.
+
+    Candidates are a grid of points inside the part, its centre and its ``polylabel`` point, in a
+    space squashed across by the name's height-to-width ratio so the wide name counts as a square
+    (room beside it weighs as much as room above it). The one chosen has the largest
+    min(distance to the nearest marker, distance to the edge / :data:`EDGE_ROOM`); the same data
+    always gives the same place."""
+    part = max(getattr(shape, "geoms", [shape]), key=lambda g: g.area)
+    width, height = np.ptp(TextPath((0, 0), name, size=10, prop=FontProperties(weight="bold")).vertices, axis=0)
+    squash = height / width
+    origin = part.centroid
+    part = scale(part, xfact=squash, origin=origin)
+    x0, y0, x1, y1 = part.bounds
+    xs, ys = np.meshgrid(np.linspace(x0, x1, LABEL_GRID), np.linspace(y0, y1, LABEL_GRID))
+    inside = shapely.contains_xy(part, xs, ys)
+    pole = polylabel(part, tolerance=20)
+    centre = [[origin.x, origin.y]] if part.contains(origin) else np.empty((0, 2))
+    xy = np.vstack([[pole.x, pole.y], centre, np.column_stack([xs[inside], ys[inside]])])
+    # The edge, simplified to 25 m, is close enough to measure room by and many times quicker.
+    edge = shapely.distance(part.boundary.simplify(25, preserve_topology=False), shapely.points(xy))
+    marks = np.array([((mx - origin.x) * squash + origin.x, my) for mx, my in markers]).reshape(-1, 2)
+    near = np.hypot(xy[:, None, 0] - marks[None, :, 0], xy[:, None, 1] - marks[None, :, 1]).min(axis=1,
+                                                                                                 initial=np.inf)
+    # Scores within 10 m are a tie, won by the candidate nearest the part's centre.
+    score = np.round(np.minimum(near, edge / EDGE_ROOM), -1)
+    x, y = xy[np.lexsort((np.hypot(xy[:, 0] - origin.x, xy[:, 1] - origin.y), -score))[0]]
+    return Point(origin.x + (x - origin.x) / squash, y)
 
 
 def _displaced(x: np.ndarray, y: np.ndarray, radius: float) -> list[tuple[float, float]]:

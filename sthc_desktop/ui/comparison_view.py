@@ -4,8 +4,10 @@ The user picks a theme or a set of indicators, the benchmark (England or St Hele
 LSOAs are assigned to localities (nearest practice, or a lookup CSV they load). The view
 shows what :func:`~sthc_desktop.core.comparison.compare` returns — one row per indicator,
 one column per area, each cell the value and its 95% interval, coloured by the comparison,
-with the counts, period and method in its tooltip — plus the charts of
-:mod:`sthc_desktop.render.charts` and the strategic plan's key measures. It computes nothing.
+with the counts, period and method in its tooltip; "*" where disclosure control suppresses a
+value — plus the inequality within each locality for the chosen LSOA indicators, the charts of
+:mod:`sthc_desktop.render.charts` and the strategic plan's key measures. It computes nothing:
+every number comes from :mod:`sthc_desktop.core.comparison`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from sthc_desktop.core.aggregate import AREAS
-from sthc_desktop.core.comparison import NOT_COMPARED_TYPES, NOT_IN_PACK, catalogue, compare, plan_measures
+from sthc_desktop.core.comparison import (NOT_COMPARED_TYPES, NOT_IN_PACK, SUPPRESSED, SUPPRESSION_NOTE, catalogue,
+                                          compare, inequality_table, plan_measures, publishable)
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.indicators import themed
 from sthc_desktop.core.localities import lookup_assignments
@@ -39,6 +42,9 @@ BENCHMARKS = (("England", "england"), ("St Helens", "borough"))
 NEAREST, LOOKUP = "Nearest practice", "Lookup CSV…"
 DARK_FILLS = {"worse", "lower"}
 ID_ROLE = Qt.UserRole
+INEQUALITY_TITLE = "Inequality within each locality"
+INEQUALITY_HEADERS = ("Indicator", "Area", "Most deprived fifth", "Least deprived fifth", "Gap (most − least)",
+                      "LSOAs (most / least deprived)")
 
 
 def cell_label(value, lower, upper, unit: str) -> str:
@@ -80,6 +86,25 @@ class ComparisonView(QWidget):
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectRows)
         self.table.setSelectionMode(QTableWidget.SingleSelection)
+        self.footnote = QLabel(SUPPRESSION_NOTE, wordWrap=True)
+        self.footnote.setVisible(False)
+
+        self.inequality = QTableWidget(0, len(INEQUALITY_HEADERS))
+        self.inequality.setHorizontalHeaderLabels(list(INEQUALITY_HEADERS))
+        self.inequality.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.inequality.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.inequality.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.inequality_method = QLabel(wordWrap=True)
+        self.inequality_method.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        inequality_panel = QWidget()
+        panel = QVBoxLayout(inequality_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        title = QLabel(f"<b>{INEQUALITY_TITLE}</b>: each chosen LSOA indicator in the most and least deprived "
+                       "fifth of the locality's LSOAs")
+        title.setWordWrap(True)
+        panel.addWidget(title)
+        panel.addWidget(self.inequality, 1)
+        panel.addWidget(self.inequality_method)
 
         self.bars_figure, self.bars_canvas = self._canvas((8, 3.2))
         self.trend_figure, self.trend_canvas = self._canvas((8, 3.6))
@@ -93,6 +118,7 @@ class ComparisonView(QWidget):
         self.tabs.addTab(self.bars_canvas, "Selected indicator")
         self.tabs.addTab(self.trend_canvas, "Adult obesity trend")
         self.tabs.addTab(self.deciles_canvas, "Residents by IMD decile")
+        self.tabs.addTab(inequality_panel, INEQUALITY_TITLE)
         self.tabs.addTab(self.plan, "Strategic plan")
 
         controls = QHBoxLayout()
@@ -107,7 +133,12 @@ class ComparisonView(QWidget):
         layout.addWidget(self.chooser)
         layout.addWidget(self.method_label)
         split = QSplitter(Qt.Vertical)
-        split.addWidget(self.table)
+        comparison = QWidget()
+        table_box = QVBoxLayout(comparison)
+        table_box.setContentsMargins(0, 0, 0, 0)
+        table_box.addWidget(self.table, 1)
+        table_box.addWidget(self.footnote)
+        split.addWidget(comparison)
         split.addWidget(self.tabs)
         layout.addWidget(split, 1)
 
@@ -235,9 +266,14 @@ class ComparisonView(QWidget):
         self._ids = []
         if not spec:
             self.frame = pd.DataFrame()
+            self.footnote.setVisible(False)
             self._draw_bars(-1)
+            self._fill_inequality(None)
             return
-        self.frame = compare(self.model.planner, spec, benchmark=self.benchmark.currentData())
+        # Suppressed cells come back empty (NaN) and flagged: the table prints "*", the charts draw nothing.
+        compared = compare(self.model.planner, spec, benchmark=self.benchmark.currentData())
+        self.frame = publishable(compared, mark=None)
+        self.footnote.setVisible(bool(self.frame["suppressed"].any()))
         self._ids = list(dict.fromkeys(self.frame["indicator_id"]))
         self.table.setRowCount(len(self._ids))
         rows = {i: n for n, i in enumerate(self._ids)}
@@ -247,7 +283,8 @@ class ComparisonView(QWidget):
                 header = QTableWidgetItem(f"{r.indicator_name} ({r.period})")
                 header.setToolTip(f"{r.indicator_name}\n{r.unit}")
                 self.table.setVerticalHeaderItem(row, header)
-            item = QTableWidgetItem(cell_label(r.value, r.lower_ci, r.upper_ci, r.unit))
+            text = SUPPRESSED if r.suppressed else cell_label(r.value, r.lower_ci, r.upper_ci, r.unit)
+            item = QTableWidgetItem(text)
             item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             fill = charts.COMPARISON_COLOURS.get(r.comparison)
             if fill and r.comparison != "not compared":
@@ -265,11 +302,34 @@ class ComparisonView(QWidget):
                     self.table.setItem(row, col, empty)
         self.table.setCurrentCell(0, 0)
         self._draw_bars(0)
+        self._fill_inequality(spec)
+
+    def _fill_inequality(self, spec) -> None:
+        """Show the core's inequality within each locality for the chosen LSOA indicators ("*" where suppressed)."""
+        frame = publishable(inequality_table(self.model.planner, spec)) if spec else pd.DataFrame()
+        self.inequality.setRowCount(len(frame))
+        for i, r in enumerate(frame.itertuples(index=False)):
+            values = [format_value(v, r.unit) for v in (r.most_deprived, r.least_deprived, r.gap)]
+            cells = [r.indicator_name, r.area, *values, f"{r.lsoas_most_deprived} / {r.lsoas_least_deprived}"]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j >= 2:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                item.setToolTip(f"{r.indicator_name}, {r.area}, {r.period}\nMethod: {r.method}")
+                self.inequality.setItem(i, j, item)
+        if frame.empty:
+            self.inequality_method.setText("None of the chosen indicators is an LSOA rate, proportion or score, "
+                                           "so there is no inequality within localities to show.")
+            return
+        notes = [SUPPRESSION_NOTE] if frame["suppressed"].any() else []
+        self.inequality_method.setText("\n".join([*dict.fromkeys(frame["method"]), *notes]))
 
     @staticmethod
     def _tooltip(r) -> str:
         def count(v):
-            return "–" if _missing(v) else f"{v:,.0f}"
+            if _missing(v):
+                return SUPPRESSED if r.suppressed else "–"
+            return f"{v:,.0f}"
         return (f"{r.indicator_name}\n{r.area}, {r.period}\nNumerator: {count(r.numerator)}\n"
                 f"Denominator: {count(r.denominator)}\nCompared with {r.benchmark}: {r.comparison}\n"
                 f"Method: {r.method}")
@@ -320,6 +380,10 @@ class ComparisonView(QWidget):
     def plan_rows(self) -> list[list[str]]:
         return [[self.plan.item(i, j).text() for j in range(self.plan.columnCount())]
                 for i in range(self.plan.rowCount())]
+
+    def inequality_rows(self) -> list[list[str]]:
+        return [[self.inequality.item(i, j).text() for j in range(self.inequality.columnCount())]
+                for i in range(self.inequality.rowCount())]
 
 
 def _measure(value, unit) -> str:

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDia
 from sthc_desktop.core.errors import ExportError
 from sthc_desktop.core.indicators import THEMES
 from sthc_desktop.core.localities import NETWORKS
-from sthc_desktop.export import DEFAULT_DPI, FORMATS, PRINT_DPI, ExportCancelled, export_map, export_pack
+from sthc_desktop.export import (DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, PRINT_DPI, ExportCancelled, export_map,
+                                 export_pack)
 from sthc_desktop.export.locality_pack import choose_indicators
 from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES, briefing_map, pack_pages
 
@@ -100,8 +101,9 @@ class ExportDialog(QDialog):
         self.orientation.addItems(list(ORIENTATIONS))
         self.format = QComboBox()
         self.format.addItems([f.upper() for f in FORMATS])
-        self.dpi = QSpinBox(minimum=72, maximum=600, value=DEFAULT_DPI, suffix=" dpi")
-        self.dpi.setToolTip(f"PNG resolution: {DEFAULT_DPI} for the screen, {PRINT_DPI} for print")
+        self.dpi = QSpinBox(minimum=MIN_DPI, maximum=MAX_DPI, value=DEFAULT_DPI, suffix=" dpi")
+        self.dpi.setToolTip(f"PNG resolution, {MIN_DPI}–{MAX_DPI} dpi: {DEFAULT_DPI} for the screen, "
+                            f"{PRINT_DPI} for print")
         form.addRow("Paper", self.paper)
         form.addRow("Orientation", self.orientation)
         form.addRow("Format", self.format)

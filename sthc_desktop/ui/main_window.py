@@ -45,6 +45,12 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.canvas, "Map")
         self.tabs.addTab(self.comparison, "Compare localities")
+        self.england = None
+        if planner.pack.scope == "england":
+            from sthc_desktop.core.england import England
+            from .england_view import EnglandView
+            self.england = EnglandView(England(planner.pack))
+            self.tabs.addTab(self.england, "England")
         self.setCentralWidget(self.tabs)
         self.imports: list[ImportRecord] = []
         self.workspace_path: Path | None = None
@@ -66,9 +72,8 @@ class MainWindow(QMainWindow):
                           self._dock("Layers", self.layers, Qt.LeftDockWidgetArea),
                           self._dock("Legend", self.legend, Qt.RightDockWidgetArea),
                           self._dock("Details", self.details, Qt.RightDockWidgetArea)]
-        self.tabs.currentChanged.connect(
-            lambda _i: [d.setVisible(self.tabs.currentWidget() is self.canvas) for d in self.map_docks])
         self._toolbar()
+        self.tabs.currentChanged.connect(self._show_map_tools)
         self._menus()
         self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
         self.autosave_timer.start()
@@ -89,6 +94,12 @@ class MainWindow(QMainWindow):
             if isinstance(geometry, QByteArray):
                 self.restoreGeometry(geometry)
 
+    def _show_map_tools(self, _index: int) -> None:
+        """The borough map's panels, search bar and status text belong to the Map tab only."""
+        on_map = self.tabs.currentWidget() is self.canvas
+        for widget in [*self.map_docks, self.navigate, self.source_label]:
+            widget.setVisible(on_map)
+
     # -- construction ----------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -99,7 +110,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _toolbar(self) -> None:
-        bar = QToolBar("Navigate", self)
+        self.navigate = bar = QToolBar("Navigate", self)
         bar.setObjectName("navigate")
         bar.setMovable(False)
         self.addToolBar(bar)

@@ -1,0 +1,170 @@
+"""England scale: the national pack (32,844 LSOAs) against plain geopandas, in the same run.
+
+Prints, for each goal, the figure, a baseline measured in the same run, and PASS/MISS:
+- England A4 150 dpi PNG choropleth (IMD 2019 score, quantiles, k = 10): our
+  ``export map --area England`` against a plain geopandas script on the same data (read the
+  same LSOA boundaries, join the score from the official CSV, ``.plot(scheme="Quantiles",
+  k=10)``, ``savefig``); goal: at least 5x faster. Each runs in a fresh interpreter; the
+  clock starts after imports, so both pay reading the data. Wall time with imports is shown too.
+- indicator switch on the England tab, redraw included (goal <= 300 ms), against
+  ``GeoDataFrame.plot(column=...)`` of the same polygons on a canvas of the same size;
+- cold start to a drawn England map (the app opened on the England pack, England tab shown)
+  against a bare Qt window; peak RSS of that start (goal <= 1 GB).
+
+Run: ``python3 benchmarks/bench_england.py [--pack england.gpkg]``. Without ``--pack`` it builds
+the national pack into /tmp/sthc-bench/ first (about 12 s) and reports the build time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_map import BARE_WINDOW, run_child  # same folder: the borough benchmark's helpers
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+SCORES = SHARED / "indicators" / "iod2019_scores_imd_income_employment_lsoa11_england.csv.gz"
+INDICATORS = ["iod19_imd_score", "iod19_income_decile", "iod19_imd_decile", "iod19_health_decile",
+              "iod19_employment_score", "iod19_crime_decile"]
+
+OURS_EXPORT = """
+import time, json, resource, sys
+t_import = time.perf_counter()
+from sthc_desktop.core.datapack import DataPack
+from sthc_desktop.core.england import England, NationalView
+from sthc_desktop.export.national_map import export_national_map
+t0 = time.perf_counter()
+england = England(DataPack(sys.argv[1]))
+export_national_map(england, NationalView(indicator_id="iod19_imd_score", scheme="Quantiles", classes=10),
+                    sys.argv[2], dpi=150)
+t1 = time.perf_counter()
+print(json.dumps({"seconds": t1 - t0, "with_imports": t1 - t_import,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+GEOPANDAS_EXPORT = """
+import time, json, resource, sys
+t_import = time.perf_counter()
+import geopandas as gpd, pandas as pd, matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+t0 = time.perf_counter()
+lsoas = gpd.read_file(sys.argv[1], layer="england_lsoa11", columns=["code"])
+scores = pd.read_csv(sys.argv[3], usecols=["lsoa11_code", "Index of Multiple Deprivation (IMD) Score"])
+lsoas = lsoas.merge(scores, left_on="code", right_on="lsoa11_code")
+fig, ax = plt.subplots(figsize=(8.27, 11.69))
+lsoas.plot(column="Index of Multiple Deprivation (IMD) Score", scheme="Quantiles", k=10, ax=ax, legend=True)
+ax.set_axis_off()
+fig.savefig(sys.argv[2], dpi=150)
+t1 = time.perf_counter()
+print(json.dumps({"seconds": t1 - t0, "with_imports": t1 - t_import,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+COLD_START = """
+import time, resource, json, sys
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from sthc_desktop.core.datapack import DataPack
+from sthc_desktop.core.planner import Planner
+from sthc_desktop.ui.main_window import MainWindow
+w = MainWindow(Planner(DataPack(sys.argv[1])), restore=False)
+w.show(); w.tabs.setCurrentWidget(w.england); app.processEvents(); w.england.canvas.draw()
+print(json.dumps({"seconds": time.perf_counter() - t0,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+SWITCH = """
+import time, json, statistics, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from sthc_desktop.core.datapack import DataPack
+from sthc_desktop.core.england import England
+from sthc_desktop.ui.england_view import EnglandView
+view = EnglandView(England(DataPack(sys.argv[1])))
+view.resize(1500, 950); view.show(); view.ensure_map(); app.processEvents(); view.canvas.draw()
+times = []
+for rnd in range(3):
+    for ind in json.loads(sys.argv[2]):
+        t = time.perf_counter()
+        view.indicator.setCurrentIndex(view.indicator.findData(ind))
+        view.canvas.draw()
+        times.append(time.perf_counter() - t)
+size = (view.canvas.width(), view.canvas.height())
+print(json.dumps({"median": statistics.median(times[len(json.loads(sys.argv[2])):]), "max": max(times),
+                  "size": size}))
+"""
+
+PLAIN_SWITCH = """
+import time, json, sys
+import geopandas as gpd, matplotlib
+matplotlib.use("Agg")
+from matplotlib.figure import Figure
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+lsoas = gpd.read_file(sys.argv[1], layer="england_lsoa11")
+w, h = json.loads(sys.argv[2])
+fig = Figure(figsize=(w / 100, h / 100), dpi=100); FigureCanvasAgg(fig); ax = fig.add_axes([0, 0, 1, 1])
+t = time.perf_counter()
+lsoas.plot(column="iod19_income_decile", ax=ax); fig.canvas.draw()
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pack", type=Path, default=None, help="an England-scale pack (default: build one)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each export (median reported)")
+    args = parser.parse_args()
+    pack = args.pack
+    if pack is None:
+        out = Path(tempfile.gettempdir()) / "sthc-bench"
+        t = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "main.py"), "build-geodata", "--scope", "england",
+                        "--source", str(SHARED), "--out", str(out)], check=True, cwd=ROOT)
+        print(f"built the England pack in {time.perf_counter() - t:.1f} s")
+        pack = out / "england.gpkg"
+    print(f"pack: {pack} ({pack.stat().st_size / 1e6:.1f} MB)\n")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = [run_child(OURS_EXPORT, pack, Path(tmp) / f"ours{i}.png") for i in range(args.repeat)]
+        plain = [run_child(GEOPANDAS_EXPORT, pack, Path(tmp) / f"plain{i}.png", SCORES) for i in range(args.repeat)]
+    o = statistics.median(r["seconds"] for r in ours)
+    p = statistics.median(r["seconds"] for r in plain)
+    ow = statistics.median(r["with_imports"] for r in ours)
+    pw = statistics.median(r["with_imports"] for r in plain)
+    print(f"England A4 PNG 150 dpi: ours {o:.2f} s, geopandas script {p:.2f} s -> {p / o:.1f}x faster "
+          f"(goal >= 5x) {verdict(p / o >= 5)}")
+    print(f"  with imports: ours {ow:.2f} s, geopandas {pw:.2f} s ({pw / ow:.1f}x); "
+          f"peak RSS ours {max(r['rss_mb'] for r in ours):.0f} MB, geopandas {max(r['rss_mb'] for r in plain):.0f} MB")
+
+    switch = run_child(SWITCH, pack, json.dumps(INDICATORS))
+    base = run_child(PLAIN_SWITCH, pack, json.dumps(switch["size"]))
+    print(f"England indicator switch (canvas {switch['size'][0]}x{switch['size'][1]}): median "
+          f"{switch['median'] * 1000:.0f} ms, worst {switch['max'] * 1000:.0f} ms; plain GeoDataFrame.plot + draw "
+          f"{base['seconds'] * 1000:.0f} ms (goal <= 300 ms) {verdict(switch['median'] <= 0.3)}")
+
+    starts = [run_child(COLD_START, pack) for _ in range(args.repeat)]
+    bare = [run_child(BARE_WINDOW) for _ in range(args.repeat)]
+    s = statistics.median(r["seconds"] for r in starts)
+    rss = max(r["rss_mb"] for r in starts)
+    print(f"cold start to a drawn England map: {s:.2f} s (bare window "
+          f"{statistics.median(r['seconds'] for r in bare):.2f} s; no goal set, the borough's is 2 s)")
+    print(f"peak RSS, England map open: {rss:.0f} MB (bare window {max(r['rss_mb'] for r in bare):.0f} MB; "
+          f"goal <= 1024 MB) {verdict(rss <= 1024)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

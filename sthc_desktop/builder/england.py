@@ -1,0 +1,154 @@
+"""The England-scale additions to a data pack: every LSOA in England and every district.
+
+``build_pack(..., scope="england")`` writes the St Helens pack plus three things read here:
+
+* ``england_lsoa11``: the 32,844 England LSOA 2011 boundaries with their district (LAD 2019,
+  from IoD2019 File 1) and one column per nationally mappable IoD2019 indicator (wide, so the
+  national map reads one layer instead of millions of long rows);
+* ``districts``: the 317 IoD2019 districts summarised as MHCLG summarises them (population-
+  weighted average score, average rank, proportion of LSOAs in England's most deprived 10%), with
+  the rank of each among all districts — computed here from the LSOA files, because the
+  IoD2019 File 10 is not among the sources;
+* ``districts_2025``: IoD2025 File 10 as published (296 districts, 2024 boundaries).
+
+Care Community features stay St Helens-only: the pack's ``lsoa11`` / ``lsoa21`` layers are
+still the borough's.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import shapely
+
+from sthc_desktop.core.datapack import BOROUGH_CODE, ENGLAND_LAYER, ENGLAND_OVERVIEW
+from sthc_desktop.core.england import plain_name
+from sthc_desktop.core.errors import PackError, SourceError
+
+from . import catalogue as cat
+from .sources import Sources, numeric
+
+GEO_FILE = "geography/england_lsoa11_bgc_martinjc.gpkg.gz"
+SCORES_FILE = "indicators/iod2019_scores_imd_income_employment_lsoa11_england.csv.gz"
+FILE1 = "indicators/iod2019_file1_imd_lsoa11_england.csv.gz"
+FILE10_2025 = "indicators/iod2025_file10_lad_summaries_england.csv"
+NATIONAL_PARTS = (ENGLAND_LAYER, ENGLAND_OVERVIEW, "districts", "districts_2025")
+#: The overview geometry (all England on one A4 page at 150 dpi: about 400 m a pixel) is
+#: simplified to 200 m, half a pixel; zoomed maps read the full shapes.
+OVERVIEW_TOLERANCE_M = 200.0
+EXPECTED_LSOAS = 32844
+EXPECTED_DISTRICTS = 317
+
+#: IoD2019 indicators mapped nationally; each is a column of the national frame ``read_iod2019`` returns.
+NATIONAL_COLUMNS = {
+    "iod19_imd_score": "Index of Multiple Deprivation (IMD) Score",
+    "iod19_income_score": "Income Score (rate)",
+    "iod19_employment_score": "Employment Score (rate)",
+    "iod19_acute_morbidity": "acute_morbidity_indicator",
+    "iod19_population_2015": "pop2015",
+    **{f"iod19_{stem}_{kind}": f"{label} {'Rank (where 1 is most deprived)' if kind == 'rank' else 'Decile (where 1 is most deprived 10% of LSOAs)'}"
+       for stem, label, _ in cat.IOD19_DOMAINS for kind in ("rank", "decile")},
+}
+#: Published rates are fractions; the pack holds them as percentages like the borough's values.
+PERCENT = {"iod19_income_score", "iod19_employment_score"}
+
+
+def england_layers(src: Sources, iod2019: pd.DataFrame, uses, districts: list[str] | None = None
+                   ) -> dict[str, pd.DataFrame]:
+    """The national LSOA layer and the district tables, checked; ``uses(dataset, *files)`` cites the files.
+
+    ``districts`` (names or codes) keeps only their LSOAs, plus St Helens', in the map layers: a
+    smaller pack for a sub-region or a quick test. District summaries always cover all of England."""
+    uses("ons_boundaries", GEO_FILE)
+    uses("iod2019", FILE1)
+    uses("iod2025", FILE10_2025)
+    boundaries = src.layer(GEO_FILE, "lsoa11", ["lsoa11cd", "lsoa11nm"])
+    file1 = src.csv(FILE1, ["LSOA code (2011)", "Local Authority District code (2019)",
+                            "Local Authority District name (2019)"], key="LSOA code (2011)")
+    path = src.root / GEO_FILE
+    dup = boundaries["lsoa11cd"].duplicated()
+    if dup.any():
+        raise SourceError(path, f"duplicated lsoa11cd '{boundaries.loc[dup, 'lsoa11cd'].iloc[0]}'")
+    lad_of = file1[["LSOA code (2011)", "Local Authority District code (2019)",
+                       "Local Authority District name (2019)"]].rename(columns={"LSOA code (2011)": "code", "Local Authority District code (2019)": "lad_code",
+                                      "Local Authority District name (2019)": "lad_name"})
+    layer = boundaries.rename(columns={"lsoa11cd": "code", "lsoa11nm": "name"})[["code", "name", "geometry"]]
+    layer = layer.merge(lad_of, on="code", how="left", validate="one_to_one")
+    missing = layer[layer["lad_code"].isna()]
+    if len(missing) or len(layer) != EXPECTED_LSOAS:
+        problem = (f"LSOA {missing['code'].iloc[0]} has no district in {FILE1}" if len(missing)
+                   else f"expected {EXPECTED_LSOAS} England LSOAs, found {len(layer)}")
+        raise SourceError(path, problem)
+
+    for ind_id, column in NATIONAL_COLUMNS.items():
+        values = numeric(iod2019, column, src.root / SCORES_FILE) * (100.0 if ind_id in PERCENT else 1.0)
+        layer[ind_id] = layer["code"].map(pd.Series(values.to_numpy(), index=iod2019["code"]))
+    layer = layer.sort_values("code").reset_index(drop=True)
+    summaries = district_summaries(layer)
+    if districts:
+        wanted = {plain_name(d) for d in districts}
+        known = {plain_name(n) for n in summaries["lad_name"]} | {plain_name(c) for c in summaries["lad_code"]}
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise SourceError(src.root / FILE1, f"no district called '{unknown[0]}'")
+        keep = (layer["lad_name"].map(plain_name).isin(wanted) | layer["lad_code"].map(plain_name).isin(wanted)
+                | (layer["lad_code"] == BOROUGH_CODE))
+        layer = layer[keep].reset_index(drop=True)
+    overview = layer[["code", "geometry"]].copy()
+    # Each LSOA simplified on its own: neighbours may part by up to the tolerance, invisible at national scale.
+    overview["geometry"] = shapely.simplify(overview.geometry.values, OVERVIEW_TOLERANCE_M)
+    return {"layer": layer, "overview": overview, "districts": summaries, "districts_2025": published_2025(src)}
+
+
+def district_summaries(layer: pd.DataFrame) -> pd.DataFrame:
+    """IoD2019 district summaries by MHCLG's method, with ranks (1 = most deprived) of all districts.
+
+    Average score and average rank are population-weighted (mid-2015 population, IoD2019 File 6);
+    the proportion counts LSOAs in national decile 1."""
+    pop = layer["iod19_population_2015"]
+    bounds = layer.geometry.bounds
+    frame = pd.DataFrame({
+        "lad_code": layer["lad_code"], "lad_name": layer["lad_name"], "pop": pop,
+        "xmin": bounds["minx"], "ymin": bounds["miny"], "xmax": bounds["maxx"], "ymax": bounds["maxy"],
+        "score_x_pop": layer["iod19_imd_score"] * pop, "rank_x_pop": layer["iod19_imd_rank"] * pop,
+        "most_deprived": (layer["iod19_imd_decile"] == 1).astype(int),
+    })
+    g = frame.groupby(["lad_code", "lad_name"], as_index=False).agg(
+        lsoas=("pop", "size"), population=("pop", "sum"), score_x_pop=("score_x_pop", "sum"),
+        rank_x_pop=("rank_x_pop", "sum"), most_deprived=("most_deprived", "sum"),
+        xmin=("xmin", "min"), ymin=("ymin", "min"), xmax=("xmax", "max"), ymax=("ymax", "max"))
+    out = pd.DataFrame({
+        "lad_code": g["lad_code"], "lad_name": g["lad_name"], "lsoas": g["lsoas"],
+        "population_2015": g["population"],
+        "imd_average_score": g["score_x_pop"] / g["population"],
+        "imd_average_rank": g["rank_x_pop"] / g["population"],
+        "imd_proportion_most_deprived_10": g["most_deprived"] / g["lsoas"],
+        "xmin": g["xmin"], "ymin": g["ymin"], "xmax": g["xmax"], "ymax": g["ymax"],
+    })
+    out["rank_of_average_score"] = out["imd_average_score"].rank(ascending=False, method="min").astype(int)
+    # A lower average LSOA rank is more deprived.
+    out["rank_of_average_rank"] = out["imd_average_rank"].rank(ascending=True, method="min").astype(int)
+    out["rank_of_proportion_most_deprived_10"] = (
+        out["imd_proportion_most_deprived_10"].rank(ascending=False, method="min").astype(int))
+    if len(out) != EXPECTED_DISTRICTS or BOROUGH_CODE not in set(out["lad_code"]):
+        raise PackError("data pack", f"expected {EXPECTED_DISTRICTS} IoD2019 districts including St Helens, "
+                                     f"found {len(out)}")
+    return out.sort_values("lad_code").reset_index(drop=True)
+
+
+def published_2025(src: Sources) -> pd.DataFrame:
+    """IoD2025 File 10 (districts on 2024 boundaries) as MHCLG published it."""
+    cols = {"ltla24_code": "lad_code", "ltla24_name": "lad_name", "imd_average_score": "imd_average_score",
+            "imd_rank_of_average_score": "rank_of_average_score", "imd_average_rank": "imd_average_rank",
+            "imd_rank_of_average_rank": "rank_of_average_rank",
+            "imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally": "imd_proportion_most_deprived_10",
+            "imd_rank_of_proportion_of_lso_as_in_most_deprived_10_percent_nationally":
+                "rank_of_proportion_most_deprived_10"}
+    frame = src.csv(FILE10_2025, list(cols), key="ltla24_code")[list(cols)].rename(columns=cols)
+    path = src.root / FILE10_2025
+    for c in list(cols.values())[2:]:
+        frame[c] = numeric(frame, c, path, allow_missing=False)
+    for c in [c for c in frame.columns if c.startswith("rank_")]:
+        frame[c] = frame[c].astype(int)
+    return frame.sort_values("lad_code").reset_index(drop=True)
+
+

@@ -1,0 +1,230 @@
+"""England scale: a national pack built for two districts (plus St Helens), its map, exports,
+district rankings and the England tab. The full 32,844-LSOA build is measured in benchmarks/."""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from conftest import SHARED_DATA, needs_shared_data
+from sthc_desktop.cli import main
+from sthc_desktop.core.datapack import BOROUGH_CODE, DataPack
+from sthc_desktop.core.england import England, NationalView
+from sthc_desktop.core.errors import PackError
+
+pytestmark = needs_shared_data
+
+IND = SHARED_DATA / "indicators"
+
+
+@pytest.fixture(scope="module")
+def england_pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("england")
+    assert main(["build-geodata", "--scope", "england", "--districts", "Knowsley,Halton",
+                 "--source", str(SHARED_DATA), "--out", str(out)]) == 0
+    return out / "england.gpkg"
+
+
+@pytest.fixture(scope="module")
+def england(england_pack):
+    return England(DataPack(england_pack))
+
+
+def _source_lsoas() -> pd.DataFrame:
+    """IoD2019 LSOA scores, deciles, districts and populations read straight from the source files."""
+    f1 = pd.read_csv(IND / "iod2019_file1_imd_lsoa11_england.csv.gz", encoding="utf-8-sig")
+    sc = pd.read_csv(IND / "iod2019_scores_imd_income_employment_lsoa11_england.csv.gz")
+    f6 = pd.read_csv(IND / "iod2019_file6_population_denominators_lsoa11_england.csv.gz", encoding="utf-8-sig",
+                     thousands=",")
+    frame = f1.rename(columns={"LSOA code (2011)": "code", "Local Authority District code (2019)": "lad",
+                               "Index of Multiple Deprivation (IMD) Decile": "decile"})
+    frame = frame.merge(sc.rename(columns={"lsoa11_code": "code",
+                                           "Index of Multiple Deprivation (IMD) Score": "score"}), on="code")
+    pop = f6.rename(columns={"LSOA code (2011)": "code",
+                             "Total population: mid 2015 (excluding prisoners)": "pop"})[["code", "pop"]]
+    return frame.merge(pop, on="code")[["code", "lad", "decile", "score", "pop"]]
+
+
+def test_pack_maps_the_chosen_districts_and_ranks_all_317(england):
+    areas = england.areas
+    assert set(areas["lad_name"]) == {"Knowsley", "Halton", "St. Helens"}
+    assert (areas["lad_code"] == BOROUGH_CODE).sum() == 119
+    assert len(england.districts) == 317
+    assert england.district_names() == ["Halton", "Knowsley", "St. Helens"]
+    # The St Helens Care Community layers are unchanged by the national scope.
+    assert len(england.pack.layer("lsoa11")) == 119 and england.pack.layer("lsoa11")["locality"].notna().all()
+
+
+def test_district_ranking_matches_an_independent_computation_from_the_source_files(england):
+    src = _source_lsoas()
+    src["w"] = src["score"] * src["pop"]
+    by_lad = src.groupby("lad").agg(w=("w", "sum"), pop=("pop", "sum"))
+    average = (by_lad["w"] / by_lad["pop"]).sort_values(ascending=False)
+    expected_rank = list(average.index).index(BOROUGH_CODE) + 1
+    rank, n = england.borough_rank()
+    assert (rank, n) == (expected_rank, 317)
+    row = england.ranking(focus=[BOROUGH_CODE]).iloc[0]
+    assert row["value"] == pytest.approx(average[BOROUGH_CODE], abs=1e-9)
+    share = (src[src["lad"] == BOROUGH_CODE]["decile"] == 1).mean()
+    published = england.districts.set_index("lad_code").loc[BOROUGH_CODE, "imd_proportion_most_deprived_10"]
+    assert published == pytest.approx(share)
+    # Neighbours come with St Helens by default, ordered most deprived first.
+    default = england.ranking()
+    assert BOROUGH_CODE in set(default["lad_code"]) and "Knowsley" in set(default["lad_name"])
+    assert list(default["rank"]) == sorted(default["rank"])
+
+
+def test_iod2025_district_summaries_are_file_10_as_published(england):
+    published = pd.read_csv(IND / "iod2025_file10_lad_summaries_england.csv").set_index("ltla24_code")
+    ours = england.districts_2025.set_index("lad_code")
+    assert len(ours) == len(published) == 296
+    assert ours.loc[BOROUGH_CODE, "rank_of_average_score"] == published.loc[BOROUGH_CODE, "imd_rank_of_average_score"]
+    assert ours.loc[BOROUGH_CODE, "imd_average_score"] == published.loc[BOROUGH_CODE, "imd_average_score"]
+
+
+def test_national_classes_count_every_lsoa_by_its_source_decile(england):
+    classes = england.classes_for(NationalView(indicator_id="iod19_imd_decile"))
+    src = _source_lsoas().set_index("code").loc[england.areas["code"]]
+    assert classes.counts == tuple(int((src["decile"] == d).sum()) for d in range(1, 11))
+    quantiles = england.classes_for(NationalView(indicator_id="iod19_imd_score", scheme="Quantiles", classes=5))
+    assert sum(quantiles.counts) == len(england.areas) and quantiles.k == 5
+
+
+def test_district_names_match_loosely_and_unknown_names_say_so(england):
+    assert england.district_code("st helens") == BOROUGH_CODE
+    assert england.district_code("St. Helens") == BOROUGH_CODE
+    with pytest.raises(KeyError, match="Knowsle"):
+        england.district_code("Knowsle")
+    with pytest.raises(KeyError, match="not mapped"):
+        england.extent("Wigan")  # a real district, but not in this two-district pack
+
+
+def test_borough_pack_is_not_an_england_pack(pack):
+    with pytest.raises(PackError, match="England-scale"):
+        England(pack)
+
+
+def test_export_map_of_a_district_as_png_is_a4_at_150_dpi(england_pack, tmp_path):
+    out = tmp_path / "knowsley.png"
+    assert main(["--pack", str(england_pack), "export", "map", "--indicator", "iod19_imd_decile",
+                 "--area", "Knowsley", "--out", str(out)]) == 0
+    with Image.open(out) as img:
+        assert abs(img.width - 1240) <= 2 and abs(img.height - 1754) <= 2
+        pixels = np.asarray(img.convert("RGB"))
+    # The map is drawn: the darkest decile colour appears (Knowsley has many most-deprived LSOAs).
+    assert (np.abs(pixels.astype(int) - [128, 0, 38]).sum(axis=2) < 60).sum() > 1000
+
+
+def test_export_map_pdf_names_the_district_rank_and_sources(england_pack, tmp_path, capsys):
+    out = tmp_path / "england.pdf"
+    # --pack may also follow the command.
+    assert main(["export", "map", "--pack", str(england_pack), "--indicator", "iod19_imd_score",
+                 "--area", "England", "--orientation", "landscape", "--out", str(out)]) == 0
+    text = " ".join(p.extract_text() for p in PdfReader(out).pages)
+    flat = " ".join(text.split())
+    rank, n = England(DataPack(england_pack)).borough_rank()
+    assert "Index of Multiple Deprivation 2019: score" in flat
+    assert f"{rank} of {n}" in flat
+    assert "Office for National Statistics" in flat and "English Indices of Deprivation 2019" in flat
+
+
+def test_export_map_area_errors_are_one_line(england_pack, pack, tmp_path, capsys):
+    out = tmp_path / "x.pdf"
+    assert main(["--pack", str(england_pack), "export", "map", "--indicator", "iod19_imd_score",
+                 "--area", "Narnia", "--out", str(out)]) == 2
+    assert "no local authority district called 'Narnia'" in capsys.readouterr().err
+    assert main(["export", "map", "--indicator", "iod19_imd_score", "--area", "England", "--out", str(out)]) == 2
+    assert "needs an England-scale pack" in capsys.readouterr().err
+    assert main(["--pack", str(england_pack), "export", "map", "--indicator", "qof_obesity",
+                 "--area", "England", "--out", str(out)]) == 2
+    assert "not mapped nationally" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_corrupt_england_boundaries_stop_the_build_with_one_line(tmp_path, capsys):
+    source = tmp_path / "data"
+    for folder in SHARED_DATA.iterdir():
+        if folder.is_dir():
+            (source / folder.name).mkdir(parents=True)
+            for f in folder.iterdir():
+                (source / folder.name / f.name).symlink_to(f)
+    target = source / "geography" / "england_lsoa11_bgc_martinjc.gpkg.gz"
+    target.unlink()
+    with gzip.open(target, "wb") as fh:
+        fh.write(b"this is not a GeoPackage")
+    assert main(["build-geodata", "--scope", "england", "--source", str(source), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "england_lsoa11_bgc_martinjc.gpkg.gz" in err and "not a readable GeoPackage" in err
+    assert not (tmp_path / "o" / "england.gpkg").exists()
+
+
+def test_england_tab_zooms_to_a_district_and_exports_what_the_cli_exports(qtbot, england_pack, tmp_path,
+                                                                          monkeypatch, isolated_settings):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from sthc_desktop.core.planner import Planner
+    from sthc_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(Planner(DataPack(england_pack)), restore=False)
+    qtbot.addWidget(window)
+    view = window.england
+    assert view is not None and window.tabs.tabText(window.tabs.indexOf(view)) == "England"
+    window.tabs.setCurrentWidget(view)
+    view.ensure_map()
+
+    view.area.setEditText("knowsley")
+    view.area.lineEdit().returnPressed.emit()
+    assert view.model.view.district == "Knowsley"
+    names = [view.ranking.item(r, 0).text() for r in range(view.ranking.rowCount())]
+    assert "Knowsley" in names and "St. Helens" in names
+    x0, x1 = view.canvas.ax.get_xlim()
+    bounds = England(DataPack(england_pack)).extent("Knowsley")
+    assert x0 <= bounds[0] and x1 >= bounds[2] and (x1 - x0) < 60_000  # zoomed in, not all England
+
+    view.indicator.setCurrentIndex(view.indicator.findData("iod19_income_decile"))
+    assert view.canvas.legend.title == "Income domain 2019: national decile"
+    assert view.legend.labels()[0].startswith("1 (most deprived 10%)")
+
+    out = tmp_path / "gui.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    view.export_button.click()
+    cli = tmp_path / "cli.pdf"
+    assert main(["--pack", str(england_pack), "export", "map", "--indicator", "iod19_income_decile",
+                 "--area", "Knowsley", "--out", str(cli)]) == 0
+    gui_text = [p.extract_text() for p in PdfReader(out).pages]
+    assert gui_text == [p.extract_text() for p in PdfReader(cli).pages]
+
+
+def test_borough_pack_has_no_england_tab(qtbot, planner, isolated_settings):
+    from sthc_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(planner, restore=False)
+    qtbot.addWidget(window)
+    assert window.england is None
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Map", "Compare localities"]
+
+
+def test_districts_command_writes_the_ranking_the_tab_shows(england_pack, england, tmp_path, pack):
+    out = tmp_path / "d.csv"
+    assert main(["--pack", str(england_pack), "districts", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    expected = england.ranking(focus=list(table["lad_code"]))
+    assert list(table["lad_name"]) == list(expected["lad_name"])
+    assert list(table["rank_of_average_score"]) == list(expected["rank"])
+    assert set(table["lad_code"]) == {BOROUGH_CODE, *pack.layer("neighbours")["code"]}
+    every = tmp_path / "all.json"
+    assert main(["districts", "--pack", str(england_pack), "--all", "--edition", "2025", "--out", str(every)]) == 0
+    rows = pd.read_json(every)
+    assert len(rows) == 296 and rows["rank_of_average_score"].is_monotonic_increasing
+
+
+def test_districts_command_refuses_the_borough_pack(tmp_path, capsys):
+    assert main(["districts", "--out", str(tmp_path / "d.csv")]) == 2
+    assert "need an England-scale pack" in capsys.readouterr().err
+    assert not (tmp_path / "d.csv").exists()
