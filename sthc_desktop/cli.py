@@ -87,8 +87,8 @@ def _build(args) -> int:
     districts = [d.strip() for d in args.districts.split(",") if d.strip()] if args.districts else None
     path = build_pack(args.source, args.out, scope=args.scope, districts=districts)
     pack = DataPack(path)
-    national = (f"{len(pack.layer('england_lsoa11'))} England LSOA 2011, {len(pack.layer('districts'))} districts, "
-                if pack.scope == "england" else "")
+    national = (f"{len(pack.layer('england_lsoa11_overview'))} England LSOA 2011, {len(pack.layer('districts'))} "
+                f"districts, " if pack.scope == "england" else "")
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): {national}{len(pack.layer('lsoa11'))} LSOA 2011, "
           f"{len(pack.layer('lsoa21'))} LSOA 2021, {len(pack.practices)} practices, "
           f"{len(pack.catalogue)} indicators, {len(pack.values)} values")

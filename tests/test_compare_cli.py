@@ -117,3 +117,10 @@ def test_small_counts_are_suppressed_in_csv_and_json(small_counts, tmp_path, mon
     assert float(table.loc["North", "value"]) == pytest.approx(synthetic.set_index("area").loc["North", "value"])
     central = next(r for r in json.loads(json_out.read_text()) if r["area"] == "Central")
     assert central["value"] is None and central["numerator"] is None and central["suppressed"] is True
+
+
+def test_both_files_or_neither(tmp_path, capsys):
+    out, gaps = tmp_path / "compare.csv", tmp_path / "missing-folder" / "gaps.csv"
+    assert main(["compare", "--indicators", "iod19_imd_score", "--out", str(out), "--inequality", str(gaps)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # the comparison was not left behind on its own, nor a temporary file

@@ -256,3 +256,22 @@ def test_real_comparisons_need_no_suppression(planner):
     # Localities are large: no published count in the pack is below 5, so nothing is hidden.
     out = publishable(compare(planner, ["qof_obesity", "census21_disabled", "iod19_income_score"]))
     assert not out["suppressed"].any()
+
+
+def test_a_locality_too_small_for_fifths_compares_its_two_extremes(pack):
+    """A SYNTHETIC assignment made here: Central cut to three LSOAs, the rest moved to North."""
+    from sthc_desktop.core import deprivation
+    from sthc_desktop.core.localities import Assignment
+    from sthc_desktop.core.planner import Planner
+
+    assignments = {}
+    for vintage in ("lsoa11", "lsoa21"):
+        localities = pack.layer(vintage).set_index("code")["locality"].copy()
+        central = localities[localities == "Central"].index
+        localities[central[3:]] = "North"
+        assignments[vintage] = Assignment("synthetic test assignment", "Central cut to three LSOAs", localities)
+    rows = deprivation.inequality(Planner(pack, assignments), "iod19_income_score").set_index("area")
+    central = rows.loc["Central"]
+    assert (central["lsoas_most_deprived"], central["lsoas_least_deprived"]) == (1, 1)
+    assert central["gap"] == pytest.approx(central["most_deprived"] - central["least_deprived"])
+    assert central["gap"] == central["gap"]  # a number, not NaN

@@ -92,16 +92,23 @@ def test_benchmark_choice_recolours(view):
     assert "St Helens" in view.cell_tooltip("qof_obesity", "North")
 
 
-def test_loading_a_lookup_changes_values_and_the_stated_method(view, pack, tmp_path, monkeypatch):
+def load_ward_lookup(view, pack, tmp_path, monkeypatch):
+    """Choose "Lookup CSV…" in the view and pick a SYNTHETIC lookup (LSOAs grouped by ward, made here);
+    returns the lookup's path."""
     from PySide6.QtWidgets import QFileDialog
-    view.choose(["census21_disabled"])
-    before = {a: view.cell_text("census21_disabled", a) for a in AREAS[:4]}
-    assert "Nearest practice" in view.method_label.text()
     path = tmp_path / "by_ward.csv"
     by_ward_lookup(pack, path)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "CSV files (*.csv)"))
     view.assignment.setCurrentIndex(1)
     view.assignment.activated.emit(1)
+    return path
+
+
+def test_loading_a_lookup_changes_values_and_the_stated_method(view, pack, tmp_path, monkeypatch):
+    view.choose(["census21_disabled"])
+    before = {a: view.cell_text("census21_disabled", a) for a in AREAS[:4]}
+    assert "Nearest practice" in view.method_label.text()
+    path = load_ward_lookup(view, pack, tmp_path, monkeypatch)
     assert "by_ward.csv" in view.method_label.text()
     assert view.model.planner.assignments["lsoa21"].method == "supplied lookup"
     after = {a: view.cell_text("census21_disabled", a) for a in AREAS[:4]}
@@ -149,7 +156,6 @@ def show_tab(view, title):
 
 
 def test_inequality_within_each_locality_shows_what_the_command_line_writes(view, pack, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
     show_tab(view, "Inequality within each locality")
     view.choose(["iod19_income_score", "qof_obesity", "census21_disabled"])
     shown = view.inequality_rows()
@@ -162,11 +168,7 @@ def test_inequality_within_each_locality_shows_what_the_command_line_writes(view
     assert "fifths of LSOAs within the area" in view.inequality_method.text()
     assert "nearest practice" in view.inequality_method.text()
     # A lookup moves LSOAs between localities: the gaps and the stated method follow.
-    path = tmp_path / "by_ward.csv"
-    by_ward_lookup(pack, path)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "CSV files (*.csv)"))
-    view.assignment.setCurrentIndex(1)
-    view.assignment.activated.emit(1)
+    path = load_ward_lookup(view, pack, tmp_path, monkeypatch)
     after = view.inequality_rows()
     assert [r[2:] for r in after[:4]] != [r[2:] for r in shown[:4]]
     assert "supplied lookup" in view.inequality_method.text()

@@ -60,6 +60,24 @@ def test_pack_maps_the_chosen_districts_and_ranks_all_317(england):
     assert len(england.pack.layer("lsoa11")) == 119 and england.pack.layer("lsoa11")["locality"].notna().all()
 
 
+def test_every_district_measure_and_rank_matches_an_independent_computation(england):
+    src = _source_lsoas()
+    rank_col = pd.read_csv(IND / "iod2019_file1_imd_lsoa11_england.csv.gz", encoding="utf-8-sig", thousands=",")
+    src = src.merge(rank_col.rename(columns={"LSOA code (2011)": "code",
+                                             "Index of Multiple Deprivation (IMD) Rank": "rank"})[["code", "rank"]])
+    g = src.assign(rw=src["rank"] * src["pop"], most=(src["decile"] == 1)).groupby("lad")
+    average_rank = g["rw"].sum() / g["pop"].sum()
+    share = g["most"].mean()
+    ours = england.districts.set_index("lad_code")
+    assert np.allclose(ours.loc[average_rank.index, "imd_average_rank"], average_rank)
+    assert np.allclose(ours.loc[share.index, "imd_proportion_most_deprived_10"], share)
+    # Ranks: 1 = most deprived (lowest average rank; highest share), ties share the better rank.
+    assert (ours.loc[average_rank.index, "rank_of_average_rank"]
+            == average_rank.rank(method="min").astype(int)).all()
+    assert (ours.loc[share.index, "rank_of_proportion_most_deprived_10"]
+            == share.rank(ascending=False, method="min").astype(int)).all()
+
+
 def test_district_ranking_matches_an_independent_computation_from_the_source_files(england):
     src = _source_lsoas()
     src["w"] = src["score"] * src["pop"]
@@ -98,6 +116,7 @@ def test_national_classes_count_every_lsoa_by_its_source_decile(england):
 def test_district_names_match_loosely_and_unknown_names_say_so(england):
     assert england.district_code("st helens") == BOROUGH_CODE
     assert england.district_code("St. Helens") == BOROUGH_CODE
+    assert england.district_code("e08000011") == "E08000011" and england.district_name("knowsley") == "Knowsley"
     with pytest.raises(KeyError, match="Knowsle"):
         england.district_code("Knowsle")
     with pytest.raises(KeyError, match="not mapped"):
@@ -118,6 +137,23 @@ def test_export_map_of_a_district_as_png_is_a4_at_150_dpi(england_pack, tmp_path
         pixels = np.asarray(img.convert("RGB"))
     # The map is drawn: the darkest decile colour appears (Knowsley has many most-deprived LSOAs).
     assert (np.abs(pixels.astype(int) - [128, 0, 38]).sum(axis=2) < 60).sum() > 1000
+
+
+def test_export_map_titles_the_district_by_its_official_name(england_pack, tmp_path):
+    out = tmp_path / "k.pdf"
+    assert main(["--pack", str(england_pack), "export", "map", "--indicator", "iod19_imd_score",
+                 "--area", "KNOWSLEY", "--out", str(out)]) == 0
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "Knowsley · IoD2019" in text and "KNOWSLEY" not in text
+
+
+def test_a_two_district_pack_says_what_it_maps_not_england(england_pack, tmp_path):
+    out = tmp_path / "whole.pdf"
+    assert main(["--pack", str(england_pack), "export", "map", "--indicator", "iod19_imd_score",
+                 "--area", "England", "--out", str(out)]) == 0
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "Halton, Knowsley, St. Helens · IoD2019" in text
+    assert f"({119 + 98 + 79} mapped)" in text.replace(",", "")
 
 
 def test_export_map_pdf_names_the_district_rank_and_sources(england_pack, tmp_path, capsys):
@@ -143,7 +179,30 @@ def test_export_map_area_errors_are_one_line(england_pack, pack, tmp_path, capsy
     assert main(["--pack", str(england_pack), "export", "map", "--indicator", "qof_obesity",
                  "--area", "England", "--out", str(out)]) == 2
     assert "not mapped nationally" in capsys.readouterr().err
+    assert main(["--pack", str(england_pack), "export", "map", "--indicator", "iod19_imd_score",
+                 "--area", "Knowsley", "--period", "IoD2019", "--out", str(out)]) == 2
+    assert "cannot be combined with --period" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_zoomed_map_hides_the_simplified_shapes_under_the_detailed_ones(england):
+    from matplotlib.figure import Figure
+
+    from sthc_desktop.render.englandmap import NationalMapFigure
+
+    fig = Figure(figsize=(6, 8))
+    figure = NationalMapFigure(fig.add_axes([0, 0, 1, 1]), england)
+    figure.update(NationalView(district="Knowsley"))
+    detailed = set(figure.detail_areas["code"])
+    assert {c for c in england.areas.loc[england.areas["lad_name"] == "Knowsley", "code"]} <= detailed
+    # The overview's last path (the transparent group) holds exactly the detailed LSOAs' vertices.
+    faces = figure.areas.get_facecolor()
+    hidden = figure.areas.get_paths()[-1]
+    assert faces[-1][3] == 0 and len(hidden.vertices) == sum(
+        np.diff(figure.rings.starts)[np.isin(figure.codes, list(detailed))])
+    # Hovering finds the LSOA under the pointer from the detailed shapes.
+    inside = figure.detail_areas.geometry.iloc[0].representative_point()
+    assert figure.code_at(inside.x, inside.y) == figure.detail_areas["code"].iloc[0]
 
 
 def test_corrupt_england_boundaries_stop_the_build_with_one_line(tmp_path, capsys):
@@ -165,6 +224,8 @@ def test_corrupt_england_boundaries_stop_the_build_with_one_line(tmp_path, capsy
 
 def test_england_tab_zooms_to_a_district_and_exports_what_the_cli_exports(qtbot, england_pack, tmp_path,
                                                                           monkeypatch, isolated_settings):
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QResizeEvent
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from sthc_desktop.core.planner import Planner
@@ -185,6 +246,15 @@ def test_england_tab_zooms_to_a_district_and_exports_what_the_cli_exports(qtbot,
     x0, x1 = view.canvas.ax.get_xlim()
     bounds = England(DataPack(england_pack)).extent("Knowsley")
     assert x0 <= bounds[0] and x1 >= bounds[2] and (x1 - x0) < 60_000  # zoomed in, not all England
+
+    # Metres stay square when the window changes shape.
+    window.resize(1400, 700)
+    qtbot.wait(50)
+    view.canvas.resize(900, 500)
+    view.canvas.resizeEvent(QResizeEvent(QSize(900, 500), QSize(100, 100)))
+    (x0, x1), (y0, y1) = view.canvas.ax.get_xlim(), view.canvas.ax.get_ylim()
+    bbox = view.canvas.ax.get_window_extent()
+    assert (x1 - x0) / bbox.width == pytest.approx((y1 - y0) / bbox.height, rel=0.02)
 
     view.indicator.setCurrentIndex(view.indicator.findData("iod19_income_decile"))
     assert view.canvas.legend.title == "Income domain 2019: national decile"
@@ -214,9 +284,12 @@ def test_districts_command_writes_the_ranking_the_tab_shows(england_pack, englan
     out = tmp_path / "d.csv"
     assert main(["--pack", str(england_pack), "districts", "--out", str(out)]) == 0
     table = pd.read_csv(out)
-    expected = england.ranking(focus=list(table["lad_code"]))
-    assert list(table["lad_name"]) == list(expected["lad_name"])
-    assert list(table["rank_of_average_score"]) == list(expected["rank"])
+    src = _source_lsoas().assign(w=lambda f: f["score"] * f["pop"]).groupby("lad")[["w", "pop"]].sum()
+    independent = (src["w"] / src["pop"]).rank(ascending=False, method="min").astype(int)
+    assert list(table["rank_of_average_score"]) == [independent[c] for c in table["lad_code"]]
+    assert list(table["rank_of_average_score"]) == sorted(table["rank_of_average_score"])
+    # The England tab shows the same rows.
+    assert list(table["lad_name"]) == list(england.ranking()["lad_name"])
     assert set(table["lad_code"]) == {BOROUGH_CODE, *pack.layer("neighbours")["code"]}
     every = tmp_path / "all.json"
     assert main(["districts", "--pack", str(england_pack), "--all", "--edition", "2025", "--out", str(every)]) == 0

@@ -12,6 +12,7 @@ from sthc_desktop.cli import main
 from sthc_desktop.core.errors import ExportError
 from sthc_desktop.export import ExportCancelled, export_pack
 from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS, choose_indicators
+from sthc_desktop.core.comparison import publishable
 from sthc_desktop.render.briefing import COMPARISON_FILLS, indicator_table, publish
 
 from conftest import assert_page_text_fits
@@ -23,12 +24,19 @@ def pdf_pages(path) -> list[str]:
 
 
 # -- safe publishing ---------------------------------------------------------------------------
+def printed(value, numerator, unit):
+    """How the pack prints one SYNTHETIC comparison row (made up here) after disclosure control."""
+    row = pd.DataFrame([dict(indicator_id="synthetic", area="North", value=value, lower_ci=None, upper_ci=None,
+                             numerator=numerator, denominator=None, comparison="similar")])
+    return publish(publishable(row, mark=None).iloc[0], unit)
+
+
 def test_a_count_of_3_prints_as_a_star():
-    assert publish(3, 3, "people") == "*"
-    assert publish(12.5, 3, "% of registered adults") == "*"  # a rate built on 3
-    assert publish(0, 0, "people") == "0"
-    assert publish(7, 7, "people") == "7"
-    assert publish(12.5, None, "score") == "12.5"  # no count published: nothing to protect
+    assert printed(3, 3, "people") == "*"
+    assert printed(12.5, 3, "% of registered adults") == "*"  # a rate built on 3
+    assert printed(0, 0, "people") == "0"
+    assert printed(7, 7, "people") == "7"
+    assert printed(12.5, None, "score") == "12.5"  # no count published: nothing to protect
 
 
 def synthetic_comparison(numerator_here: float) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -43,21 +51,24 @@ def synthetic_comparison(numerator_here: float) -> tuple[pd.DataFrame, pd.DataFr
                  denominator=55000000, comparison="not compared")]
     england = pd.DataFrame(rows)
     borough = england.assign(benchmark="St Helens", comparison=["better", "not compared", "not compared"])
-    return england, borough
+    # As the pack gets them: through disclosure control.
+    return publishable(england, mark=None), publishable(borough, mark=None)
 
 
 def test_indicator_table_suppresses_a_count_of_3_and_colours_comparisons():
     england, borough = synthetic_comparison(3)
     header, rows, fills = indicator_table(england, borough, "North")
     assert header[2] == "North (95% CI)"
-    assert rows[0][2] == "*" and rows[0][3] == "better" and rows[0][5] == "worse"
-    assert fills[0][3] == COMPARISON_FILLS["better"] and fills[0][5] == COMPARISON_FILLS["worse"]
+    # A suppressed value is not compared either: "better" would tell what "*" hides.
+    assert rows[0][2] == "*" and rows[0][3] == "not compared" and rows[0][5] == "not compared"
+    assert fills[0][3] is None and fills[0][5] is None
 
 
 def test_indicator_table_prints_value_and_interval_when_safe():
     england, borough = synthetic_comparison(30)
-    _, rows, _ = indicator_table(england, borough, "North")
-    assert rows[0][2] == "12.0 (9.00–15.0)"
+    _, rows, fills = indicator_table(england, borough, "North")
+    assert rows[0][2] == "12.0 (9.00–15.0)" and rows[0][3] == "better" and rows[0][5] == "worse"
+    assert fills[0][3] == COMPARISON_FILLS["better"] and fills[0][5] == COMPARISON_FILLS["worse"]
 
 
 # -- choosing indicators -----------------------------------------------------------------------
@@ -362,4 +373,4 @@ def test_a_summed_count_of_three_is_suppressed_in_the_pack_table():
                          "denominator": [float("nan")] * 2})
     result = combine(rows, meta)
     assert result["value"] == 3 and result["numerator"] == 3
-    assert publish(result["value"], result["numerator"], "people") == "*"
+    assert printed(result["value"], result["numerator"], "people") == "*"

@@ -28,7 +28,10 @@ from . import catalogue as cat
 from .sources import Sources, numeric
 
 GEO_FILE = "geography/england_lsoa11_bgc_martinjc.gpkg.gz"
+# Where a national column comes from, for error messages (ranks, deciles and populations were
+# already checked as numbers when the borough's IoD2019 values were read).
 SCORES_FILE = "indicators/iod2019_scores_imd_income_employment_lsoa11_england.csv.gz"
+FILE8 = "indicators/iod2019_file8_underlying_indicators_lsoa11_england.csv.gz"
 FILE1 = "indicators/iod2019_file1_imd_lsoa11_england.csv.gz"
 FILE10_2025 = "indicators/iod2025_file10_lad_summaries_england.csv"
 NATIONAL_PARTS = (ENGLAND_LAYER, ENGLAND_OVERVIEW, "districts", "districts_2025")
@@ -80,7 +83,8 @@ def england_layers(src: Sources, iod2019: pd.DataFrame, uses, districts: list[st
         raise SourceError(path, problem)
 
     for ind_id, column in NATIONAL_COLUMNS.items():
-        values = numeric(iod2019, column, src.root / SCORES_FILE) * (100.0 if ind_id in PERCENT else 1.0)
+        source = src.root / (FILE8 if column == "acute_morbidity_indicator" else SCORES_FILE)
+        values = numeric(iod2019, column, source) * (100.0 if ind_id in PERCENT else 1.0)
         layer[ind_id] = layer["code"].map(pd.Series(values.to_numpy(), index=iod2019["code"]))
     layer = layer.sort_values("code").reset_index(drop=True)
     summaries = district_summaries(layer)
@@ -95,8 +99,11 @@ def england_layers(src: Sources, iod2019: pd.DataFrame, uses, districts: list[st
         layer = layer[keep].reset_index(drop=True)
     overview = layer[["code", "geometry"]].copy()
     # Each LSOA simplified on its own: neighbours may part by up to the tolerance, invisible at national scale.
-    overview["geometry"] = shapely.simplify(overview.geometry.values, OVERVIEW_TOLERANCE_M)
-    return {"layer": layer, "overview": overview, "districts": summaries, "districts_2025": published_2025(src)}
+    # Oriented here (outer rings anticlockwise, holes clockwise) so the map need not orient 32,844 shapes.
+    overview["geometry"] = shapely.orient_polygons(shapely.simplify(overview.geometry.values, OVERVIEW_TOLERANCE_M))
+    mapped = "all" if not districts else ",".join(sorted(set(layer["lad_code"])))
+    return {"layer": layer, "overview": overview, "districts": summaries, "districts_2025": published_2025(src),
+            "mapped": mapped}
 
 
 def district_summaries(layer: pd.DataFrame) -> pd.DataFrame:

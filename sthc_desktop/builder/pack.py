@@ -703,6 +703,8 @@ def build_pack(source: str | Path, out_dir: str | Path, scope: str = "borough",
         national = england.england_layers(src, iod2019, out.uses, districts)
         layers[ENGLAND_LAYER], layers[ENGLAND_OVERVIEW] = national["layer"], national["overview"]
         tables["districts"], tables["districts_2025"] = national["districts"], national["districts_2025"]
+        tables["pack_info"] = pd.concat([info, pd.DataFrame([("england_districts", national["mapped"])],
+                                                            columns=["key", "value"])], ignore_index=True)
         tables["datasets"] = _datasets_frame(src, out)  # now citing the national files too
         return _write(Path(out_dir), layers, practices, tables, pack_name="england")
     return _write(Path(out_dir), layers, practices, tables)

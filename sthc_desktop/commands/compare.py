@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from sthc_desktop.core.errors import DataError
     from sthc_desktop.core.localities import lookup_assignments
     from sthc_desktop.core.planner import Planner
-    from sthc_desktop.export.files import table_format, write_table
+    from sthc_desktop.export.files import table_format, write_tables
 
     outputs = [(args.out, table_format(args.out, args.format))]
     if args.inequality is not None:
@@ -54,8 +54,9 @@ def run(args: argparse.Namespace) -> int:
         if frames[-1].empty:
             raise DataError(None, "--inequality: none of the chosen indicators is an LSOA rate, proportion or "
                                   "score, so there is no inequality within localities to write")
-    for (path, fmt), frame in zip(outputs, frames):
-        write_table(publishable(frame, mark="*" if fmt == "csv" else None), path, fmt)
+    write_tables([(publishable(frame, mark="*" if fmt == "csv" else None), path, fmt)
+                  for (path, fmt), frame in zip(outputs, frames)])
+    for (path, _), frame in zip(outputs, frames):
         print(f"wrote {path} ({len(frame)} rows; {planner.assignment_statement})")
     return 0
 

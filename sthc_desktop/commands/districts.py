@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from sthc_desktop.core.datapack import BOROUGH_CODE, DataPack
     from sthc_desktop.core.england import England
     from sthc_desktop.core.errors import ExportError
-    from sthc_desktop.export.files import write_table
+    from sthc_desktop.export.files import write_tables
 
     pack = DataPack(args.pack)
     if pack.scope != "england":
@@ -38,10 +38,10 @@ def run(args: argparse.Namespace) -> int:
     england = England(pack)
     table = england.districts if args.edition == "2019" else england.districts_2025
     if not args.all:
-        table = table[table["lad_code"].isin([BOROUGH_CODE, *pack.layer("neighbours")["code"]])]
+        table = table[table["lad_code"].isin(england.focus_codes())]
     table = table.drop(columns=[c for c in ("xmin", "ymin", "xmax", "ymax") if c in table.columns])
     table = table.sort_values("rank_of_average_score")
-    write_table(table, args.out, args.format)
+    write_tables([(table, args.out, args.format)])
     rank = table.loc[table["lad_code"] == BOROUGH_CODE, "rank_of_average_score"].iloc[0]
     print(f"wrote {args.out} ({len(table)} districts; St Helens ranks {rank} of "
           f"{len(england.districts if args.edition == '2019' else england.districts_2025)} on average IMD "

@@ -83,7 +83,6 @@ def run_map(args: argparse.Namespace) -> int:
     if args.period is not None and args.period not in planner.pack.periods(args.indicator):
         raise ExportError(args.out, f"indicator '{args.indicator}' has no period '{args.period}' "
                                     f"(it has {', '.join(planner.pack.periods(args.indicator))})")
-    _check_dpi(args)
     if args.locality and args.locality not in set(planner.localities["lsoa21"]):
         raise ExportError(args.out, f"{args.locality} has no LSOAs under the locality assignment in use "
                                     f"({planner.assignments['lsoa21'].method})")
@@ -100,8 +99,9 @@ def run_national_map(args: argparse.Namespace) -> int:
     from sthc_desktop.core.england import ENGLAND, England, NationalView
     from sthc_desktop.export.national_map import export_national_map
 
-    if args.locality is not None:
-        raise ExportError(args.out, "--area and --locality cannot be combined (Care Communities are St Helens-only)")
+    if args.locality is not None or args.period is not None:
+        raise ExportError(args.out, f"--area cannot be combined with --{'locality' if args.locality else 'period'} "
+                                    f"(Care Communities are St Helens-only; national maps show IoD2019)")
     pack = DataPack(args.pack)
     if pack.scope != "england":
         raise ExportError(args.out, f"--area needs an England-scale pack; {pack.path.name} is the borough pack "
@@ -109,21 +109,15 @@ def run_national_map(args: argparse.Namespace) -> int:
     england = England(pack)
     try:
         england.meta(args.indicator)
-        district = None if args.area.strip().lower() == ENGLAND.lower() else args.area
-        if district is not None:
-            england.extent(district)
+        district = None if args.area.strip().lower() == ENGLAND.lower() else england.district_name(args.area)
+        england.extent(district)
     except KeyError as exc:
         raise ExportError(args.out, exc.args[0]) from None
-    _check_dpi(args)
     view = NationalView(indicator_id=args.indicator, district=district)
     out = export_national_map(england, view, args.out, paper=args.paper, orientation=args.orientation,
                               dpi=args.dpi, fmt=args.format)
     print(f"wrote {out}")
     return 0
-
-
-def _check_dpi(args) -> None:
-    check_dpi(args.dpi, args.out)  # the engine's range, as the Export dialog's
 
 
 def map_view(planner, indicator_id: str, period: str | None, locality: str | None):

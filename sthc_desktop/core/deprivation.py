@@ -200,6 +200,8 @@ def inequality(planner, indicator_id: str, period: str | None = None) -> pd.Data
         part = part.sort_values(["imd", "area_code"], ascending=[False, True]).reset_index(drop=True)
         fifth = (np.arange(len(part)) * 5) // max(len(part), 1) + 1
         most, least = part[fifth == 1], part[fifth == 5]
+        if len(part) < 5:  # too few LSOAs for fifths (a small locality under a lookup): the two extremes
+            most, least = part[:1], part[-1:] if len(part) > 1 else part[:0]
         hi = combine(most, meta, weights, "LSOAs")
         lo = combine(least, meta, weights, "LSOAs")
         rows.append(dict(area=name, period=period, most_deprived=hi["value"], least_deprived=lo["value"],

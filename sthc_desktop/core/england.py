@@ -26,7 +26,7 @@ NATIONAL_SCHEMES = (NATIONAL_DECILES, QUANTILES, EQUAL_INTERVAL)
 DEFAULT_NATIONAL_INDICATOR = "iod19_imd_decile"
 ENGLAND = "England"
 
-#: District summary measures: (column, name, higher is more deprived).
+#: District summary measures: column -> what it is.
 DISTRICT_MEASURES = {
     "imd_average_score": "Average IMD score (population-weighted)",
     "imd_average_rank": "Average LSOA rank (population-weighted)",
@@ -68,11 +68,9 @@ class England:
 
     @cached_property
     def overview(self) -> gpd.GeoDataFrame:
-        """LSOA shapes simplified for all-England maps, in the same order as :attr:`areas`."""
-        shapes = self.pack.layer(ENGLAND_OVERVIEW)
-        if not shapes["code"].equals(self.areas["code"]):
-            raise PackError(self.pack.path, f"'{ENGLAND_OVERVIEW}' and '{ENGLAND_LAYER}' list different LSOAs")
-        return shapes
+        """LSOA shapes simplified for all-England maps, rings oriented by the builder; their order is
+        the order of :meth:`values`."""
+        return self.pack.layer(ENGLAND_OVERVIEW)
 
     def areas_within(self, bounds) -> gpd.GeoDataFrame:
         """Full-detail shapes (code, district) of the LSOAs meeting ``bounds``, read on demand
@@ -96,10 +94,11 @@ class England:
 
     def area(self, code: str) -> dict:
         """One LSOA's row: code, name, district and the values of the indicators read so far."""
-        hit = np.flatnonzero(self.areas["code"].to_numpy() == code)
-        if not len(hit):
+        row = np.flatnonzero(self.areas["code"].to_numpy() == code)
+        at = np.flatnonzero(self.overview["code"].to_numpy() == code)
+        if not len(row) or not len(at):
             raise KeyError(f"unknown England LSOA '{code}'")
-        return {**self.areas.iloc[hit[0]].to_dict(), **{k: v.iloc[hit[0]] for k, v in self._values.items()}}
+        return {**self.areas.iloc[row[0]].to_dict(), **{k: v.iloc[at[0]] for k, v in self._values.items()}}
 
     def meta(self, indicator_id: str) -> dict:
         if indicator_id not in self._columns:
@@ -108,11 +107,14 @@ class England:
         return self.pack.indicator(indicator_id)
 
     def values(self, indicator_id: str) -> pd.Series:
-        """One indicator for every LSOA, in :attr:`areas` order (each column read once, when first asked)."""
+        """One indicator for every LSOA, in :attr:`overview` order (each column read once, when first asked)."""
         self.meta(indicator_id)
         if indicator_id not in self._values:
-            self._values[indicator_id] = self.pack.read(ENGLAND_LAYER, columns=[indicator_id],
-                                                        geometry=False)[indicator_id]
+            column = self.pack.read(ENGLAND_LAYER, columns=["code", indicator_id], geometry=False)
+            codes = self.overview["code"]
+            if not column["code"].equals(codes):
+                column = column.set_index("code").reindex(codes).reset_index()
+            self._values[indicator_id] = column[indicator_id]
         return self._values[indicator_id]
 
     def classes_for(self, view: NationalView) -> Classes:
@@ -127,40 +129,62 @@ class England:
     @cached_property
     def mapped(self) -> pd.DataFrame:
         """The districts whose LSOAs this pack maps (all England unless built with ``--districts``)."""
-        return self.districts[self.districts["lad_code"].isin(set(self.areas["lad_code"]))]
+        mapped = self.pack.info.get("england_districts", "all")
+        if mapped == "all":
+            return self.districts
+        return self.districts[self.districts["lad_code"].isin(mapped.split(","))]
 
     def district_names(self) -> list[str]:
         """Names of the districts the map can zoom to."""
         return sorted(self.mapped["lad_name"])
 
     def district_code(self, name: str) -> str:
-        """A district's code from its name (case and "St."/"St" insensitive); KeyError names close matches."""
+        """A district's code from its name or code (case and "St."/"St" insensitive); KeyError names close
+        matches."""
         wanted = plain_name(name)
-        match = self.districts[self.districts["lad_name"].map(plain_name) == wanted]
+        d = self.districts
+        match = d[(d["lad_name"].map(plain_name) == wanted) | (d["lad_code"].str.lower() == wanted)]
         if match.empty:
             close = [n for n in self.district_names() if wanted[:4] and wanted[:4] in plain_name(n)][:5]
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise KeyError(f"no local authority district called '{name}'{hint}")
         return str(match["lad_code"].iloc[0])
 
+    def district_name(self, name: str) -> str:
+        """A district's official name (as IoD2019 spells it) from any spelling :meth:`district_code` takes."""
+        code = self.district_code(name)
+        return str(self.districts.loc[self.districts["lad_code"] == code, "lad_name"].iloc[0])
+
+    def focus_codes(self, district: str | None = None) -> list[str]:
+        """St Helens, its neighbours and (if given) a district: the rows a ranking shows by default."""
+        codes = [BOROUGH_CODE, *self.pack.layer("neighbours")["code"]]
+        if district is not None and self.district_code(district) not in codes:
+            codes.append(self.district_code(district))
+        return codes
+
+    @property
+    def scope_name(self) -> str:
+        """What the whole map shows: "England", or the districts a ``--districts`` pack maps."""
+        names = self.district_names()
+        return "England" if len(names) == len(self.districts) else ", ".join(names)
+
     def extent(self, district: str | None) -> tuple[float, float, float, float]:
-        """The bounds of a district, or of England when ``district`` is None."""
-        d = self.mapped
-        if district is not None:
-            code = self.district_code(district)
-            d = d[d["lad_code"] == code]
-            if d.empty:
-                raise KeyError(f"district '{district}' is not mapped in this pack (built with --districts)")
+        """The bounds of a district, or of all the pack maps when ``district`` is None."""
+        if district is None:
+            return tuple(float(b) for b in self.overview.total_bounds)
+        d = self.mapped[self.mapped["lad_code"] == self.district_code(district)]
+        if d.empty:
+            raise KeyError(f"district '{district}' is not mapped in this pack (built with --districts)")
         return (float(d["xmin"].min()), float(d["ymin"].min()), float(d["xmax"].max()), float(d["ymax"].max()))
 
     def ranking(self, measure: str = "imd_average_score", focus: list[str] | None = None) -> pd.DataFrame:
         """Districts ranked on one IoD2019 summary measure (rank 1 = most deprived of all 317).
 
-        ``focus`` (district codes) keeps those rows only; by default St Helens and its neighbours."""
+        ``focus`` (district codes) keeps those rows only; by default :meth:`focus_codes`."""
         if measure not in DISTRICT_MEASURES:
             raise KeyError(f"unknown district measure '{measure}'")
         d = self.districts
-        codes = focus if focus is not None else [BOROUGH_CODE, *self.pack.layer("neighbours")["code"]]
+        codes = focus if focus is not None else self.focus_codes()
         rows = d[d["lad_code"].isin(codes)].copy()
         rows["rank"] = rows[RANK_OF[measure]]
         rows["value"] = rows[measure]

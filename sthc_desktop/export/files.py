@@ -14,7 +14,7 @@ import errno
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from matplotlib import rc_context
@@ -131,13 +131,18 @@ def table_format(out: str | Path, fmt: str | None = None) -> str:
     return fmt
 
 
-def write_table(frame, out: str | Path, fmt: str | None = None) -> Path:
-    """A table as CSV or JSON records (format from ``fmt`` or the file name), written atomically."""
-    out = Path(out)
-    fmt = table_format(out, fmt)
-    with atomic_file(out) as tmp:
-        if fmt == "csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_json(tmp, orient="records", indent=2, force_ascii=False)
-    return out
+def write_tables(tables) -> list[Path]:
+    """Tables given as (frame, out, fmt) written as CSV or JSON records, all or none: each goes to a
+    temporary file, and the files are renamed into place only once every one is written."""
+    with ExitStack() as stack:
+        written = []
+        for frame, out, fmt in tables:
+            out = Path(out)
+            fmt = table_format(out, fmt)
+            tmp = stack.enter_context(atomic_file(out))
+            if fmt == "csv":
+                frame.to_csv(tmp, index=False)
+            else:
+                frame.to_json(tmp, orient="records", indent=2, force_ascii=False)
+            written.append(out)
+    return written

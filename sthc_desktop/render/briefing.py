@@ -31,7 +31,6 @@ from sthc_desktop.core.datapack import GEOGRAPHY_NAMES
 from sthc_desktop.core.deprivation import EDITIONS, INEQUALITY_METHOD
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.planner import Planner
-from sthc_desktop.core.stats import suppress
 from sthc_desktop.core.view import MapView
 
 from . import charts
@@ -77,22 +76,27 @@ def text_width(text: str, size: float, weight: str = "normal") -> float:
 
 
 def wrap(text: str, size: float, width: float, weight: str = "normal") -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` inches (a single over-long word is split)."""
+    """Break ``text`` into lines no wider than ``width`` inches (a single over-long word is split).
+
+    A line's width is its words' widths plus its spaces: measuring each word once (cached) instead
+    of every candidate line keeps text-heavy pages fast."""
+    space = text_width("x x", size, weight) - text_width("xx", size, weight)
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
-        line = ""
+        line, used = "", 0.0
         for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if text_width(candidate, size, weight) <= width:
-                line = candidate
+            w = text_width(word, size, weight)
+            if line and used + space + w <= width:
+                line, used = f"{line} {word}", used + space + w
                 continue
             if line:
                 lines.append(line)
-            while text_width(word, size, weight) > width and len(word) > 1:
-                cut = max(1, int(len(word) * width / text_width(word, size, weight)) - 1)
+            while w > width and len(word) > 1:
+                cut = max(1, int(len(word) * width / w) - 1)
                 lines.append(word[:cut])
                 word = word[cut:]
-            line = word
+                w = text_width(word, size, weight)
+            line, used = word, w
         lines.append(line)
     return lines
 
@@ -338,6 +342,18 @@ def legend_block(col: Column, legend: Legend, layer) -> None:
             col.swatch(e, 7)
 
 
+def bottom_block(page: Page, content, rule_gap: float) -> float:
+    """Set ``content(column)`` at the foot of the page, across the margins, with a rule ``rule_gap``
+    inches above it (a page footer); returns the block's top (inches)."""
+    m, width = page.margin, page.width - 2 * page.margin
+    probe = Column(page, m, page.height, width, 0, draw=False)
+    content(probe)
+    top = m + probe.used
+    content(Column(page, m, top, width, m))
+    page.rule(m, page.width - m, top + rule_gap * page.k)
+    return top
+
+
 def map_page_frame(page: Page, title: str, subtitle: str, notes: list[str], pack, produced: date,
                    attribution: list[str]) -> tuple[float, float]:
     """A map page's header (title, subtitle) and footer (notes, date, pack, attribution lines);
@@ -356,11 +372,7 @@ def map_page_frame(page: Page, title: str, subtitle: str, notes: list[str], pack
         for line in attribution:
             col.text(line, 6.5, colour=MUTED, after=0.6)
 
-    probe = Column(page, m, page.height, content_w, 0, draw=False)
-    footer_content(probe)
-    footer_top = m + probe.used
-    footer_content(Column(page, m, footer_top, content_w, m))
-    page.rule(m, page.width - m, footer_top + 0.06 * k)
+    footer_top = bottom_block(page, footer_content, 0.06)
     return header.y - 0.1 * k, footer_top + 0.16 * k
 
 
@@ -657,9 +669,9 @@ SUPPRESSION_NOTE = ("* Suppressed: the figure rests on a count of 1 to 4, which 
 COMPARISON_FILLS = {c: charts.COMPARISON_COLOURS[c] for c in ("better", "similar", "worse", "higher", "lower")}
 
 
-def publish(value, count, unit: str = "") -> str:
-    """A value as an exported table prints it: "*" when it rests on a count of 1 to 4."""
-    return suppress(format_value(value, unit), count)
+def publish(row, unit: str = "") -> str:
+    """A value as an exported table prints it: "*" when disclosure control suppressed it."""
+    return comparison.SUPPRESSED if row["suppressed"] else format_value(row["value"], unit)
 
 
 def _ci(row, unit: str) -> str:
@@ -682,7 +694,7 @@ def indicator_table(england: pd.DataFrame, borough: pd.DataFrame, locality: str)
             continue
         r = here.loc[ind]
         unit = str(r["unit"])
-        value = publish(r["value"], r["numerator"], unit)
+        value = publish(r, unit)
         value += "" if value == "*" or value == "–" else _ci(r, unit)
         cells = [r["indicator_name"], r["period"], value]
         against_borough = vs_borough.get(ind, "not compared")
@@ -690,7 +702,7 @@ def indicator_table(england: pd.DataFrame, borough: pd.DataFrame, locality: str)
         for area in ("St Helens", "England"):
             other = by_area.get(area)
             o = other.loc[ind] if other is not None and ind in other.index else None
-            shown = publish(o["value"], o["numerator"], unit) if o is not None else "–"
+            shown = publish(o, unit) if o is not None else "–"
             cells += [against_borough, shown] if area == "St Helens" else [against_england, shown]
         rows.append([str(c) if pd.notna(c) else "–" for c in cells])
         fills.append([None, None, None, COMPARISON_FILLS.get(against_borough), None,
@@ -781,13 +793,16 @@ class PackData:
     def _with_theme(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(theme=frame["indicator_id"].map(self.catalogue["theme"]))
 
+    # Suppressed cells come back empty and flagged (and "not compared"), for tables and charts alike.
     @cached_property
     def england(self) -> pd.DataFrame:
-        return self._with_theme(comparison.compare(self.planner, self.indicators, benchmark="england"))
+        frame = comparison.compare(self.planner, self.indicators, benchmark="england")
+        return self._with_theme(comparison.publishable(frame, mark=None))
 
     @cached_property
     def borough(self) -> pd.DataFrame:
-        return comparison.compare(self.planner, self.indicators, benchmark="borough")
+        return comparison.publishable(comparison.compare(self.planner, self.indicators, benchmark="borough"),
+                                      mark=None)
 
     @cached_property
     def profile(self) -> pd.DataFrame:
@@ -816,7 +831,10 @@ class PackData:
 
 def pack_pages(planner: Planner, localities: list[str], indicators: list[str], *,
                produced: date | None = None) -> list[tuple[str, Callable[[], Figure]]]:
-    """The pack's pages as (label, build) pairs, so the exporter can build them one at a time."""
+    """The pack's pages as (label, build) pairs, so the exporter can build them one at a time.
+
+    Build and save each page before building the next: the locality pages share one sheet (see
+    :meth:`PackData.locality_sheet`), so a locality page's figure is redrawn by the next one."""
     data = PackData(planner, indicators, localities, produced or date.today())
     total = len(localities) + 3
     pages = [("Cover", lambda: cover_page(data, total)), ("Borough overview", lambda: overview_page(data, total))]
@@ -849,11 +867,7 @@ def _frame(page: Page, data: PackData, title: str, subtitle: str, number: int, t
         lines = data.planner.pack.attribution_lines(datasets if datasets is not None else data.datasets)
         col.text(" · ".join(lines), 6, colour=MUTED, after=0)
 
-    probe = Column(page, m, page.height, width, 0, draw=False)
-    footer(probe)
-    top = m + probe.used
-    footer(Column(page, m, top, width, m))
-    page.rule(m, page.width - m, top + 0.05 * k)
+    top = bottom_block(page, footer, 0.05)
     return head.y - 0.2 * k, top + 0.15 * k
 
 

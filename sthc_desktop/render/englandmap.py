@@ -1,10 +1,10 @@
-"""The national map: 32,844 England LSOAs in one matplotlib collection, for screen and export.
+"""The national map: 32,844 England LSOAs, for screen and export.
 
-Speed comes from building the geometry once: every LSOA becomes one matplotlib path,
-cut straight from shapely's ragged coordinate arrays (no per-polygon patch objects), and
-an indicator switch only sets face colours. All England is drawn from the pack's
-simplified overview shapes; zoomed to a district, that district's LSOAs are drawn again
-on top in full detail, with edges (at national scale edges would be solid ink).
+All England is drawn from the pack's simplified overview shapes as one compound path per
+class: the coordinates are read once into flat arrays, and an indicator switch only
+regroups them by class (a stable sort of vertex indices), so there are a dozen paths to
+build and draw instead of 32,844. Zoomed to a district, the LSOAs in view are drawn again
+on top in full detail, one path each, with edges (at national scale edges would be solid ink).
 """
 
 from __future__ import annotations
@@ -24,23 +24,40 @@ from .palettes import NO_DATA_COLOUR, class_colours
 DISTRICT_COLOUR = "#0072B2"
 
 
-def lsoa_paths(geometries) -> list[MplPath]:
-    """One path per (multi)polygon, holes included, from shapely's ragged arrays."""
-    kind, coords, offsets = shapely.to_ragged_array(np.asarray(geometries))
-    if kind == shapely.GeometryType.POLYGON:
-        ring_offsets, polygon_offsets = offsets
-        first_ring = polygon_offsets
-    else:
-        ring_offsets, polygon_offsets, multi_offsets = offsets
-        first_ring = polygon_offsets[multi_offsets]
-    codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
-    codes[ring_offsets[:-1]] = MplPath.MOVETO
-    codes[ring_offsets[1:] - 1] = MplPath.CLOSEPOLY
-    starts, ends = ring_offsets[first_ring[:-1]], ring_offsets[first_ring[1:]]
-    # The arrays are already valid (float64 n x 2, matching codes), so skip Path's per-path
-    # checks: matplotlib's own fast constructor, used throughout matplotlib, halves the time.
-    make = MplPath._fast_from_codes_and_verts
-    return [make(coords[a:b], codes[a:b]) for a, b in zip(starts, ends)]
+class Rings:
+    """Polygons as flat vertex and path-code arrays, with each vertex's polygon (``owner``).
+
+    Rings must be oriented (outer anticlockwise, holes clockwise) so that matplotlib's non-zero
+    fill leaves holes empty even when many polygons share one path: they are oriented here unless
+    ``oriented`` says they already are (the pack's overview shapes)."""
+
+    def __init__(self, geometries, oriented: bool = False):
+        geometries = np.asarray(geometries)
+        if not oriented:
+            geometries = shapely.orient_polygons(geometries)
+        kind, coords, offsets = shapely.to_ragged_array(geometries)
+        if kind == shapely.GeometryType.POLYGON:
+            ring_offsets, first_ring = offsets
+        else:
+            ring_offsets, polygon_offsets, multi_offsets = offsets
+            first_ring = polygon_offsets[multi_offsets]
+        self.coords = coords
+        self.codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
+        self.codes[ring_offsets[:-1]] = MplPath.MOVETO
+        self.codes[ring_offsets[1:] - 1] = MplPath.CLOSEPOLY
+        self.starts = ring_offsets[first_ring]   # polygon i's vertices: starts[i] to starts[i + 1]
+        self.owner = np.repeat(np.arange(len(self.starts) - 1), np.diff(self.starts))
+
+    def paths(self) -> list[MplPath]:
+        """One path per polygon."""
+        return [MplPath(self.coords[a:b], self.codes[a:b]) for a, b in zip(self.starts[:-1], self.starts[1:])]
+
+    def grouped(self, group_of: np.ndarray, groups: int) -> list[MplPath]:
+        """One compound path per group 0..groups-1 (``group_of``: each polygon's group)."""
+        group = group_of[self.owner]
+        order = np.argsort(group, kind="stable")   # stable: each polygon's vertices stay in order
+        cuts = np.searchsorted(group[order], np.arange(groups + 1))
+        return [MplPath(self.coords[order[a:b]], self.codes[order[a:b]]) for a, b in zip(cuts[:-1], cuts[1:])]
 
 
 class NationalMapFigure:
@@ -51,18 +68,20 @@ class NationalMapFigure:
         self.england = england
         ax.set_axis_off()
         ax.set_facecolor("white")
-        self.codes = england.areas["code"].to_numpy()
-        self.areas = PathCollection(lsoa_paths(england.overview.geometry.values), facecolor="#dddddd",
-                                    linewidth=0.0, antialiased=False, zorder=2)
+        overview = england.overview
+        self.codes = overview["code"].to_numpy()
+        self.rings = Rings(overview.geometry.values, oriented=True)
+        self.areas = PathCollection([], linewidth=0.0, antialiased=False, zorder=2)
         ax.add_collection(self.areas)
-        self.detail = None          # the zoomed district's LSOAs in full detail
-        self.detail_rows = None     # their rows in :attr:`codes`
+        self.detail = None          # zoomed to a district: the LSOAs in view in full detail,
+        self.detail_areas = None    # their codes and shapes (for hover)
+        self.detail_rows = None     # and their rows in :attr:`codes`
+        self.target = None          # the extent asked for, before widening to the axes' shape
         borough = england.pack.layer("borough")
         self.borough = PathCollection([shape_path(g) for g in borough.geometry], facecolor="none",
                                       edgecolor="#111111", linewidth=1.0, zorder=5)
         ax.add_collection(self.borough)
         self.district_line = None
-        self.district_label = None
         self.view: NationalView | None = None
 
     def update(self, view: NationalView) -> Legend:
@@ -70,16 +89,20 @@ class NationalMapFigure:
         meta = self.england.meta(view.indicator_id)
         classes = self.england.classes_for(view)
         colours = class_colours(classes.k, meta["polarity"], meta["value_type"])
-        # RGBA rows indexed by class: converting 32,844 colour names one by one would cost most of a second.
-        rgba = to_rgba_array(colours + [NO_DATA_COLOUR])
-        faces = rgba[classes.class_of]   # class -1 (no data) takes the last row
-        self.areas.set_facecolor(faces)
+        # One RGBA row per class, then no data (class -1), then a transparent row.
+        rgba = to_rgba_array(colours + [NO_DATA_COLOUR, "none"])
         if view.district != (self.view.district if self.view else object()):
             self._zoom(view.district)
+        group_of = np.where(classes.class_of < 0, classes.k, classes.class_of)
         if self.detail is not None:
-            self.detail.set_facecolor(faces[self.detail_rows])
+            self.detail.set_facecolor(rgba[group_of[self.detail_rows]])
+            group_of = group_of.copy()
+            # The simplified shapes under the detailed ones would spill past them (coasts): hide them.
+            group_of[self.detail_rows] = classes.k + 1
+        self.areas.set_paths(self.rings.grouped(group_of, classes.k + 2))
+        self.areas.set_facecolor(rgba)
         self.view = view
-        where = view.district or "England"
+        where = view.district or self.england.scope_name
         legend = Legend(title=meta["name"], subtitle=f"{meta['unit']} · {meta['period']} · LSOA 2011 · {where}")
         legend.entries = [LegendEntry(c, lab, n) for c, lab, n in zip(colours, classes.labels, classes.counts)]
         if classes.missing:
@@ -89,20 +112,29 @@ class NationalMapFigure:
             legend.locality_entries.append(LegendEntry(DISTRICT_COLOUR, view.district))
         return legend
 
+    def refit(self) -> None:
+        """Fit the extent asked for to the axes' shape again (after a resize), keeping metres square."""
+        if self.target is not None:
+            fit_extent(self.ax, self.target)
+
     def _zoom(self, district: str | None) -> None:
         for artist in (self.district_line, self.detail):
             if artist is not None:
                 artist.remove()
-        self.district_line = self.detail = self.detail_rows = None
+        self.district_line = self.detail = self.detail_rows = self.detail_areas = None
         x0, y0, x1, y1 = self.england.extent(district)
         pad = 0.04 * max(x1 - x0, y1 - y0)
-        fit_extent(self.ax, (x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+        self.target = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+        fit_extent(self.ax, self.target)
         if district is None:
             return
+        # Detail for a square around the view, so a window resized wider still shows detail at its sides.
         (vx0, vx1), (vy0, vy1) = self.ax.get_xlim(), self.ax.get_ylim()
-        lsoas = self.england.areas_within((vx0, vy0, vx1, vy1))
+        cx, cy, half = (vx0 + vx1) / 2, (vy0 + vy1) / 2, 0.55 * max(vx1 - vx0, vy1 - vy0)
+        lsoas = self.england.areas_within((cx - half, cy - half, cx + half, cy + half))
+        self.detail_areas = lsoas
         self.detail_rows = np.searchsorted(self.codes, lsoas["code"].to_numpy())
-        self.detail = PathCollection(lsoa_paths(lsoas.geometry.values), edgecolor="white", linewidth=0.25,
+        self.detail = PathCollection(Rings(lsoas.geometry.values).paths(), edgecolor="white", linewidth=0.25,
                                      zorder=3)
         self.ax.add_collection(self.detail)
         code = self.england.district_code(district)
@@ -114,6 +146,11 @@ class NationalMapFigure:
             self.ax.add_collection(self.district_line)
 
     def code_at(self, x: float, y: float) -> str | None:
-        """The LSOA code under a map point, if any."""
-        hits = self.england.overview.sindex.query(shapely.Point(x, y), predicate="intersects")
+        """The LSOA code under a map point, if any (from the detailed shapes when zoomed in)."""
+        point = shapely.Point(x, y)
+        if self.detail_areas is not None:
+            hits = self.detail_areas.sindex.query(point, predicate="intersects")
+            if len(hits):
+                return str(self.detail_areas["code"].iloc[hits[0]])
+        hits = self.england.overview.sindex.query(point, predicate="intersects")
         return str(self.codes[hits[0]]) if len(hits) else None

@@ -56,8 +56,11 @@ class Legend:
 
 
 def shape_path(geom) -> MplPath:
-    """A matplotlib path for a (multi)polygon, holes included."""
-    polygons = getattr(geom, "geoms", [geom])
+    """A matplotlib path for a (multi)polygon, holes included.
+
+    Rings are oriented first (outer anticlockwise, holes clockwise): matplotlib fills by the
+    non-zero winding rule, so a hole wound like its outer ring would be painted over."""
+    polygons = getattr(shapely.orient_polygons(geom), "geoms", [shapely.orient_polygons(geom)])
     verts, codes = [], []
     for poly in polygons:
         for ring in [poly.exterior, *poly.interiors]:

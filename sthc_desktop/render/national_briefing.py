@@ -11,7 +11,6 @@ from datetime import date
 
 from matplotlib.patches import Rectangle
 
-from sthc_desktop.core.datapack import BOROUGH_CODE
 from sthc_desktop.core.england import DISTRICT_MEASURES, England, NationalView
 
 from .briefing import MUTED, BriefingMap, Column, Page, fit, map_page_frame, north_arrow, scale_bar
@@ -28,10 +27,10 @@ def national_briefing_map(england: England, view: NationalView, *, paper: str = 
     page = Page(paper, orientation)
     k, m = page.k, page.margin
     meta = england.meta(view.indicator_id)
-    area = view.district or "England"
+    area = view.district or england.scope_name
     attribution = england.pack.attribution_lines(DATASETS)
     title = meta["name"]
-    subtitle = f"{area} · {meta['period']} · {meta['unit']} · by LSOA 2011 (32,844 in England)"
+    subtitle = f"{area} · {meta['period']} · {meta['unit']} · by LSOA 2011 ({len(england.overview):,} mapped)"
     content_w = page.width - 2 * m
     top, bottom = map_page_frame(page, title, subtitle, [], england.pack, produced, attribution)
     gap = 0.2 * k
@@ -59,7 +58,8 @@ def national_briefing_map(england: England, view: NationalView, *, paper: str = 
 
     def legend_content(col: Column):
         col.text("Legend", 9, weight="bold", after=1)
-        col.text(f"{meta['unit']} ({meta['period']}); number of LSOAs in brackets", 7, colour=MUTED, after=2)
+        col.text(f"{meta['unit']} ({meta['period']}); classes and counts (in brackets) cover all "
+                 f"{len(england.overview):,} mapped LSOAs, not only those in view", 7, colour=MUTED, after=2)
         for e in legend.entries:
             col.swatch(e, 7.5, f"{e.label} ({e.count:,})" if e.count is not None else e.label)
         col.space(3)
@@ -72,10 +72,7 @@ def national_briefing_map(england: England, view: NationalView, *, paper: str = 
         col.text(f"Rank of {n} districts on average IMD score (1 = most deprived). Population-weighted mean "
                  f"of LSOA scores, as MHCLG summarises districts; computed from IoD2019 files.", 7,
                  colour=MUTED, after=2)
-        focus = [BOROUGH_CODE, *england.pack.layer("neighbours")["code"]]
-        if view.district:
-            focus.append(england.district_code(view.district))
-        rows = england.ranking("imd_average_score", focus=focus)
+        rows = england.ranking("imd_average_score", focus=england.focus_codes(view.district))
         col.table(["District", "Average score", "Rank"],
                   [[r.lad_name, format_value(r.value, "score"), f"{r.rank} of {r.of}"] for r in rows.itertuples()],
                   [2.2, 1.2, 1.1], 7, align=["left", "right", "right"])

@@ -13,13 +13,14 @@ from pathlib import Path
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QApplication, QComboBox, QCompleter, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QToolTip,
                                QVBoxLayout, QWidget)
 
 from sthc_desktop.core.datapack import BOROUGH_CODE
 from sthc_desktop.core.england import ENGLAND, NATIONAL_SCHEMES, England
 from sthc_desktop.core.errors import DataError
+from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES
 from sthc_desktop.render.englandmap import NationalMapFigure
 from sthc_desktop.render.text import format_value
 
@@ -42,6 +43,7 @@ class NationalCanvas(FigureCanvasQTAgg):
         self.legend = self.map.update(model.view)
         model.viewChanged.connect(self._redraw)
         self.mpl_connect("motion_notify_event", self._on_motion)
+        self.mpl_connect("resize_event", lambda _e: (self.map.refit(), self.draw_idle()))
 
     def _redraw(self, view) -> None:
         self.legend = self.map.update(view)
@@ -82,7 +84,13 @@ class EnglandView(QWidget):
         self.area.addItems([ENGLAND, *england.district_names()])
         self.area.completer().setFilterMode(Qt.MatchContains)
         self.area.completer().setCompletionMode(QCompleter.PopupCompletion)
+        self.paper = QComboBox()
+        self.paper.addItems(list(PAPER_SIZES))
+        self.orientation = QComboBox()
+        self.orientation.addItems(list(ORIENTATIONS))
         self.export_button = QPushButton("Export map…")
+        self.export_button.setToolTip("PDF or SVG (vector) or PNG at 150 dpi; the same page as "
+                                      "`python main.py export map --area …`")
 
         form = QFormLayout()
         form.addRow("Indicator", self.indicator)
@@ -98,7 +106,7 @@ class EnglandView(QWidget):
         self.ranking.setEditTriggers(QTableWidget.NoEditTriggers)
         self.side = QVBoxLayout()
         self.side.addLayout(form)
-        self.side.addWidget(self.export_button)
+        self.side.addWidget(_row(QLabel("Page"), self.paper, self.orientation, self.export_button))
         self.side.addWidget(QLabel("<b>Districts, IoD2019</b>"))
         self.side.addWidget(self.statement)
         self.side.addWidget(self.ranking, 1)
@@ -139,7 +147,7 @@ class EnglandView(QWidget):
         except KeyError as exc:
             QMessageBox.information(self, "Area not found", exc.args[0])
             return
-        name = self.england.districts.set_index("lad_code").loc[code, "lad_name"]
+        name = self.england.district_name(code)
         if name not in self.england.district_names():
             QMessageBox.information(self, "Area not mapped", f"{name} is not mapped in this pack (it was built "
                                                              f"for {', '.join(self.england.district_names())}).")
@@ -148,10 +156,7 @@ class EnglandView(QWidget):
         self.model.update(district=name)
 
     def _show_ranking(self) -> None:
-        focus = [BOROUGH_CODE, *self.england.pack.layer("neighbours")["code"]]
-        if self.model.view.district:
-            focus.append(self.england.district_code(self.model.view.district))
-        rows = self.england.ranking("imd_average_score", focus=focus)
+        rows = self.england.ranking("imd_average_score", focus=self.england.focus_codes(self.model.view.district))
         self.ranking.setRowCount(len(rows))
         for i, r in enumerate(rows.itertuples()):
             for j, text in enumerate((r.lad_name, format_value(r.value, "score"), f"{r.rank} of {r.of}")):
@@ -165,15 +170,21 @@ class EnglandView(QWidget):
     def export(self) -> None:
         from sthc_desktop.export.national_map import export_national_map
 
-        name, _ = QFileDialog.getSaveFileName(self, "Export national map", str(Path.home() / "england-map.pdf"),
+        area = (self.model.view.district or "england").lower().replace(" ", "-").replace(".", "")
+        suggested = Path.home() / f"{area}-{self.model.view.indicator_id}.pdf"
+        name, _ = QFileDialog.getSaveFileName(self, "Export national map", str(suggested),
                                               "PDF (*.pdf);;PNG image (*.png);;SVG (*.svg)")
         if not name:
             return
+        QApplication.setOverrideCursor(Qt.WaitCursor)  # a second or two: one page, no progress to show
         try:
-            out = export_national_map(self.england, self.model.view, name)
+            out = export_national_map(self.england, self.model.view, name, paper=self.paper.currentText(),
+                                      orientation=self.orientation.currentText())
         except DataError as exc:
             QMessageBox.warning(self, "Export failed", str(exc))
             return
+        finally:
+            QApplication.restoreOverrideCursor()
         QMessageBox.information(self, "Exported", f"Wrote {out}")
 
 
