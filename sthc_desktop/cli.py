@@ -74,7 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return 0
 
 
 def _build(args) -> int:

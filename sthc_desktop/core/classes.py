@@ -24,11 +24,10 @@ NATIONAL_LSOAS = {"lsoa11": 32844, "lsoa21": 33755}
 
 @dataclass(frozen=True)
 class Classes:
-    """The classes of one map: labels, upper bounds, and each area's class (-1 = no data)."""
+    """The classes of one map: labels and each area's class (-1 = no data)."""
 
     scheme: str
     labels: tuple[str, ...]
-    upper_bounds: tuple[float, ...]
     class_of: np.ndarray
     counts: tuple[int, ...]
     missing: int
@@ -85,7 +84,7 @@ def classify(values, meta: dict, scheme: str | None = None, k: int = 5) -> Class
         lows = [float(present.min())] + bounds[:-1] if bounds else []
         labels = [f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in zip(lows, bounds)]
     counts = tuple(int((class_of == i).sum()) for i in range(len(bounds)))
-    return Classes(scheme, tuple(labels), tuple(bounds), class_of, counts, int((~ok).sum()))
+    return Classes(scheme, tuple(labels), class_of, counts, int((~ok).sum()))
 
 
 def _fmt(x: float) -> str:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .datapack import BOROUGH_CODE, ENGLAND_CODE, VALUE_COLUMNS, DataPack, Dataset
-from .errors import DataError
+from .errors import DataError, file_bytes
 
 THEME = "Imported"
 LEVELS = {"lsoa11": "LSOA 2011", "lsoa21": "LSOA 2021", "msoa": "MSOA", "ward": "ward (2022)",
@@ -139,15 +139,35 @@ class ImportedIndicator:
     dataset: Dataset
 
 
+def _row_numbers(r, columns: dict[str, str | None], name: str, row: int, problems: list, *,
+                 coordinates: set[str] = frozenset(), non_negative: set[str] = frozenset()) -> dict | None:
+    """The numbers of one row by role (None where a column is not chosen or a cell is blank), or None
+    after listing every problem: a cell that is not a number, a blank cell in a ``coordinates`` column,
+    a negative ``non_negative`` value."""
+    numbers, bad = {}, False
+    for role, column in columns.items():
+        numbers[role] = None
+        if not column:
+            continue
+        try:
+            numbers[role] = _number(r[column])
+        except ValueError:
+            problems.append(Problem(name, row, column, f"not a number: '{_short(r[column])}'"))
+            bad = True
+            continue
+        if numbers[role] is None and role in coordinates:
+            problems.append(Problem(name, row, column, "no coordinate"))
+            bad = True
+        elif numbers[role] is not None and numbers[role] < 0 and role in non_negative:
+            problems.append(Problem(name, row, column, f"negative value {numbers[role]:g}"))
+            bad = True
+    return None if bad else numbers
+
+
 # -- reading --------------------------------------------------------------------------------------
 def read_file(path: str | Path) -> TableFile:
     """Read a CSV or XLSX file; raise DataError if it cannot be read or looks patient-identifiable."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(path, f"cannot be read ({exc.strerror or exc})") from None
-    return read_bytes(path.name, data)
+    return read_bytes(Path(path).name, file_bytes(path))
 
 
 def read_bytes(name: str, data: bytes) -> TableFile:
@@ -488,24 +508,10 @@ def check(table: TableFile, pack: DataPack, spec: ImportSpec) -> CheckResult:
         areas = _areas_for(code, spec, target, codes, name, row, problems, converted)
         if areas is None:
             continue
-        numbers = {}
-        bad = False
-        for role, column in (("value", spec.value_column), ("lower_ci", spec.lower_ci_column),
-                             ("upper_ci", spec.upper_ci_column), ("numerator", spec.count_column),
-                             ("denominator", spec.denominator_column)):
-            if not column:
-                numbers[role] = None
-                continue
-            try:
-                numbers[role] = _number(r[column])
-            except ValueError:
-                problems.append(Problem(name, row, column, f"not a number: '{_short(r[column])}'"))
-                bad = True
-                continue
-            if numbers[role] is not None and numbers[role] < 0:
-                problems.append(Problem(name, row, column, f"negative value {numbers[role]:g}"))
-                bad = True
-        if bad:
+        columns = {"value": spec.value_column, "lower_ci": spec.lower_ci_column, "upper_ci": spec.upper_ci_column,
+                   "numerator": spec.count_column, "denominator": spec.denominator_column}
+        numbers = _row_numbers(r, columns, name, row, problems, non_negative=set(columns))
+        if numbers is None:
             continue
         lo, hi = numbers["lower_ci"], numbers["upper_ci"]
         if lo is not None and hi is not None and lo > hi:
@@ -632,22 +638,9 @@ def _check_points(table: TableFile, rows: pd.DataFrame, spec: ImportSpec, codes:
                                     f"duplicate: {postcode} already given in row {seen[postcode.replace(' ', '')]}"))
             continue
         seen[postcode.replace(" ", "")] = row
-        nums = {}
-        for role, column in (("x", spec.x_column), ("y", spec.y_column), ("value", spec.value_column)):
-            try:
-                nums[role] = _number(r[column])
-            except ValueError:
-                problems.append(Problem(name, row, column, f"not a number: '{_short(r[column])}'"))
-                nums = None
-                break
-            if nums[role] is None and role in ("x", "y"):
-                problems.append(Problem(name, row, column, "no coordinate"))
-                nums = None
-                break
+        nums = _row_numbers(r, {"x": spec.x_column, "y": spec.y_column, "value": spec.value_column}, name, row,
+                            problems, coordinates={"x", "y"}, non_negative={"value"})
         if nums is None:
-            continue
-        if nums["value"] is not None and nums["value"] < 0:
-            problems.append(Problem(name, row, spec.value_column, f"negative value {nums['value']:g}"))
             continue
         records.append({"row": row, "postcode": postcode, **nums})
     empty = pd.DataFrame(columns=VALUE_COLUMNS[1:])

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import imports
-from .errors import DataError
+from .errors import DataError, file_bytes
 from .view import MapView
 
 SCHEMA = 1
@@ -154,10 +154,7 @@ def save(workspace: Workspace, path: str | Path) -> Path:
 
 def load(path: str | Path) -> Workspace:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(path, f"cannot be opened ({exc.strerror or exc})") from None
+    raw = file_bytes(path, "opened")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -18,46 +18,10 @@ from matplotlib.path import Path as MplPath
 from sthc_desktop.core.datapack import BOROUGH_CODE
 from sthc_desktop.core.england import England, NationalView
 
-from .mapfigure import Legend, LegendEntry, fit_extent, shape_path
+from .mapfigure import Legend, LegendEntry, Rings, fit_extent, shape_path
 from .palettes import NO_DATA_COLOUR, class_colours
 
 DISTRICT_COLOUR = "#0072B2"
-
-
-class Rings:
-    """Polygons as flat vertex and path-code arrays, with each vertex's polygon (``owner``).
-
-    Rings must be oriented (outer anticlockwise, holes clockwise) so that matplotlib's non-zero
-    fill leaves holes empty even when many polygons share one path: they are oriented here unless
-    ``oriented`` says they already are (the pack's overview shapes)."""
-
-    def __init__(self, geometries, oriented: bool = False):
-        geometries = np.asarray(geometries)
-        if not oriented:
-            geometries = shapely.orient_polygons(geometries)
-        kind, coords, offsets = shapely.to_ragged_array(geometries)
-        if kind == shapely.GeometryType.POLYGON:
-            ring_offsets, first_ring = offsets
-        else:
-            ring_offsets, polygon_offsets, multi_offsets = offsets
-            first_ring = polygon_offsets[multi_offsets]
-        self.coords = coords
-        self.codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
-        self.codes[ring_offsets[:-1]] = MplPath.MOVETO
-        self.codes[ring_offsets[1:] - 1] = MplPath.CLOSEPOLY
-        self.starts = ring_offsets[first_ring]   # polygon i's vertices: starts[i] to starts[i + 1]
-        self.owner = np.repeat(np.arange(len(self.starts) - 1), np.diff(self.starts))
-
-    def paths(self) -> list[MplPath]:
-        """One path per polygon."""
-        return [MplPath(self.coords[a:b], self.codes[a:b]) for a, b in zip(self.starts[:-1], self.starts[1:])]
-
-    def grouped(self, group_of: np.ndarray, groups: int) -> list[MplPath]:
-        """One compound path per group 0..groups-1 (``group_of``: each polygon's group)."""
-        group = group_of[self.owner]
-        order = np.argsort(group, kind="stable")   # stable: each polygon's vertices stay in order
-        cuts = np.searchsorted(group[order], np.arange(groups + 1))
-        return [MplPath(self.coords[order[a:b]], self.codes[order[a:b]]) for a, b in zip(cuts[:-1], cuts[1:])]
 
 
 class NationalMapFigure:
@@ -78,7 +42,7 @@ class NationalMapFigure:
         self.detail_rows = None     # and their rows in :attr:`codes`
         self.target = None          # the extent asked for, before widening to the axes' shape
         borough = england.pack.layer("borough")
-        self.borough = PathCollection([shape_path(g) for g in borough.geometry], facecolor="none",
+        self.borough = PathCollection(Rings(borough.geometry.values).paths(), facecolor="none",
                                       edgecolor="#111111", linewidth=1.0, zorder=5)
         ax.add_collection(self.borough)
         self.district_line = None

@@ -55,21 +55,48 @@ class Legend:
     locality_entries: list[LegendEntry] = field(default_factory=list)
 
 
-def shape_path(geom) -> MplPath:
-    """A matplotlib path for a (multi)polygon, holes included.
+class Rings:
+    """Polygons as flat vertex and path-code arrays, with each vertex's polygon (``owner``).
 
-    Rings are oriented first (outer anticlockwise, holes clockwise): matplotlib fills by the
-    non-zero winding rule, so a hole wound like its outer ring would be painted over."""
-    polygons = getattr(shapely.orient_polygons(geom), "geoms", [shapely.orient_polygons(geom)])
-    verts, codes = [], []
-    for poly in polygons:
-        for ring in [poly.exterior, *poly.interiors]:
-            xy = np.asarray(ring.coords)
-            verts.append(xy)
-            c = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
-            c[0], c[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
-            codes.append(c)
-    return MplPath(np.concatenate(verts), np.concatenate(codes))
+    Rings must be oriented (outer anticlockwise, holes clockwise) so that matplotlib's non-zero
+    fill leaves holes empty even when many polygons share one path: they are oriented here unless
+    ``oriented`` says they already are (the pack's overview shapes)."""
+
+    def __init__(self, geometries, oriented: bool = False):
+        geometries = np.asarray(geometries, dtype=object)
+        if not oriented:
+            geometries = shapely.orient_polygons(geometries)
+        if len(geometries):
+            kind, coords, offsets = shapely.to_ragged_array(geometries)
+        else:  # shapely cannot say what type an empty array is
+            kind, coords, offsets = shapely.GeometryType.POLYGON, np.empty((0, 2)), (np.zeros(1, int),) * 2
+        if kind == shapely.GeometryType.POLYGON:
+            ring_offsets, first_ring = offsets
+        else:
+            ring_offsets, polygon_offsets, multi_offsets = offsets
+            first_ring = polygon_offsets[multi_offsets]
+        self.coords = coords
+        self.codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
+        self.codes[ring_offsets[:-1]] = MplPath.MOVETO
+        self.codes[ring_offsets[1:] - 1] = MplPath.CLOSEPOLY
+        self.starts = ring_offsets[first_ring]   # polygon i's vertices: starts[i] to starts[i + 1]
+        self.owner = np.repeat(np.arange(len(self.starts) - 1), np.diff(self.starts))
+
+    def paths(self) -> list[MplPath]:
+        """One path per polygon."""
+        return [MplPath(self.coords[a:b], self.codes[a:b]) for a, b in zip(self.starts[:-1], self.starts[1:])]
+
+    def grouped(self, group_of: np.ndarray, groups: int) -> list[MplPath]:
+        """One compound path per group 0..groups-1 (``group_of``: each polygon's group)."""
+        group = group_of[self.owner]
+        order = np.argsort(group, kind="stable")   # stable: each polygon's vertices stay in order
+        cuts = np.searchsorted(group[order], np.arange(groups + 1))
+        return [MplPath(self.coords[order[a:b]], self.codes[order[a:b]]) for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+def shape_path(geom) -> MplPath:
+    """A matplotlib path for one (multi)polygon, holes included and oriented (see :class:`Rings`)."""
+    return Rings([geom]).paths()[0]
 
 
 def fit_extent(ax, extent) -> None:
@@ -90,7 +117,7 @@ def fit_extent(ax, extent) -> None:
 
 
 def _collection(geoms, **style) -> PatchCollection:
-    return PatchCollection([PathPatch(shape_path(g)) for g in geoms], **style)
+    return PatchCollection([PathPatch(p) for p in Rings(np.asarray(geoms)).paths()], **style)
 
 
 class MapFigure:

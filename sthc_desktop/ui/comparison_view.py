@@ -362,7 +362,7 @@ class ComparisonView(QWidget):
             for j, text in enumerate(cells):
                 self.plan.setItem(i, j, QTableWidgetItem(str(text)))
 
-    # -- for tests and for the lead's wiring -----------------------------------------------
+    # -- what the tables show, as text (read by the tests) -----------------------------------------------
     def cell_text(self, indicator_id: str, area: str) -> str:
         item = self._cells.get((indicator_id, area))
         return item.text() if item is not None else "–"
