@@ -16,6 +16,7 @@ from datetime import date
 import pytest
 
 from sthc_desktop.core import imports, workspace
+from sthc_desktop.core.classes import QUANTILES
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.planner import Planner
@@ -46,7 +47,7 @@ def test_round_trip_gives_the_identical_view_and_values(tmp_path, own_pack):
     first = Planner(own_pack)
     ids = workspace.Workspace(imports=(record,)).apply_imports(first)
     original = first.pack.indicator_values(ids[0])
-    view = (MapView(indicator_id=ids[0], period="2024/25", scheme="quantiles", classes=7, focus="North",
+    view = (MapView(indicator_id=ids[0], period="2024/25", scheme=QUANTILES, classes=7, focus="North",
                     extent=(350000.0, 390000.0, 360000.0, 400000.0)).with_layer("wards", False))
     ws = workspace.Workspace(view, (record,), "supplied lookup", "lsoa_code,locality\nE01006802,North\n")
     path = workspace.save(ws, tmp_path / "plan.sthc")
@@ -72,11 +73,9 @@ def good_text(pack) -> str:
 @pytest.mark.parametrize("mutate, text", [
     (lambda t: t[:len(t) // 2], "not valid JSON at line "),
     (lambda t: t.replace('"schema": 1', '"schema": 2'), "made by a newer version: schema 2"),
-    (lambda t: json.dumps({k: v for k, v in json.loads(t).items() if k != "view"}), "'view' is missing"),
-    (lambda t: json.dumps({**json.loads(t), "view": []}), "'view' is not a dict"),
     (lambda t: json.dumps({k: v for k, v in json.loads(t).items() if k != "schema"}), "no schema number"),
-    (lambda t: t.replace('"sha256": "', '"sha256": "0'), "does not match its checksum"),
     (lambda t: "[1, 2]", "not a workspace object"),
+    (lambda t: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
 ])
 def test_a_damaged_or_newer_workspace_gives_one_clear_line(tmp_path, own_pack, mutate, text):
     path = tmp_path / "bad.sthc"
@@ -84,6 +83,22 @@ def test_a_damaged_or_newer_workspace_gives_one_clear_line(tmp_path, own_pack, m
     with pytest.raises(DataError, match=text) as err:
         workspace.load(path)
     assert str(err.value).startswith(str(path)) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("mutate, field, problem, imports_kept", [
+    (lambda d: {k: v for k, v in d.items() if k != "view"}, "view", "is missing; the default view is used", 1),
+    (lambda d: {**d, "view": []}, "view", "is not an object; the default view is used", 1),
+    (lambda d: {**d, "imports": [{**d["imports"][0], "sha256": "0" + d["imports"][0]["sha256"]}]},
+     "imports[1]", "does not match its checksum; that import is not opened", 0),
+])
+def test_a_bad_part_is_dropped_with_a_line_and_the_rest_opens(tmp_path, own_pack, mutate, field, problem,
+                                                              imports_kept):
+    path = tmp_path / "part.sthc"
+    path.write_text(json.dumps(mutate(json.loads(good_text(own_pack)))), encoding="utf-8")
+    opened = workspace.load(path)
+    assert len(opened.imports) == imports_kept
+    [line] = opened.notes
+    assert line.startswith(f"{path}: {field}") and line.endswith(problem)
 
 
 def test_json_error_names_line_and_column(tmp_path):

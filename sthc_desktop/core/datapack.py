@@ -18,6 +18,7 @@ import pandas as pd
 import pyogrio
 
 from .errors import PackError
+from .input_files import MB, regular_file
 
 PACK_FORMAT = 1
 BOROUGH_CODE = "E08000013"
@@ -31,6 +32,22 @@ ENGLAND_LAYER = "england_lsoa11"
 #: The same LSOAs simplified for drawing all England at once.
 ENGLAND_OVERVIEW = "england_lsoa11_overview"
 TABLES = ("networks", "indicators", "indicator_values", "datasets", "key_measures", "pack_info")
+
+#: The columns the app relies on, in each layer or table that must have rows.
+REQUIRED_COLUMNS = {
+    "lsoa11": ("code", "msoa_code"),
+    "lsoa21": ("code", "msoa_code", "ward_code", "lsoa11_code", "change_2011"),
+    "msoa11": ("code",), "msoa21": ("code",), "wards": ("code", "name"), "borough": ("code", "name"),
+    "practices": ("map_key", "ods_code", "name", "network"),
+    "networks": ("network",),
+    "indicators": ("id", "name", "short_name", "theme", "unit", "polarity", "geography", "dataset", "value_type",
+                   "aggregation", "periods", "period"),
+    "indicator_values": VALUE_COLUMNS,
+    "datasets": ("dataset", "name", "publisher", "period", "licence", "attribution", "files"),
+    "pack_info": ("key", "value"),
+}
+#: Largest pack opened (an England-scale pack is about 60 MB).
+SIZE_LIMIT = 4 * 1024 * MB
 
 #: The pack shipped with the app.
 BUNDLED_PACK = Path(__file__).resolve().parents[2] / "geodata" / "st_helens.gpkg"
@@ -58,8 +75,9 @@ class DataPack:
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else BUNDLED_PACK
-        if not self.path.is_file():
+        if not self.path.exists():
             raise PackError(self.path, "data pack not found")
+        regular_file(self.path, SIZE_LIMIT, "opened as a data pack", PackError)
         try:
             found = {name for name, _ in pyogrio.list_layers(self.path)}
         except Exception as exc:  # GDAL reports a damaged file through several error types
@@ -67,12 +85,27 @@ class DataPack:
         missing = [n for n in SPATIAL_LAYERS + TABLES if n not in found]
         if missing:
             raise PackError(self.path, f"not a St Helens data pack: layer '{missing[0]}' is missing")
+        for name, columns in REQUIRED_COLUMNS.items():
+            self._check_layer(name, columns)
         if self.scope == "england" and ENGLAND_LAYER not in found:
             raise PackError(self.path, f"England-scale pack without its '{ENGLAND_LAYER}' layer")
         fmt = self.info.get("format")
         if fmt != str(PACK_FORMAT):
             raise PackError(self.path, f"pack format {fmt} is not the format this version reads ({PACK_FORMAT})")
         self._layers: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
+        self._pack_datasets  # checked now, so a damaged table is refused on opening, not mid-export
+
+    def _check_layer(self, name: str, columns: tuple[str, ...]) -> None:
+        """PackError naming the layer unless it has rows and every column the app relies on."""
+        try:
+            info = pyogrio.read_info(self.path, layer=name)
+        except Exception as exc:
+            raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
+        if info["features"] == 0:
+            raise PackError(self.path, f"damaged data pack: layer '{name}' is empty")
+        absent = [c for c in columns if c not in set(info["fields"])]
+        if absent:
+            raise PackError(self.path, f"damaged data pack: layer '{name}' has no column '{absent[0]}'")
 
     # -- raw layers -------------------------------------------------------------------
     def layer(self, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -143,9 +176,19 @@ class DataPack:
 
     @cached_property
     def _pack_datasets(self) -> dict[str, Dataset]:
-        rows = self.layer("datasets").to_dict("records")
-        return {r["dataset"]: Dataset(r["dataset"], r["name"], r["publisher"], r["period"], r["licence"],
-                                      r["attribution"], tuple(json.loads(r["files"]))) for r in rows}
+        datasets = {}
+        for i, r in enumerate(self.layer("datasets").to_dict("records"), start=1):
+            text = [r[c] for c in REQUIRED_COLUMNS["datasets"][:-1]]
+            try:
+                files = json.loads(r["files"]) if isinstance(r["files"], str) else None
+            except (ValueError, RecursionError):
+                files = None
+            if not all(isinstance(t, str) for t in text) or not isinstance(files, list) \
+                    or not all(isinstance(f, dict) for f in files):
+                raise PackError(self.path, f"damaged data pack: row {i} of the 'datasets' table is not a dataset "
+                                           "(text fields and a JSON list of files)")
+            datasets[r["dataset"]] = Dataset(*text, tuple(files))
+        return datasets
 
     @property
     def scope(self) -> str:

@@ -45,11 +45,3 @@ class PackError(DataError):
 
 class ExportError(DataError):
     """An export could not be written (read-only folder, full disk, cancelled)."""
-
-
-def file_bytes(path: str | Path, action: str = "read") -> bytes:
-    """A file's bytes, or a :class:`DataError` saying it "cannot be {action}" and why."""
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise DataError(path, f"cannot be {action} ({exc.strerror or exc})") from None

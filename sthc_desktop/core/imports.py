@@ -28,13 +28,17 @@ import numpy as np
 import pandas as pd
 
 from .datapack import BOROUGH_CODE, ENGLAND_CODE, VALUE_COLUMNS, DataPack, Dataset
-from .errors import DataError, file_bytes
+from .errors import DataError
+from .input_files import MB, file_bytes
+from .schema import Field, note, read_fields
 
 THEME = "Imported"
 LEVELS = {"lsoa11": "LSOA 2011", "lsoa21": "LSOA 2021", "msoa": "MSOA", "ward": "ward (2022)",
           "practice": "GP practice (ODS code)", "postcode": "postcode point"}
 POLARITIES = ("higher is worse", "higher is better", "no judgement")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+#: Largest file imported.
+SIZE_LIMIT = 50 * MB
 #: Cells that mean "no value" in published tables (blank, suppressed, not available).
 MISSING = {"", "*", "-", "..", ".", ":", "x", "c", "na", "n/a", "nan", "null", "none", "#n/a"}
 _POPULATION_WEIGHT = {"lsoa11": "iod19_population_2015", "lsoa21": "census21_residents"}
@@ -71,14 +75,32 @@ class ImportSpec:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ImportSpec":
-        d = dict(d)
-        d["filters"] = tuple((str(c), str(v)) for c, v in d.get("filters", ()))
-        known = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in d.items() if k in known})
+    def from_saved(cls, d: dict, path, where: str = "spec") -> "ImportSpec":
+        """The spec saved in a workspace, checked against :data:`SPEC_FIELDS`; DataError naming the
+        first bad field."""
+        values, notes = read_fields(d, SPEC_FIELDS, where, path)
+        filters = values.pop("filters") or []
+        if not notes and not all(isinstance(f, list) and len(f) == 2 and all(isinstance(x, str) for x in f)
+                                 for f in filters):
+            notes.append(note(path, f"{where}.filters", "is not a list of [column, text] pairs"))
+        if notes:
+            raise DataError(None, notes[0])
+        return cls(**values, filters=tuple((c, v) for c, v in filters))
 
     def with_(self, **changes) -> "ImportSpec":
         return replace(self, **changes)
+
+
+_TEXT, _COLUMN = Field("text", "", optional=False), Field("text")
+#: The declared shape of a saved :class:`ImportSpec`.
+SPEC_FIELDS = {"level": Field("text", optional=False, allowed=tuple(LEVELS)), "code_column": _TEXT,
+               "value_column": _TEXT, **{k: _COLUMN for k in ("lower_ci_column", "upper_ci_column", "count_column",
+                                                              "denominator_column", "period_column", "x_column",
+                                                              "y_column")},
+               "coordinates": Field("text", "en", optional=False, allowed=("en", "lonlat")),
+               "filters": Field("list", []), "only_known_areas": Field("bool", False, optional=False),
+               "convert_2011": Field("bool", False, optional=False), "name": _TEXT, "unit": _TEXT,
+               "polarity": Field("text", "no judgement", optional=False, allowed=POLARITIES), "period": _TEXT}
 
 
 @dataclass(frozen=True)
@@ -167,7 +189,7 @@ def _row_numbers(r, columns: dict[str, str | None], name: str, row: int, problem
 # -- reading --------------------------------------------------------------------------------------
 def read_file(path: str | Path) -> TableFile:
     """Read a CSV or XLSX file; raise DataError if it cannot be read or looks patient-identifiable."""
-    return read_bytes(Path(path).name, file_bytes(path))
+    return read_bytes(Path(path).name, file_bytes(path, SIZE_LIMIT))
 
 
 def read_bytes(name: str, data: bytes) -> TableFile:

@@ -43,11 +43,3 @@ class MapView:
         d = asdict(self)
         d["extent"] = list(self.extent) if self.extent else None
         return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "MapView":
-        layers = {name: bool(d.get("layers", {}).get(name, True)) for name in LAYERS}
-        extent = tuple(float(x) for x in d["extent"]) if d.get("extent") else None
-        return cls(indicator_id=str(d.get("indicator_id", DEFAULT_INDICATOR)), period=d.get("period"),
-                   scheme=d.get("scheme"), classes=int(d.get("classes", 5)), layers=layers,
-                   focus=d.get("focus"), extent=extent)

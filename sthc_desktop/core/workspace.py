@@ -17,18 +17,25 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from . import imports
-from .errors import DataError, file_bytes
+from .errors import DataError
+from .input_files import MB, file_bytes
+from .saved_view import fit_view, view_from_dict
+from .schema import Field, note, read_fields
 from .view import MapView
 
 SCHEMA = 1
 SUFFIX = ".sthc"
 AUTOSAVE_NAME = "autosave" + SUFFIX
 RECENT_LIMIT = 10
+#: Largest workspace opened (its imported files are embedded, base64).
+SIZE_LIMIT = 200 * MB
+#: Longest supplied lookup CSV a workspace may carry (characters).
+LOOKUP_LIMIT = 5 * MB
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class Workspace:
     imports: tuple[ImportRecord, ...] = ()
     assignment_method: str | None = None  # None: the pack's default assignment
     lookup_csv: str | None = None          # the supplied LSOA -> locality lookup, when that is the method
+    notes: tuple[str, ...] = ()            # what was dropped on opening, one line each
 
     def to_dict(self) -> dict:
         return {
@@ -70,14 +78,32 @@ class Workspace:
             "assignment": {"method": self.assignment_method, "lookup_csv": self.lookup_csv},
         }
 
-    def apply_imports(self, planner) -> list[str]:
-        """Add every embedded import to ``planner``; returns the indicator ids."""
-        ids = []
+    def apply_imports(self, planner, notes: list[str] | None = None) -> list[str]:
+        """Add every embedded import to ``planner``; returns the indicator ids. An import that no
+        longer builds is left out with its one-line reason in ``notes`` (raised if no list is given)."""
+        return [indicator_id for _, indicator_id in self._added(planner, notes)]
+
+    def opened_on(self, planner, path=None) -> tuple["Workspace", list[str]]:
+        """This workspace made to fit ``planner``: its imports added (those that still build) and its
+        view drawable on the pack; with every note of what was dropped, one line each."""
+        notes = list(self.notes)
+        kept = tuple(record for record, _ in self._added(planner, notes))
+        view, view_notes = fit_view(self.view, planner, path)
+        return replace(self, view=view, imports=kept, notes=()), notes + view_notes
+
+    def _added(self, planner, notes: list[str] | None) -> list[tuple[ImportRecord, str]]:
+        added = []
         for record in self.imports:
-            indicator = record.indicator(planner.pack)
+            try:
+                indicator = record.indicator(planner.pack)
+            except DataError as exc:
+                if notes is None:
+                    raise
+                notes.append(f"{exc.message} (so {record.file_name} is not opened)")
+                continue
             planner.add_indicator(indicator.meta, indicator.values, indicator.dataset)
-            ids.append(indicator.meta["id"])
-        return ids
+            added.append((record, indicator.meta["id"]))
+        return added
 
 
 def to_json(workspace: Workspace) -> str:
@@ -85,51 +111,70 @@ def to_json(workspace: Workspace) -> str:
 
 
 def from_json(text: str, path: str | Path | None = None) -> Workspace:
-    """Parse a workspace; DataError naming what is wrong (JSON position, schema, missing key)."""
+    """Parse a workspace checked against its declared shape.
+
+    A file that is not a workspace at all (not JSON, no schema, a newer schema) raises DataError;
+    a bad field inside one drops that field (or that import) with a note in ``Workspace.notes``
+    naming the file, the field and the problem, and the rest opens."""
     try:
         d = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(path, f"damaged workspace: not valid JSON at line {exc.lineno}, column {exc.colno} "
                               f"({exc.msg})") from None
+    except RecursionError:
+        raise DataError(path, "damaged workspace: nested too deeply to be a workspace") from None
     if not isinstance(d, dict):
         raise DataError(path, "damaged workspace: not a workspace object")
     schema = d.get("schema")
-    if not isinstance(schema, int):
+    if not isinstance(schema, int) or isinstance(schema, bool):
         raise DataError(path, "damaged workspace: no schema number (is this a .sthc workspace?)")
     if schema > SCHEMA:
         raise DataError(path, f"made by a newer version: schema {schema} (this version reads schema {SCHEMA}); "
                               "update the app to open it")
+    view, notes = view_from_dict(d.get("view"), path)
+    records = []
+    saved = d.get("imports", [])
+    if not isinstance(saved, list):
+        notes.append(note(path, "imports", "is not a list; no imported data is opened"))
+        saved = []
+    for i, r in enumerate(saved, start=1):
+        try:
+            records.append(_record(r, path, f"imports[{i}]"))
+        except DataError as exc:
+            notes.append(exc.message)
+    assignment, assignment_notes = read_fields(d.get("assignment") if isinstance(d.get("assignment"), dict)
+                                               else {}, _ASSIGNMENT, "assignment", path)
+    return Workspace(view, tuple(records), assignment["method"], assignment["lookup_csv"],
+                     tuple(notes + assignment_notes))
+
+
+_ASSIGNMENT = {"method": Field("text"), "lookup_csv": Field("text", limit=LOOKUP_LIMIT)}
+_RECORD = {"file_name": Field("text", optional=False), "sha256": Field("text", optional=False),
+           "imported_on": Field("text", optional=False), "spec": Field("object", optional=False),
+           "data_base64": Field("text", optional=False, limit=SIZE_LIMIT)}
+
+
+def _record(r, path, where: str) -> ImportRecord:
+    """One embedded import, or DataError naming what is wrong with it (that import is not opened)."""
+    if not isinstance(r, dict):
+        raise DataError(path, f"{where} is not an object; that import is not opened")
+    fields, notes = read_fields(r, _RECORD, where, path)
+    if notes:
+        raise DataError(None, notes[0].rstrip() + "; that import is not opened")
+    name = fields["file_name"]
+    if ".." in PurePath(name.replace("\\", "/")).parts:
+        raise DataError(path, f"{where}.file_name '{name}' points outside the workspace folder; "
+                              "that import is not opened")
     try:
-        view = MapView.from_dict(_need(d, "view", dict, path))
-        records = []
-        for i, r in enumerate(_need(d, "imports", list, path), start=1):
-            where = f"imports[{i}]"
-            if not isinstance(r, dict):
-                raise DataError(path, f"damaged workspace: {where} is not an object")
-            for key in ("file_name", "sha256", "imported_on", "spec", "data_base64"):
-                if key not in r:
-                    raise DataError(path, f"damaged workspace: {where} has no '{key}'")
-            data = base64.b64decode(r["data_base64"], validate=True)
-            if hashlib.sha256(data).hexdigest() != r["sha256"]:
-                raise DataError(path, f"damaged workspace: the embedded copy of {r['file_name']} does not match "
-                                      "its checksum")
-            records.append(ImportRecord(str(r["file_name"]), data, r["sha256"],
-                                        imports.ImportSpec.from_dict(r["spec"]),
-                                        date.fromisoformat(r["imported_on"])))
-        assignment = _need(d, "assignment", dict, path)
-    except DataError:
-        raise
-    except (TypeError, ValueError, KeyError) as exc:  # wrong types inside an otherwise valid file
-        raise DataError(path, f"damaged workspace: {exc}") from None
-    return Workspace(view, tuple(records), assignment.get("method"), assignment.get("lookup_csv"))
-
-
-def _need(d: dict, key: str, kind: type, path) -> object:
-    if key not in d:
-        raise DataError(path, f"damaged workspace: '{key}' is missing")
-    if not isinstance(d[key], kind):
-        raise DataError(path, f"damaged workspace: '{key}' is not a {kind.__name__}")
-    return d[key]
+        data = base64.b64decode(fields["data_base64"], validate=True)
+        imported_on = date.fromisoformat(fields["imported_on"])
+    except ValueError as exc:
+        raise DataError(path, f"{where} is damaged ({exc}); that import is not opened") from None
+    if hashlib.sha256(data).hexdigest() != fields["sha256"]:
+        raise DataError(path, f"{where}: the embedded copy of {name} does not match its checksum; "
+                              "that import is not opened")
+    spec = imports.ImportSpec.from_saved(fields["spec"], path, f"{where}.spec")
+    return ImportRecord(PurePath(name.replace("\\", "/")).name, data, fields["sha256"], spec, imported_on)
 
 
 def save(workspace: Workspace, path: str | Path) -> Path:
@@ -154,7 +199,7 @@ def save(workspace: Workspace, path: str | Path) -> Path:
 
 def load(path: str | Path) -> Workspace:
     path = Path(path)
-    raw = file_bytes(path, "opened")
+    raw = file_bytes(path, SIZE_LIMIT, "opened")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QDockWidget, QFileDialog, 
                                QMainWindow, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from sthc_desktop.core.errors import DataError
-from sthc_desktop.core.indicators import mappable
 from sthc_desktop.core.localities import NETWORKS, SUPPLIED_LOOKUP
 from sthc_desktop.core.planner import Planner
+from sthc_desktop.core.saved_view import restored_view
 from sthc_desktop.core.view import MapView
 
 from sthc_desktop.core.workspace import ImportRecord
@@ -165,7 +165,8 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
-        action.triggered.connect(slot)
+        # triggered(bool) would land in a slot's first optional argument (import_indicator's path).
+        action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         return action
 
@@ -208,12 +209,14 @@ class MainWindow(QMainWindow):
 
     def open_workspace(self, path, *, recovered: bool = False) -> bool:
         try:
-            opened = workspace_actions.open_workspace(self.model, path)
+            opened, notes = workspace_actions.open_workspace(self.model, path)
             if opened.lookup_csv:
                 self.comparison.use_lookup_text(opened.lookup_csv, Path(path).name)
         except DataError as exc:
             QMessageBox.warning(self, "Workspace not opened", str(exc))
             return False
+        if notes:
+            QMessageBox.warning(self, "Workspace opened without some of its parts", "\n".join(notes))
         self.imports = list(opened.imports)
         self.workspace_path = None if recovered else Path(path)
         self._set_modified(recovered)
@@ -324,11 +327,10 @@ class MainWindow(QMainWindow):
         raw = settings().value("view/state")
         if not raw:
             return None
-        try:
-            view = MapView.from_dict(json.loads(raw))
-        except (ValueError, TypeError, KeyError):
-            return None
-        return view if view.indicator_id in set(mappable(planner.pack)["id"]) else None
+        view, notes = restored_view(raw, planner, settings().fileName())
+        for line in notes:  # a bad saved view is dropped, never re-raised: the app must start
+            logging.warning("%s", line)
+        return view
 
     def closeEvent(self, event) -> None:
         if self.modified and (self.imports or self.workspace_path):

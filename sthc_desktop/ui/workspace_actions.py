@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 
 from sthc_desktop.core import workspace
-from sthc_desktop.core.indicators import mappable
 from sthc_desktop.core.workspace import ImportRecord, Workspace
 from sthc_desktop.ui.settings import settings
 from sthc_desktop.ui.view_model import ViewModel
@@ -39,20 +38,17 @@ def save_workspace(model: ViewModel, records: list[ImportRecord], path: str | Pa
     return saved
 
 
-def open_workspace(model: ViewModel, path: str | Path) -> Workspace:
+def open_workspace(model: ViewModel, path: str | Path) -> tuple[Workspace, list[str]]:
     """Open a workspace, add its imported indicators to the planner and show its view.
 
-    Returns the workspace, whose ``imports`` the window keeps (to save them again) and whose
-    ``assignment_method`` / ``lookup_csv`` it applies. DataError if the file is damaged or newer."""
-    opened = workspace.load(path)
-    planner = model.planner
-    opened.apply_imports(planner)
-    model.set_planner(planner)
-    known = set(mappable(planner.pack)["id"])  # a borough-only figure cannot be the map's indicator
-    view = opened.view if opened.view.indicator_id in known else opened.view.with_(indicator_id=model.view.indicator_id)
-    model.set_view(view)
+    Returns the workspace as opened (the imports that still build, which the window keeps to save
+    them again, and the ``assignment_method`` / ``lookup_csv`` it applies) and a one-line note for
+    each field or import dropped as bad. DataError if the file is not a workspace or is newer."""
+    opened, notes = workspace.load(path).opened_on(model.planner, path)
+    model.set_planner(model.planner)
+    model.set_view(opened.view)
     remember(path)
-    return opened
+    return opened, notes
 
 
 # -- recent files (QSettings holds the list; the list logic is core.workspace) ---------------------
