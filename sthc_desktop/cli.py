@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -74,6 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def console() -> int:
+    """The ``sthc-desktop`` command (and ``python main.py``)."""
+    if hasattr(signal, "SIGPIPE"):  # POSIX: a listing piped into `head` just stops, with no traceback
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    return main()
+
+
+def gui() -> int:
+    """The ``sthc-desktop-gui`` launcher (no console window on Windows): the app, ``--pack`` accepted."""
+    return main(sys.argv[1:])
 
 
 def _build(args) -> int:

@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from .bundled_pack import bundled_pack
 from .errors import PackError
 from .input_files import MB, regular_file
 
@@ -50,7 +51,7 @@ REQUIRED_COLUMNS = {
 SIZE_LIMIT = 4 * 1024 * MB
 
 #: The pack shipped with the app.
-BUNDLED_PACK = Path(__file__).resolve().parents[2] / "geodata" / "st_helens.gpkg"
+BUNDLED_PACK = bundled_pack()
 
 #: Human names of the area layers an indicator can be drawn on.
 GEOGRAPHY_NAMES = {"lsoa11": "LSOA 2011", "lsoa21": "LSOA 2021", "practice": "GP practice",
