@@ -20,6 +20,13 @@ from sthc_desktop.core.planner import Planner
 Z = 1.959964
 
 
+@pytest.fixture(scope="module")
+def planner(pack):
+    """Whole-LSOA sums are checked here under nearest practice; fractional shares in test_catchments.py."""
+    from sthc_desktop.core.localities import NEAREST_PRACTICE, pack_assignments
+    return Planner(pack, pack_assignments(pack, NEAREST_PRACTICE))
+
+
 def rows(pack, indicator_id, area_type, period=None):
     v = pack.values
     mask = (v["indicator_id"] == indicator_id) & (v["area_type"] == area_type)

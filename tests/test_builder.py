@@ -116,12 +116,14 @@ def test_every_dataset_cites_its_files_and_licence(rebuilt):
     assert "Crown copyright" in rebuilt.datasets["ons_boundaries"].attribution
 
 
-def test_default_assignment_is_nearest_practice(rebuilt):
+def test_default_assignment_is_the_best_validated_method(rebuilt):
     for vintage in ("lsoa11", "lsoa21"):
         localities = rebuilt.layer(vintage)["locality"]
         assert localities.notna().all()
         assert set(localities) == {"Central", "Newton & Haydock", "North", "South"}
-    assert "nearest" in rebuilt.info["assignment_statement"].lower()
+    best = rebuilt.info["best_method"]
+    assert rebuilt.info["assignment_method"] == best
+    assert rebuilt.info["assignment_statement"].lower().startswith(best)
     # The practice's own LSOA belongs to its network (Rainford Health Centre, North).
     lsoa = pd.read_csv(SHARED_DATA / "practices" / "sthelens_practices.csv").set_index("ods_code")
     code = lsoa.loc["N83041", "practice_lsoa21"]

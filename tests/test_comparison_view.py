@@ -99,15 +99,16 @@ def load_ward_lookup(view, pack, tmp_path, monkeypatch):
     path = tmp_path / "by_ward.csv"
     by_ward_lookup(pack, path)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "CSV files (*.csv)"))
-    view.assignment.setCurrentIndex(1)
-    view.assignment.activated.emit(1)
+    index = view.assignment.findData("supplied lookup")
+    view.assignment.setCurrentIndex(index)
+    view.assignment.activated.emit(index)
     return path
 
 
 def test_loading_a_lookup_changes_values_and_the_stated_method(view, pack, tmp_path, monkeypatch):
     view.choose(["census21_disabled"])
     before = {a: view.cell_text("census21_disabled", a) for a in AREAS[:4]}
-    assert "Nearest practice" in view.method_label.text()
+    assert "Estimated registrations" in view.method_label.text()
     path = load_ward_lookup(view, pack, tmp_path, monkeypatch)
     assert "by_ward.csv" in view.method_label.text()
     assert view.model.planner.assignments["lsoa21"].method == "supplied lookup"
@@ -116,7 +117,7 @@ def test_loading_a_lookup_changes_values_and_the_stated_method(view, pack, tmp_p
     rows = cli_rows(tmp_path, "--indicators", "census21_disabled", "--lookup", str(path))
     for r in rows:
         assert view.cell_text(r["indicator_id"], r["area"]) == expected_text(r)
-    # Back to nearest practice.
+    # Back to the pack's default, the best-validated method.
     view.assignment.setCurrentIndex(0)
     view.assignment.activated.emit(0)
     assert {a: view.cell_text("census21_disabled", a) for a in AREAS[:4]} == before
@@ -132,8 +133,8 @@ def test_a_bad_lookup_is_refused_and_the_method_kept(view, tmp_path, monkeypatch
     assert view.load_lookup(path) is False
     assert len(shown) == 1 and "E01099999" in shown[0] and "row 3" in shown[0]
     assert view.model.planner is planner
-    assert view.assignment.currentText() == "Nearest practice"
-    assert "Nearest practice" in view.method_label.text()
+    assert view.assignment.currentText().startswith("estimated registrations (best validated, IMD error")
+    assert "Estimated registrations" in view.method_label.text()
 
 
 def test_charts_and_plan_panel(view):
@@ -166,7 +167,7 @@ def test_inequality_within_each_locality_shows_what_the_command_line_writes(view
         assert got[2:5] == [format_value(r[c], r["unit"]) for c in ("most_deprived", "least_deprived", "gap")]
         assert got[5] == f"{r['lsoas_most_deprived']} / {r['lsoas_least_deprived']}"
     assert "fifths of LSOAs within the area" in view.inequality_method.text()
-    assert "nearest practice" in view.inequality_method.text()
+    assert "estimated registrations" in view.inequality_method.text()
     # A lookup moves LSOAs between localities: the gaps and the stated method follow.
     path = load_ward_lookup(view, pack, tmp_path, monkeypatch)
     after = view.inequality_rows()

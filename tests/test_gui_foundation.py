@@ -40,7 +40,7 @@ def test_status_bar_names_source_and_method(window):
     assert "Ministry of Housing, Communities and Local Government" in window.source_label.text()
     assert "IoD2019" in window.source_label.text() and "LSOA 2011" in window.source_label.text()
     assert "Indices of Deprivation 2019" in window.source_label.toolTip()
-    assert "nearest practice" in window.method_label.text()
+    assert "estimated registrations (best validated, IMD error 0.7 points)" in window.method_label.text()
 
 
 def test_qt_binding_keeps_its_references_to_none(qtbot):

@@ -3,7 +3,7 @@
 ``build_pack(source, out)`` reads the boundaries, lookups, practices and indicator files
 named in each folder's PROVENANCE.md, derives only what METHODS.md allows (sums,
 ratios of sums, population-weighted means, Wilson intervals, nearest-practice
-assignment), checks the result and writes ``st_helens.gpkg`` and ``st_helens.manifest.json``.
+assignment, estimated registrations), checks the result and writes ``st_helens.gpkg`` and ``st_helens.manifest.json``.
 The same sources always give the same content: rows are sorted and no build time is stored.
 """
 
@@ -28,7 +28,7 @@ from sthc_desktop.core.errors import SourceError
 from sthc_desktop.core.stats import wilson_interval
 
 from . import catalogue as cat
-from . import england
+from . import catchments, england
 from .sources import Sources, numeric
 
 PACK_NAME = "st_helens"
@@ -684,6 +684,15 @@ def build_pack(source: str | Path, out_dir: str | Path, scope: str = "borough",
     catalogue = _catalogue_frame(out)
     values = (pd.concat(out.values, ignore_index=True)[list(VALUE_COLUMNS)]
               .sort_values(["indicator_id", "area_type", "period", "area_code"]).reset_index(drop=True))
+    origin_frame = catchments.origins(src, iod2019, practices, lsoa11_codes)
+    out.uses("ons_boundaries", england.GEO_FILE)
+    out.uses("iod2019", england.FILE1)
+    validation, fit_info, shares = catchments.catchment_tables(
+        origin_frame, practices, values, layers["lsoa11"].set_index("code")["locality"],
+        layers["lsoa21"][["code", "lsoa11_code"]])
+    if shares is not None:  # the best-validated method gives the layers' (main) locality
+        for vintage in ("lsoa11", "lsoa21"):
+            layers[vintage]["locality"] = layers[vintage]["code"].map(loc.main_localities(shares[vintage]))
     datasets = _datasets_frame(src, out)
     info = pd.DataFrame([
         ("name", "St Helens Cares locality planner data pack" + (" (England scale)" if scope == "england" else "")),
@@ -691,13 +700,15 @@ def build_pack(source: str | Path, out_dir: str | Path, scope: str = "borough",
         ("borough_code", BOROUGH_CODE), ("borough_name", "St Helens"),
         ("crs", "EPSG:27700"),
         ("scope", scope),
-        ("assignment_method", assignment.method),
-        ("assignment_statement", assignment.statement),
+        ("assignment_method", fit_info.pop("assignment_method", assignment.method)),
+        ("assignment_statement", fit_info.pop("assignment_statement", assignment.statement)),
+        *fit_info.items(),
         ("population_weights", "IoD2019: mid-2015 population (IoD2019 File 6); LSOA 2021: Census 2021 usual "
                                "residents; mid-2020 ONS estimates for population counts"),
     ], columns=["key", "value"])
     tables = {"networks": networks, "indicators": catalogue, "indicator_values": values,
-              "datasets": datasets, "key_measures": plan, "pack_info": info}
+              "datasets": datasets, "key_measures": plan, "pack_info": info,
+              "catchment_origins": origin_frame, "method_validation": validation}
     _validate(layers, practices, tables)
     if scope == "england":
         national = england.england_layers(src, iod2019, out.uses, districts)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import stats
 from .datapack import DataPack
-from .localities import NETWORKS
+from .localities import NETWORKS, whole_area_shares
 
 BOROUGH = "St Helens"
 ENGLAND = "England"
@@ -41,15 +41,20 @@ def latest_period(pack: DataPack, indicator_id: str) -> str:
     return periods[-1] if periods else ""
 
 
-def area_groups(planner, geography: str) -> pd.Series:
-    """Locality of each small area (LSOAs, under the planner's assignment) or practice (its network).
+def area_shares(planner, geography: str) -> pd.DataFrame:
+    """Share of each small area (LSOAs, under the planner's assignment) or practice (its network, 0/1) in
+    each locality: rows area codes, columns the networks (METHODS.md fractional membership).
 
     A practice keeps the network it belonged to, so a closed practice counts for the years it reported."""
     if geography == "practice":
-        p = planner.pack.practices
-        p = p[p["ods_code"].notna()]
-        return pd.Series(p["network"].to_numpy(), index=p["ods_code"].to_numpy())
-    return planner.localities[geography]
+        return whole_area_shares(planner.practice_networks)
+    return planner.assignments[geography].shares
+
+
+def locality_rows(values: pd.DataFrame, shares: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The rows of areas with a share in one locality, with that share in a ``share`` column."""
+    share = values["area_code"].map(shares[name]).fillna(0.0)
+    return values[share > 0].assign(share=share[share > 0])
 
 
 def weights_for(pack: DataPack, indicator_id: str) -> tuple[pd.Series, str]:
@@ -93,18 +98,22 @@ def combine(rows: pd.DataFrame, meta: dict, weights: pd.Series | None = None, wh
 
     Returns value, lower_ci, upper_ci, numerator, denominator and a ``note`` saying how it was made
     (or why it is missing). ``weights`` (indexed by area code) is used by the weighted means; ``what``
-    names the areas in that note ("LSOAs", "practices")."""
+    names the areas in that note ("LSOAs", "practices"). An optional ``share`` column (each area's
+    share in the locality) multiplies counts, numerators, denominators and weights (METHODS.md)."""
     out = dict(value=np.nan, lower_ci=np.nan, upper_ci=np.nan, numerator=np.nan, denominator=np.nan)
     how = meta["aggregation"]
     if rows.empty:
         return {**out, "note": f"no values in the pack for these {what} and this period"}
     n = len(rows)
+    share = rows["share"].astype(float) if "share" in rows else pd.Series(1.0, index=rows.index)
+    if (share < 1).any():
+        what = f"{what} (counted by their fractional shares in the locality)"
     if how == RATIO_OF_SUMS:
         missing = rows["numerator"].isna() | rows["denominator"].isna()
         if missing.any():
             return {**out, "note": f"{int(missing.sum())} of {n} {what} have no published numerator "
                                    f"or denominator, so no ratio of sums"}
-        num, den = float(rows["numerator"].sum()), float(rows["denominator"].sum())
+        num, den = float((rows["numerator"] * share).sum()), float((rows["denominator"] * share).sum())
         if den <= 0:
             return {**out, "note": "the summed denominator is 0"}
         lo, hi, ci = interval(meta, num, den)
@@ -114,7 +123,7 @@ def combine(rows: pd.DataFrame, meta: dict, weights: pd.Series | None = None, wh
     if how == SUM:
         if rows["value"].isna().any():
             return {**out, "note": f"{int(rows['value'].isna().sum())} of {n} {what} have no value, so no sum"}
-        total = float(rows["value"].sum())
+        total = float((rows["value"] * share).sum())
         # The total is itself a count: kept as the numerator too, so disclosure control sees it.
         return {**out, "value": total, "numerator": total, "note": f"sum of {n} {what}; no interval"}
     if how in (POPULATION_WEIGHTED, LIST_WEIGHTED):
@@ -124,6 +133,7 @@ def combine(rows: pd.DataFrame, meta: dict, weights: pd.Series | None = None, wh
             return {**out, "note": f"{int(gaps.sum())} of {n} {what} have no value or no weight, "
                                    f"so no weighted mean"}
         kind = "population" if how == POPULATION_WEIGHTED else "list-size"
+        w = w * share
         return {**out, "value": float(np.average(rows["value"], weights=w)), "denominator": float(w.sum()),
                 "note": f"{kind}-weighted mean of {n} {what}; no interval (the denominator column holds "
                         f"the total weight)"}
@@ -152,12 +162,12 @@ def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataF
     rows = []
     if geography in ("lsoa11", "lsoa21", "practice"):
         values = pack.indicator_values(indicator_id, geography, period)
-        groups = values["area_code"].map(area_groups(planner, geography))
+        shares = area_shares(planner, geography)
         members = _members_text(planner, geography)
         what = "practices" if geography == "practice" else "LSOAs"
         published_pcn = _published_pcn(pack, indicator_id, period) if geography == "practice" else {}
         for name in NETWORKS:
-            r = combine(values[groups == name], meta, weights, what)
+            r = combine(locality_rows(values, shares, name), meta, weights, what)
             method = _method(r["note"], members, weights_text)
             if name in published_pcn:
                 method += "; " + _pcn_note(r, published_pcn[name])
@@ -216,7 +226,7 @@ def _members_text(planner, geography: str) -> str:
     if geography == "practice":
         return ("practices grouped by their Primary Care Network (closed practices count for the years "
                 "they reported)")
-    return f"LSOAs assigned by {planner.assignments[geography].method}"
+    return f"LSOAs assigned by {planner.assignments[geography].name}"
 
 
 def _published_pcn(pack: DataPack, indicator_id: str, period: str) -> dict[str, pd.Series]:

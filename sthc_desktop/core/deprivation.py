@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .aggregate import (BOROUGH, POPULATION_WEIGHTED, RATIO_OF_SUMS, RESULT_COLUMNS, aggregate, combine,
-                        latest_period, weights_for)
+                        latest_period, locality_rows, weights_for)
 from .localities import NETWORKS
 
 #: The two editions of the Indices of Deprivation, each on its own LSOA boundaries.
@@ -85,7 +85,8 @@ def _edition(indicator_id: str) -> dict[str, str]:
 
 
 def lsoa_deciles(planner, edition: str = "19") -> pd.DataFrame:
-    """Each LSOA of an edition's boundaries with its locality, national IMD decile and quintile and weight."""
+    """Each LSOA of an edition's boundaries in each locality it has a share in: code, national IMD decile
+    and quintile, locality, share and weight (its residents times its share, METHODS.md)."""
     e = EDITIONS[edition]
     pack = planner.pack
     deciles = pack.indicator_values(e["decile"], e["geography"], latest_period(pack, e["decile"]))
@@ -93,9 +94,11 @@ def lsoa_deciles(planner, edition: str = "19") -> pd.DataFrame:
     frame = pd.DataFrame({"code": deciles["area_code"].to_numpy(),
                           "decile": deciles["value"].astype(int).to_numpy()})
     frame["quintile"] = (frame["decile"] + 1) // 2
-    frame["locality"] = frame["code"].map(planner.localities[e["geography"]])
-    frame["weight"] = frame["code"].map(weights)
-    return frame
+    shares = planner.assignments[e["geography"]].shares.rename_axis("code").reset_index()
+    long = shares.melt(id_vars="code", var_name="locality", value_name="share")
+    frame = frame.merge(long[long["share"] > 0], on="code", how="inner").sort_values(["code", "locality"])
+    frame["weight"] = frame["code"].map(weights) * frame["share"]
+    return frame.reset_index(drop=True)
 
 
 def decile_populations(planner, edition: str = "19") -> pd.DataFrame:
@@ -123,7 +126,7 @@ def profile_values(planner, indicator_id: str) -> pd.DataFrame:
     period = e["label"]
     suffix = indicator_id.split("_", 1)[1]
     weights_name = f"{pack.indicator(e['weight'])['name']} ({latest_period(pack, e['weight'])})"
-    assignment = f"LSOAs assigned by {planner.assignments[e['geography']].method}"
+    assignment = f"LSOAs assigned by {planner.assignments[e['geography']].name}"
     if suffix == "imd_average_score":
         frame = aggregate(planner, e["score"]).copy()
         frame["method"] = "MHCLG average score: " + frame["method"]
@@ -131,7 +134,7 @@ def profile_values(planner, indicator_id: str) -> pd.DataFrame:
 
     lsoas = lsoa_deciles(planner, indicator_id[7:9])
     if suffix == "pct_lsoas_most_deprived_10":
-        counts = lsoas.assign(count=1.0, hit=(lsoas["decile"] == 1).astype(float))
+        counts = lsoas.assign(count=lsoas["share"], hit=(lsoas["decile"] == 1) * lsoas["share"])
         num_col, den_col = "hit", "count"
         how = "LSOAs in national IMD decile 1 as a % of the area's LSOAs"
     else:
@@ -189,16 +192,18 @@ def inequality(planner, indicator_id: str, period: str | None = None) -> pd.Data
     scores = pd.Series(scores["value"].to_numpy(), index=scores["area_code"].to_numpy())
     values = pack.indicator_values(indicator_id, geography, period).copy()
     values["imd"] = values["area_code"].map(scores)
-    values["locality"] = values["area_code"].map(planner.localities[geography])
+    shares = planner.assignments[geography].shares
     weights, weights_text = weights_for(pack, meta["weight"]) if meta["weight"] else (None, "")
     method = INEQUALITY_METHOD.format(edition=e["year"], aggregation=meta["aggregation"])
     if weights is not None:
         method += f"; weights: {weights_text}"
-    assignment = f"LSOAs assigned by {planner.assignments[geography].method}"
+    assignment = f"LSOAs assigned by {planner.assignments[geography].name}"
     for name in (*NETWORKS, BOROUGH):
-        part = values if name == BOROUGH else values[values["locality"] == name]
+        part = values.assign(share=1.0) if name == BOROUGH else locality_rows(values, shares, name)
         part = part.sort_values(["imd", "area_code"], ascending=[False, True]).reset_index(drop=True)
-        fifth = (np.arange(len(part)) * 5) // max(len(part), 1) + 1
+        # Fifths of the locality's LSOAs, each counted by its share: where its share starts in the ranking.
+        before = part["share"].cumsum().to_numpy() - part["share"].to_numpy()
+        fifth = np.floor(5 * before / max(part["share"].sum(), 1e-12)).astype(int) + 1
         most, least = part[fifth == 1], part[fifth == 5]
         if len(part) < 5:  # too few LSOAs for fifths (a small locality under a lookup): the two extremes
             most, least = part[:1], part[-1:] if len(part) > 1 else part[:0]

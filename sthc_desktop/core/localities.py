@@ -2,8 +2,10 @@
 
 Care Communities are defined by their practices (each is a Primary Care Network), so an
 LSOA has no single official locality. This module owns the network names and colours
-and the assignment methods of METHODS.md: nearest practice (the default) and a supplied
-LSOA -> locality lookup. Every assignment carries a method statement to print on outputs.
+and the assignment methods of METHODS.md: estimated registrations (fractional shares, from
+:mod:`.catchments`), nearest practice and a supplied LSOA -> locality lookup; the pack's
+default is the best-validated one. Every assignment carries a method statement, with its
+validation error, to print on outputs.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ PCN_NAME_TO_NETWORK: dict[str, str] = {
 
 NEAREST_PRACTICE = "nearest practice"
 SUPPLIED_LOOKUP = "supplied lookup"
+ESTIMATED_REGISTRATIONS = "estimated registrations"
+#: The methods a pack can give without a file from the user, in the order a chooser lists them.
+PACK_METHODS = (ESTIMATED_REGISTRATIONS, NEAREST_PRACTICE)
 
 
 @dataclass(frozen=True)
@@ -46,12 +51,38 @@ class Assignment:
 
     method: str
     statement: str
-    localities: pd.Series  # index: area code, values: network name
+    localities: pd.Series  # index: area code, values: network name (the main one under fractional shares)
+    weights: pd.DataFrame | None = None  # index: area code, columns NETWORKS, rows sum to 1; None: whole areas
+    title: str = ""  # the method with its validation error, as outputs name it ("" : the method alone)
+
+    @property
+    def name(self) -> str:
+        return self.title or self.method
 
     def __post_init__(self):
         unknown = set(self.localities.dropna()) - set(NETWORKS)
         if unknown:
             raise ValueError(f"unknown locality {sorted(unknown)[0]!r}")
+
+    @property
+    def shares(self) -> pd.DataFrame:
+        """Each area's share in each locality (METHODS.md fractional membership); whole areas are 0/1."""
+        if self.weights is not None:
+            return self.weights
+        return whole_area_shares(self.localities)
+
+
+def whole_area_shares(localities: pd.Series) -> pd.DataFrame:
+    """0/1 shares of whole-area assignments, so fractional and whole methods share one code path."""
+    shares = pd.DataFrame(0.0, index=localities.index, columns=list(NETWORKS))
+    for name in NETWORKS:
+        shares.loc[localities == name, name] = 1.0
+    return shares
+
+
+def main_localities(shares: pd.DataFrame) -> pd.Series:
+    """The locality holding the largest share of each area (the first in NETWORKS order on a tie)."""
+    return shares[list(NETWORKS)].idxmax(axis=1).rename("locality")
 
 
 def nearest_practice(areas: gpd.GeoDataFrame, code_column: str,
@@ -188,10 +219,56 @@ def assignment_from_lookup(path, vintage_codes: dict[str, set], links: pd.DataFr
     return {v: Assignment(SUPPLIED_LOOKUP, statement, s.rename_axis("code")) for v, s in found.items()}
 
 
+def _with_validation(pack, found: dict[str, Assignment]) -> dict[str, Assignment]:
+    from . import catchments
+
+    if "lsoa11" not in found:
+        return found
+    text = catchments.method_validation(pack, found["lsoa11"], found["lsoa11"].method)
+    error = catchments.network_errors(pack, found["lsoa11"]).abs().mean()
+    title = f"{found['lsoa11'].method} (IMD error {error:.1f} points)"
+    return {v: Assignment(a.method, f"{a.statement} {text}".strip(), a.localities, a.weights, title)
+            for v, a in found.items()}
+
+
 def lookup_assignments(pack, path) -> dict[str, Assignment]:
     """:func:`assignment_from_lookup` for a data pack's LSOAs, links and Census 2021 residents."""
     links = pack.layer("lsoa21")[["code", "lsoa11_code", "change_2011"]]
     rows = pack.indicator_values("census21_residents", "lsoa21")
     residents = pd.Series(rows["value"].to_numpy(), index=rows["area_code"].to_numpy())
     codes = {v: set(pack.layer(v)["code"]) for v in ("lsoa11", "lsoa21")}
-    return assignment_from_lookup(path, codes, links, residents)
+    return _with_validation(pack, assignment_from_lookup(path, codes, links, residents))
+
+
+def pack_assignments(pack, method: str | None = None, networks: pd.Series | None = None) -> dict[str, Assignment]:
+    """Both vintages' assignments by one of :data:`PACK_METHODS` (None: the pack's default).
+
+    ``networks`` (ODS code -> network) overrides the practices' networks, for a what-if."""
+    from . import catchments
+
+    method = method or pack.info.get("assignment_method", NEAREST_PRACTICE)
+    if method == ESTIMATED_REGISTRATIONS:
+        return catchments.assignments(pack, networks)
+    if method != NEAREST_PRACTICE:
+        raise ValueError(f"unknown assignment method {method!r}")
+    practices = pack.practices
+    if networks is not None:
+        practices = practices.assign(network=practices["ods_code"].map(networks).fillna(practices["network"]))
+    found = {v: nearest_practice(pack.layer(v), "code", practices) for v in ("lsoa11", "lsoa21")}
+    validation = catchments.method_validation(pack, found["lsoa11"], NEAREST_PRACTICE)
+    title = method_label(pack, NEAREST_PRACTICE)
+    return {v: Assignment(a.method, f"{a.statement} {validation}".strip(), a.localities.rename_axis("code"),
+                          title=title) for v, a in found.items()}
+
+
+def method_label(pack, method: str) -> str:
+    """How a method chooser names a pack method: with its validation error, and whether it is the best."""
+    from . import catchments
+
+    try:
+        rows = pack.layer(catchments.VALIDATION_LAYER)
+    except Exception:  # a pack without the validation tables: the name alone
+        return method.capitalize()
+    error = catchments.method_error(rows, method)
+    best = "best validated, " if catchments.best_method(rows) == method else ""
+    return f"{method} ({best}IMD error {error:.1f} points)"

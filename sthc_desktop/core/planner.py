@@ -31,6 +31,8 @@ class SearchHit:
 class Planner:
     def __init__(self, pack: DataPack, assignments: dict[str, loc.Assignment] | None = None):
         self.pack = pack
+        if assignments is None and "best_method" in pack.info:  # a pack with validated methods
+            assignments = loc.pack_assignments(pack)
         if assignments is None:
             assignments = {}
             for vintage in AREA_GEOGRAPHIES:
@@ -48,6 +50,13 @@ class Planner:
     @property
     def assignment_statement(self) -> str:
         return self.assignments["lsoa21"].statement
+
+    @property
+    def practice_networks(self) -> pd.Series:
+        """Each practice's network (ODS code -> network), as the pack holds it."""
+        p = self.pack.practices
+        p = p[p["ods_code"].notna()]
+        return pd.Series(p["network"].to_numpy(), index=p["ods_code"].to_numpy())
 
     @property
     def localities(self) -> dict[str, pd.Series]:
@@ -81,7 +90,8 @@ class Planner:
         layer = self.layer_for(view)
         key = (layer.indicator_id, layer.period, view.scheme, view.classes)
         if key not in self._classes_cache:
-            self._classes_cache[key] = classify(layer.frame["value"], layer.meta, view.scheme, view.classes)
+            self._classes_cache[key] = classify(layer.frame["value"], layer.meta, view.scheme, view.classes,
+                                                suppressed=layer.frame["suppressed"])
         return self._classes_cache[key]
 
     def sources_for(self, indicator_id: str) -> list[str]:
@@ -177,17 +187,19 @@ class Planner:
             layer = self.layer_for(view)
             if not layer.is_area:
                 row = layer.row(ods_code) or {}
-                out.update({k: row.get(k) for k in ("value", "lower_ci", "upper_ci")})
+                out.update({k: row.get(k) for k in ("value", "lower_ci", "upper_ci", "suppressed")})
         return out
 
     def area_details(self, geography: str, code: str) -> pd.DataFrame:
         """Every indicator held for one area or practice (latest period), with St Helens and England
         for the same period where they can be had (aggregated as METHODS.md says, or published)."""
         from .aggregate import BOROUGH, ENGLAND, aggregate  # aggregate builds on the planner
+        from .comparison import publishable
 
         area_type = "practice" if geography == "practice" else geography
         v = self.pack.values
-        rows = v[(v["area_type"] == area_type) & (v["area_code"] == code)]
+        # Values resting on a count of 1 to 4 are not shown (disclosure control, as on every output).
+        rows = publishable(v[(v["area_type"] == area_type) & (v["area_code"] == code)], mark=None)
         columns = ["indicator_id", "indicator", "theme", "period", "value", "lower_ci", "upper_ci", "unit",
                    "borough", "england"]
         if rows.empty:
@@ -199,7 +211,8 @@ class Planner:
             meta = cat.loc[r.indicator_id]
             key = (r.indicator_id, r.period)
             if key not in self._summary_cache:
-                self._summary_cache[key] = aggregate(self, r.indicator_id, r.period).set_index("area")["value"]
+                self._summary_cache[key] = publishable(aggregate(self, r.indicator_id, r.period),
+                                                       mark=None).set_index("area")["value"]
             summary = self._summary_cache[key]
             out.append({"indicator_id": r.indicator_id, "indicator": meta["name"], "theme": meta["theme"],
                         "period": r.period, "value": r.value, "lower_ci": r.lower_ci, "upper_ci": r.upper_ci,

@@ -1,7 +1,8 @@
 """The comparison view: the four Care Communities beside St Helens and England.
 
 The user picks a theme or a set of indicators, the benchmark (England or St Helens) and how
-LSOAs are assigned to localities (nearest practice, or a lookup CSV they load). The view
+LSOAs are assigned to localities (estimated registrations, nearest practice, each named with its
+validation error, or a lookup CSV they load). The view
 shows what :func:`~sthc_desktop.core.comparison.compare` returns — one row per indicator,
 one column per area, each cell the value and its 95% interval, coloured by the comparison,
 with the counts, period and method in its tooltip; "*" where disclosure control suppresses a
@@ -30,7 +31,8 @@ from sthc_desktop.core.comparison import (NOT_COMPARED_TYPES, NOT_IN_PACK, SUPPR
                                           compare, inequality_table, plan_measures, publishable)
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.indicators import themed
-from sthc_desktop.core.localities import lookup_assignments
+from sthc_desktop.core.localities import (PACK_METHODS, SUPPLIED_LOOKUP, lookup_assignments, method_label,
+                                          pack_assignments)
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.render import charts
 from sthc_desktop.render.text import format_value
@@ -39,7 +41,7 @@ from .view_model import ViewModel
 
 CHOSEN = "Chosen indicators"
 BENCHMARKS = (("England", "england"), ("St Helens", "borough"))
-NEAREST, LOOKUP = "Nearest practice", "Lookup CSV…"
+LOOKUP = "Lookup CSV…"
 DARK_FILLS = {"worse", "lower"}
 ID_ROLE = Qt.UserRole
 INEQUALITY_TITLE = "Inequality within each locality"
@@ -74,8 +76,8 @@ class ComparisonView(QWidget):
         for label, key in BENCHMARKS:
             self.benchmark.addItem(label, key)
         self.assignment = QComboBox()
-        self.assignment.addItems([NEAREST, LOOKUP])
         self._assignment_index = 0
+        self._fill_methods()
         self.lookup_text: str | None = None  # the supplied lookup in use, kept for the workspace
         self.method_label = QLabel(wordWrap=True)
         self.method_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -208,11 +210,25 @@ class ComparisonView(QWidget):
                 if self.chooser.item(i).checkState() == Qt.Checked]
 
     # -- locality assignment -------------------------------------------------------------
+    def _fill_methods(self) -> None:
+        """The pack's methods, each named with its validation error, then the lookup; the pack's default first."""
+        pack = self.model.planner.pack
+        self.assignment.clear()
+        default = pack.info.get("assignment_method", PACK_METHODS[-1])
+        for method in sorted(PACK_METHODS, key=lambda m: m != default):
+            self.assignment.addItem(method_label(pack, method), method)
+        self.assignment.addItem(LOOKUP, SUPPLIED_LOOKUP)
+        method = self.model.planner.assignments["lsoa21"].method
+        self._assignment_index = max(self.assignment.findData(method), 0)
+        self.assignment.setCurrentIndex(self._assignment_index)
+
     def _assignment_chosen(self, index: int) -> None:
-        if self.assignment.itemText(index) == NEAREST:
+        method = self.assignment.itemData(index)
+        if method in PACK_METHODS:
             self._assignment_index = index
             self.lookup_text = None
-            self.model.set_planner(Planner(self.model.planner.pack))
+            pack = self.model.planner.pack
+            self.model.set_planner(Planner(pack, pack_assignments(pack, method)))
             return
         path, _filter = QFileDialog.getOpenFileName(self, "Load an LSOA → locality lookup", "",
                                                     "CSV files (*.csv);;All files (*)")
@@ -228,7 +244,7 @@ class ComparisonView(QWidget):
             QMessageBox.warning(self, "Lookup not loaded", str(exc))
             self.assignment.setCurrentIndex(self._assignment_index)
             return False
-        self._assignment_index = self.assignment.findText(LOOKUP)
+        self._assignment_index = self.assignment.findData(SUPPLIED_LOOKUP)
         self.assignment.setCurrentIndex(self._assignment_index)
         self.lookup_text = Path(path).read_text(encoding="utf-8-sig")
         self.model.set_planner(Planner(pack, assignments))

@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Switched to {layer.geography_name} boundaries: {meta['name']} is "
                                          f"published on them.", 6000)
         self._shown_geography = layer.geography
-        self.method_label.setText(f"Localities: {self.model.planner.assignments['lsoa21'].method}")
+        self.method_label.setText(f"Localities: {self.model.planner.assignments['lsoa21'].name}")
         self.method_label.setToolTip(self.model.planner.assignment_statement)
 
     # -- persistence -----------------------------------------------------------------------
