@@ -49,5 +49,7 @@ def test_a_suppressed_bar_is_not_drawn_and_says_why(small_counts):  # noqa: F811
     ax = Figure(figsize=(8, 4)).add_subplot()
     charts.comparison_bars(ax, rows)
     heights = [p.get_height() for p in ax.patches[:4]]
-    assert heights[0] == 0 and heights[2] == pytest.approx(10.0)  # Central hidden; North's 50 of 500 drawn
-    assert [t.get_text().strip() for t in ax.texts] == ["* suppressed"]
+    assert heights[0] == 0  # Central hidden, and with it the next-smallest locality (complementary)
+    hidden = rows[rows["suppressed"] & rows["area"].isin(["Central", "Newton & Haydock", "North", "South"])]
+    assert len(hidden) == 2 and sum(h == 0 for h in heights) == 2
+    assert [t.get_text().strip() for t in ax.texts] == ["* suppressed"] * 2

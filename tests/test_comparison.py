@@ -234,11 +234,15 @@ def test_publishable_suppresses_counts_of_1_to_4_and_the_values_built_on_them(sm
     assert list(out.columns) == [*COLUMNS, "suppressed"] and "suppressed" not in raw  # input left alone
     central = out.set_index("area").loc["Central"]
     assert central["suppressed"] and central["comparison"] == "not compared"
-    assert [central[c] for c in ("value", "lower_ci", "upper_ci", "numerator")] == [SUPPRESSED] * 4
-    assert central["denominator"] == 5000  # not built on the count, and not small itself
-    rest = out[out["area"] != "Central"]
+    # The denominator goes too: with the value's total it would give the count back.
+    assert [central[c] for c in ("value", "lower_ci", "upper_ci", "numerator", "denominator")] == [SUPPRESSED] * 5
+    # One more locality (the next smallest) is hidden so St Helens minus the rest does not give Central.
+    others = raw[raw["area"].isin(["Newton & Haydock", "North", "South"])].set_index("area")["numerator"]
+    second = out.set_index("area").loc[others.idxmin()]
+    assert second["suppressed"] and "complementary" in second["method"]
+    rest = out[~out["area"].isin(["Central", others.idxmin()])]
     assert not rest["suppressed"].any()
-    expected = raw[raw["area"] != "Central"]
+    expected = raw[~raw["area"].isin(["Central", others.idxmin()])]
     np.testing.assert_allclose(rest["value"].to_numpy(float), expected["value"].to_numpy(float))
     assert rest["comparison"].tolist() == expected["comparison"].tolist()
     empty = publishable(raw, mark=None).set_index("area").loc["Central"]

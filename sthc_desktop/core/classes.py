@@ -24,13 +24,14 @@ NATIONAL_LSOAS = {"lsoa11": 32844, "lsoa21": 33755}
 
 @dataclass(frozen=True)
 class Classes:
-    """The classes of one map: labels and each area's class (-1 = no data)."""
+    """The classes of one map: labels and each area's class (-1 = no data, -2 = suppressed)."""
 
     scheme: str
     labels: tuple[str, ...]
     class_of: np.ndarray
     counts: tuple[int, ...]
     missing: int
+    suppressed: int = 0
 
     @property
     def k(self) -> int:
@@ -45,8 +46,14 @@ def default_scheme(meta: dict) -> str:
     return NATIONAL_DECILES if has_national_deciles(meta) else QUANTILES
 
 
-def classify(values, meta: dict, scheme: str | None = None, k: int = 5) -> Classes:
-    """Put ``values`` into classes; NaN values get class -1 and count as 'no data'."""
+SUPPRESSED_CLASS = -2
+SUPPRESSED_LABEL = "Suppressed (count of 1 to 4)"
+
+
+def classify(values, meta: dict, scheme: str | None = None, k: int = 5, suppressed=None) -> Classes:
+    """Put ``values`` into classes; NaN values get class -1 and count as 'no data'. Areas flagged in
+    ``suppressed`` (disclosure control; their values already removed) get class -2 and take no part
+    in the breaks."""
     scheme = scheme or default_scheme(meta)
     if scheme == NATIONAL_DECILES and not has_national_deciles(meta):
         scheme = QUANTILES
@@ -84,7 +91,9 @@ def classify(values, meta: dict, scheme: str | None = None, k: int = 5) -> Class
         lows = [float(present.min())] + bounds[:-1] if bounds else []
         labels = [f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in zip(lows, bounds)]
     counts = tuple(int((class_of == i).sum()) for i in range(len(bounds)))
-    return Classes(scheme, tuple(labels), class_of, counts, int((~ok).sum()))
+    hidden = np.zeros(len(v), dtype=bool) if suppressed is None else np.asarray(suppressed, dtype=bool) & ~ok
+    class_of[hidden] = SUPPRESSED_CLASS
+    return Classes(scheme, tuple(labels), class_of, counts, int((~ok & ~hidden).sum()), int(hidden.sum()))
 
 
 def _fmt(x: float) -> str:

@@ -26,6 +26,7 @@ from .aggregate import BOROUGH, ENGLAND, aggregate
 from .deprivation import (INEQUALITY_RESULT_COLUMNS, LSOA_SHARE_UNIT, has_inequality, inequality, is_profile,
                           profile_catalogue, profile_values)
 from .errors import DataError
+from .localities import NETWORKS
 
 COLUMNS = ("indicator_id", "indicator_name", "unit", "area", "period", "value", "lower_ci", "upper_ci",
            "numerator", "denominator", "benchmark", "comparison", "method")
@@ -36,15 +37,24 @@ NOT_IN_PACK = "not in the pack"
 INEQUALITY_COLUMNS = ("indicator_id", "indicator_name", "unit", *INEQUALITY_RESULT_COLUMNS)
 #: What a suppressed cell shows.
 SUPPRESSED = "*"
-#: Each count column, and the columns built on it that are suppressed with it when it is 1 to 4.
+#: Each count column, and the columns hidden with it when it is 1 to 4 (primary suppression). A
+#: hidden rate's denominator goes too: with the rate's own total it would give the count back.
 DISCLOSURE_RULES: dict[str, tuple[str, ...]] = {
-    "numerator": ("numerator", "value", "lower_ci", "upper_ci"),
-    "denominator": ("denominator", "value", "lower_ci", "upper_ci"),
+    "numerator": ("numerator", "denominator", "value", "lower_ci", "upper_ci"),
+    "denominator": ("numerator", "denominator", "value", "lower_ci", "upper_ci"),
     "numerator_most_deprived": ("numerator_most_deprived", "most_deprived", "gap"),
     "numerator_least_deprived": ("numerator_least_deprived", "least_deprived", "gap"),
 }
-SUPPRESSION_NOTE = ("* suppressed: the count behind the value is between 1 and 4, so the value, its interval "
-                    "and its counts are not shown (NHS England disclosure control)")
+#: Why a row is hidden, as its ``method`` says.
+PRIMARY_RULE = "suppressed (primary): the count behind it is between 1 and 4"
+COMPLEMENTARY_RULE = ("suppressed (complementary): the next-smallest locality, hidden with {hidden} so the "
+                      "hidden count cannot be recovered from the St Helens total minus the other localities")
+TOTAL_RULE = ("suppressed (complementary): the St Helens total, hidden because no other locality could be "
+              "hidden to protect {hidden}")
+SUPPRESSION_NOTE = ("* suppressed (NHS England disclosure control): a value resting on a count of 1 to 4 is not "
+                    "shown, nor its interval, count or denominator (primary suppression); where St Helens' total "
+                    "would give a hidden locality count back by subtraction, the next-smallest locality is hidden "
+                    "too (complementary suppression). Each row's method says which rule hid it.")
 
 
 def catalogue(pack) -> pd.DataFrame:
@@ -165,26 +175,79 @@ def inequality_table(planner, indicator_ids_or_theme: str | Iterable[str], *,
 
 
 def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFrame:
-    """Rows of :func:`compare` or :func:`inequality_table` made safe to publish.
+    """Rows of :func:`compare`, :func:`inequality_table` or a map layer made safe to publish.
 
-    Where a count column of :data:`DISCLOSURE_RULES` holds 1 to 4
-    (:func:`~sthc_desktop.core.stats.is_disclosive`), that count and every value built on it are
-    replaced by ``mark`` ("*"; ``None`` leaves them empty, for JSON and charts) and the row's
-    comparison becomes "not compared". A new boolean column ``suppressed`` flags those rows.
-    Shares of LSOAs count areas, not people, and are never suppressed. The input is not changed."""
+    This is the one disclosure control every screen, command, chart, map and export applies
+    (NHS England practice, METHODS.md "Publishing safely"):
+
+    * primary: where a count column of :data:`DISCLOSURE_RULES` holds 1 to 4
+      (:func:`~sthc_desktop.core.stats.is_disclosive`), that count and every value built on it,
+      including the rate's denominator, are hidden;
+    * complementary (rows with an ``area`` column, :func:`compare`): within one indicator and
+      period, if the hidden localities could be recovered from the St Helens row (one hidden, or
+      hidden counts adding up to 1 to 4), the next-smallest locality by count is hidden as well,
+      or the St Helens total when no locality is left.
+
+    Hidden cells become ``mark`` ("*"; ``None`` leaves them empty, for JSON, charts and maps), the
+    row's comparison becomes "not compared", its ``method`` (if any) names the rule, and a new
+    boolean column ``suppressed`` flags the row. Shares of LSOAs count areas, not people, and are
+    never suppressed. The input is not changed."""
     out = frame.copy()
     people = ~out["unit"].eq(LSOA_SHARE_UNIT).to_numpy() if "unit" in out else np.ones(len(out), dtype=bool)
-    suppressed = np.zeros(len(out), dtype=bool)
+    hide: dict[str, np.ndarray] = {}
     for count, built in DISCLOSURE_RULES.items():
         if count not in out:
             continue
         rows = np.asarray(stats.is_disclosive(out[count]), dtype=bool) & people
+        for column in (c for c in built if c in out):
+            hide[column] = hide.get(column, np.zeros(len(out), dtype=bool)) | rows
+    suppressed = np.zeros(len(out), dtype=bool)
+    for rows in hide.values():
         suppressed |= rows
-        for column in (c for c in built if c in out and rows.any()):
+    rules = np.where(suppressed, PRIMARY_RULE, "").astype(object)
+    if "area" in out and "numerator" in out:
+        for position, rule in _complementary(out, suppressed).items():
+            suppressed[position] = True
+            rules[position] = rule
+            for column in (c for c in DISCLOSURE_RULES["numerator"] if c in hide):
+                hide[column][position] = True
+    for column, rows in hide.items():
+        if rows.any():
             if mark is not None:
                 out[column] = out[column].astype(object)
             out.loc[rows, column] = mark if mark is not None else np.nan
     if "comparison" in out:
         out.loc[suppressed, "comparison"] = stats.NOT_COMPARED
+    if "method" in out and suppressed.any():
+        method = out["method"].astype(object).to_numpy()
+        out["method"] = [f"{m}; {r}" if r and isinstance(m, str) and m else (r or m)
+                         for m, r in zip(method, rules)]
     out["suppressed"] = suppressed
     return out
+
+
+def _complementary(frame: pd.DataFrame, primary: np.ndarray) -> dict[int, str]:
+    """Row positions to hide so no hidden locality count follows from the St Helens row, with the rule."""
+    extra: dict[int, str] = {}
+    keys = [c for c in ("indicator_id", "period") if c in frame]
+    groups = frame.groupby(keys, sort=False).indices.values() if keys else [np.arange(len(frame))]
+    area = frame["area"].to_numpy()
+    counts = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
+    value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+    for positions in groups:
+        localities = [i for i in positions if area[i] in NETWORKS]
+        total = [i for i in positions if area[i] == BOROUGH and not primary[i] and np.isfinite(value[i])]
+        hidden = [i for i in localities if primary[i]]
+        if not hidden or not total:
+            continue
+        names = " and ".join(str(area[i]) for i in hidden)
+        while (len(hidden) == 1 or stats.is_disclosive(np.nansum(counts[hidden]))) and len(hidden) < len(localities):
+            left = [i for i in localities if i not in hidden and np.isfinite(counts[i])]
+            if not left:
+                break
+            chosen = min(left, key=lambda i: (counts[i], area[i]))
+            hidden.append(chosen)
+            extra[chosen] = COMPLEMENTARY_RULE.format(hidden=names)
+        if len(hidden) == 1 or stats.is_disclosive(np.nansum(counts[hidden])):
+            extra[total[0]] = TOTAL_RULE.format(hidden=names)
+    return extra

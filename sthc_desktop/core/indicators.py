@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from .comparison import publishable
 from .datapack import DataPack, GEOGRAPHY_NAMES
 
 AREA_GEOGRAPHIES = ("lsoa11", "lsoa21")
@@ -28,7 +29,7 @@ class IndicatorLayer:
     meta: dict
     period: str
     geography: str          # "lsoa11", "lsoa21" or "practice"
-    frame: gpd.GeoDataFrame  # code, name, locality, value, lower_ci, upper_ci, numerator, denominator, geometry
+    frame: gpd.GeoDataFrame  # code, name, locality, value, lower_ci, upper_ci, numerator, denominator, suppressed, geometry
 
     @property
     def indicator_id(self) -> str:
@@ -100,4 +101,6 @@ def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_
     vals = pack.indicator_values(indicator_id, "practice" if geography == "practice" else geography, period)
     vals = vals[["area_code", "value", "lower_ci", "upper_ci", "numerator", "denominator"]]
     frame = areas.merge(vals, left_on="code", right_on="area_code", how="left").drop(columns="area_code")
+    # A value resting on a count of 1 to 4 is not drawn, classed or shown (column ``suppressed``).
+    frame = publishable(frame.assign(unit=meta["unit"]), mark=None).drop(columns="unit")
     return IndicatorLayer(meta, period, geography, gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs))

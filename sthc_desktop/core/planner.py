@@ -29,8 +29,13 @@ class SearchHit:
 
 
 class Planner:
-    def __init__(self, pack: DataPack, assignments: dict[str, loc.Assignment] | None = None):
+    def __init__(self, pack: DataPack, assignments: dict[str, loc.Assignment] | None = None,
+                 practice_networks: pd.Series | None = None, scenario=None):
+        """``practice_networks`` (ODS code -> network) and ``scenario`` (its name and changes, see
+        :mod:`.scenarios`) are set for a what-if; by default the pack's networks and no scenario."""
         self.pack = pack
+        self.scenario = scenario
+        self._practice_networks = practice_networks
         if assignments is None and "best_method" in pack.info:  # a pack with validated methods
             assignments = loc.pack_assignments(pack)
         if assignments is None:
@@ -45,6 +50,13 @@ class Planner:
         self._classes_cache: dict[tuple, Classes] = {}
         self._summary_cache: dict[tuple, pd.Series] = {}
         self._outlines: dict[str, gpd.GeoDataFrame] = {}
+        self._memo: dict[tuple, object] = {}
+
+    def memo(self, key: tuple, make):
+        """``make()`` once per planner: derived tables that depend only on the pack and the assignment."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     # -- localities ------------------------------------------------------------------
     @property
@@ -53,7 +65,9 @@ class Planner:
 
     @property
     def practice_networks(self) -> pd.Series:
-        """Each practice's network (ODS code -> network), as the pack holds it."""
+        """Each practice's network (ODS code -> network), as the pack holds it or as a what-if moved it."""
+        if self._practice_networks is not None:
+            return self._practice_networks
         p = self.pack.practices
         p = p[p["ods_code"].notna()]
         return pd.Series(p["network"].to_numpy(), index=p["ods_code"].to_numpy())
@@ -152,6 +166,7 @@ class Planner:
         row = frame.iloc[int(idx[0])].to_dict()
         row.pop("geometry", None)
         row["locality"] = self.localities[geography].get(row["code"])
+        row["locality_shares"] = self.locality_shares(geography, row["code"])
         return {"geography": geography, **row}
 
     def area(self, geography: str, code: str, view: MapView | None = None) -> dict:
@@ -164,7 +179,16 @@ class Planner:
             row = frame[frame["code"] == code].iloc[0].to_dict()
         row.pop("geometry", None)
         row["locality"] = self.localities[geography].get(code)
+        row["locality_shares"] = self.locality_shares(geography, code)
         return {"geography": geography, **row}
+
+    def locality_shares(self, geography: str, code: str) -> dict[str, float]:
+        """An LSOA's share in each locality (largest first, shares above 0.05%) under the assignment."""
+        shares = self.assignments[geography].shares
+        if code not in shares.index:
+            return {}
+        row = shares.loc[code].sort_values(ascending=False, kind="stable")
+        return {k: float(v) for k, v in row.items() if v > 0.0005}
 
     def practice_details(self, ods_code: str, view: MapView | None = None) -> dict:
         """One practice as the map and details panel describe it, with the view's value if it is a
@@ -181,7 +205,8 @@ class Planner:
             if held and ods_code not in held[-1][1]:
                 status_text += f"; no registered list in the {held[-1][0]} list sizes"
         out = {"geography": "practice", "code": ods_code, "name": r["name"], "plan_name": r["plan_name"],
-               "map_key": r["map_key"], "locality": r["network"], "status": status, "status_text": status_text,
+               "map_key": r["map_key"], "locality": self.practice_networks.get(ods_code, r["network"]),
+               "status": status, "status_text": status_text,
                "list_size": r["list_size"], "list_size_date": r["list_size_date"]}
         if view is not None:
             layer = self.layer_for(view)
@@ -224,6 +249,7 @@ class Planner:
     def add_indicator(self, meta: dict, values: pd.DataFrame, dataset) -> None:
         """Add a user's imported indicator (see core.imports.build) so the picker, map and exports see it."""
         self.pack.add_indicator(meta, values, dataset)
+        self._memo.clear()
         self._layer_cache.clear()
         self._classes_cache.clear()
         self._summary_cache.clear()

@@ -662,8 +662,7 @@ MIN_MAP = 2.5
 READABLE = 0.86
 #: Columns of the legend strip under a locality page's map.
 LEGEND_COLUMNS = 6
-SUPPRESSION_NOTE = ("* Suppressed: the figure rests on a count of 1 to 4, which is not published, following "
-                    "NHS England's disclosure-control practice for health statistics.")
+SUPPRESSION_NOTE = comparison.SUPPRESSION_NOTE
 #: Fingertips' comparison colours (shared with the charts); the words are printed too, so colour
 #: is never the only cue.
 COMPARISON_FILLS = {c: charts.COMPARISON_COLOURS[c] for c in ("better", "similar", "worse", "higher", "lower")}

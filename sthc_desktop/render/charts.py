@@ -19,6 +19,7 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import Patch
 
 from sthc_desktop.core.aggregate import ENGLAND, aggregate
+from sthc_desktop.core.comparison import publishable
 from sthc_desktop.core.deprivation import EDITIONS, decile_populations, decile_shares
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.stats import NOT_COMPARED
@@ -150,10 +151,12 @@ def comparison_label(comparison: str, benchmark: str) -> str:
 
 def obesity_trend_data(planner) -> pd.DataFrame:
     """Adult obesity (QOF) per network and England for each comparable year: area, period, value,
-    lower_ci, upper_ci (2013-14 left out: its denominator is the all-age list)."""
+    lower_ci, upper_ci, suppressed (2013-14 left out: its denominator is the all-age list). Each
+    year's rows pass through :func:`~sthc_desktop.core.comparison.publishable`: a suppressed
+    point has no value and is left out of the line."""
     periods = [p for p in planner.pack.periods(OBESITY) if p != OBESITY_NOT_COMPARABLE]
-    frames = [aggregate(planner, OBESITY, p) for p in periods]
-    frame = pd.concat(frames, ignore_index=True)
+    frames = [aggregate(planner, OBESITY, p).assign(indicator_id=OBESITY, unit="") for p in periods]
+    frame = publishable(pd.concat(frames, ignore_index=True), mark=None)
     return frame[frame["area"].isin([*NETWORKS, ENGLAND])].reset_index(drop=True)
 
 
@@ -178,6 +181,10 @@ def obesity_trend(ax, planner, *, highlight: str | None = None, data: pd.DataFra
         else:
             style = dict(color=NETWORK_COLOURS[area], linewidth=1.0, alpha=0.55, zorder=2)
         ax.plot([x[p] for p in part["period"]], part["value"], label=area, **style)
+        for period in part.loc[part["suppressed"], "period"]:  # a gap in the line, marked "*"
+            ax.annotate("*", (x[period], 0.0), xycoords=("data", "axes fraction"), xytext=(0, 2),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=size + 2,
+                        fontweight="bold", color=style["color"])
     # Prevalence from zero, with headroom above the lines for the COVID-19 note.
     ax.set_ylim(0, float(np.nanmax(data["value"])) * 1.45)
     note = size - 1.5
@@ -206,8 +213,10 @@ def obesity_trend(ax, planner, *, highlight: str | None = None, data: pd.DataFra
         if text.get_text() == highlight:
             text.set_fontweight("bold")
     below = size * 1.4 + 4 + (label_in * 72 * 0.71 if slant else 0)  # points under the period labels
+    hidden = (" * (in the network's colour): a suppressed value, left out (disclosure control: a count of "
+              "1 to 4, or hidden with one)." if data["suppressed"].any() else "")
     ax.annotate(fill(ax, f"{OBESITY_NOT_COMPARABLE} is left out: its denominator is the all-age list, not "
-                         "comparable. Networks from summed practice registers and lists.", note, 1.3),
+                         "comparable. Networks from summed practice registers and lists." + hidden, note, 1.3),
                 (0, 0), xycoords="axes fraction",
                 xytext=(0, -below), textcoords="offset points", fontsize=note, color="#404040", va="top")
     ax.spines[["top", "right"]].set_visible(False)

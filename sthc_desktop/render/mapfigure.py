@@ -26,6 +26,7 @@ from shapely.affinity import scale
 from shapely.geometry import Point
 from shapely.ops import polylabel
 
+from sthc_desktop.core.classes import SUPPRESSED_LABEL
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
@@ -220,13 +221,16 @@ class MapFigure:
                 faces[order == i] = to_rgba(colour)
             coll.set_facecolor(faces)
             legend.entries = [LegendEntry(c, lab, n) for c, lab, n in zip(colours, classes.labels, classes.counts)]
-            if classes.missing:
+            if classes.missing or classes.suppressed:
                 missing = layer.frame[classes.class_of < 0]
                 self.no_data = _collection(missing.geometry, facecolor="white", edgecolor="#9e9e9e",
                                            hatch="////", linewidth=0.3, zorder=3)
                 self.no_data.set_visible(fill_on)
                 ax.add_collection(self.no_data)
-                legend.entries.append(LegendEntry("white", "No data", classes.missing, hatch="////"))
+                if classes.missing:
+                    legend.entries.append(LegendEntry("white", "No data", classes.missing, hatch="////"))
+            if classes.suppressed:
+                legend.entries.append(LegendEntry("white", SUPPRESSED_LABEL, classes.suppressed, hatch="////"))
         else:
             coll, _ = self.areas[area_vintage]
             coll.set_facecolor(NEUTRAL_FILL)
@@ -234,6 +238,8 @@ class MapFigure:
                               for c, lab, n in zip(colours, classes.labels, classes.counts)]
             if classes.missing:
                 legend.entries.append(LegendEntry("white", "No data", classes.missing, marker="hollow"))
+            if classes.suppressed:
+                legend.entries.append(LegendEntry("white", SUPPRESSED_LABEL, classes.suppressed, marker="hollow"))
 
         self.wards.set_visible(view.layers.get("wards", True))
         self.borough.set_visible(view.layers.get("borough", True))

@@ -1,0 +1,163 @@
+"""Disclosure control on every output, tried on a copy of the pack whose counts are made small here.
+
+The copy (synthetic values written by this test, never shipped) sets the adult obesity register of
+one Central practice to 3 (or 4) and the other Central practices' registers to 0 in one QOF year, so
+Central's summed count is 3: primary suppression must hide Central, complementary suppression a
+second locality, and no output (CSV, JSON, chart data, map classes, PDF text) may print the hidden
+values or let them be recovered from St Helens' total minus the other cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+from conftest import BUNDLED_PACK
+
+from sthc_desktop.cli import main
+from sthc_desktop.core import stats
+from sthc_desktop.core.classes import SUPPRESSED_CLASS, classify
+from sthc_desktop.core.comparison import SUPPRESSED, compare, publishable
+from sthc_desktop.core.datapack import DataPack
+from sthc_desktop.core.localities import NETWORKS
+from sthc_desktop.core.planner import Planner
+from sthc_desktop.core.view import MapView
+from sthc_desktop.render import charts
+
+OBESITY = "qof_obesity"
+YEAR = "2024-25"  # the latest year: the one the pack's tables show
+
+
+def small_count_pack(folder, count: int):
+    """A copy of the bundled pack with Central's obesity register in ``YEAR`` made ``count`` (synthetic)."""
+    (folder / str(count)).mkdir(exist_ok=True)
+    path = folder / str(count) / "small.gpkg"  # one name: the pack's name is printed on its pages
+    shutil.copy(BUNDLED_PACK, path)
+    values = pyogrio.read_dataframe(path, layer="indicator_values")
+    practices = DataPack(BUNDLED_PACK).practices
+    central = sorted(practices.loc[practices["network"] == "Central", "ods_code"].dropna())
+    rows = ((values["indicator_id"] == OBESITY) & (values["period"] == YEAR) & (values["area_type"] == "practice")
+            & values["area_code"].isin(central))
+    first = values[rows].index[0]
+    values.loc[rows, "numerator"] = 0.0
+    values.loc[first, "numerator"] = float(count)
+    num, den = values.loc[rows, "numerator"], values.loc[rows, "denominator"]
+    lo, hi = stats.wilson_interval(num.to_numpy(), den.to_numpy())
+    values.loc[rows, "value"] = 100 * num / den
+    values.loc[rows, "lower_ci"], values.loc[rows, "upper_ci"] = lo * 100, hi * 100
+    pyogrio.write_dataframe(values, path, layer="indicator_values", driver="GPKG")
+    return path, values.loc[first, "area_code"]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("small_counts")
+    path, practice = small_count_pack(folder, 3)
+    return path, practice, Planner(DataPack(path))
+
+
+def hidden_cannot_be_recovered(rows: pd.DataFrame, hidden_value) -> None:
+    """No locality cell prints the hidden count, and St Helens minus the shown localities leaves at
+    least two hidden localities whose counts add up to 5 or more (so none follows by subtraction)."""
+    rows = rows.set_index("area")
+    hidden = [a for a in NETWORKS if rows.loc[a, "numerator"] in (SUPPRESSED, None) or pd.isna(rows.loc[a, "numerator"])]
+    assert "Central" in hidden and len(hidden) >= 2
+    for area in hidden:
+        for column in ("value", "lower_ci", "upper_ci", "numerator", "denominator"):
+            assert rows.loc[area, column] in (SUPPRESSED, None, "") or pd.isna(rows.loc[area, column]), (area, column)
+    shown = [a for a in NETWORKS if a not in hidden]
+    left = float(rows.loc["St Helens", "numerator"]) - sum(float(rows.loc[a, "numerator"]) for a in shown)
+    assert left >= 5 and left != hidden_value
+
+
+def test_compare_rows_hide_the_small_count_and_the_next_smallest_locality(small):
+    _, _, planner = small
+    raw = compare(planner, [OBESITY], period=YEAR)
+    assert raw.set_index("area").loc["Central", "numerator"] == 3
+    out = publishable(raw)
+    hidden_cannot_be_recovered(out, 3)
+    rows = out.set_index("area")
+    assert "primary" in rows.loc["Central", "method"]
+    second = [a for a in NETWORKS if a != "Central" and rows.loc[a, "suppressed"]]
+    assert len(second) == 1 and "complementary" in rows.loc[second[0], "method"]
+    # The next-smallest locality is the one hidden.
+    counts = raw.set_index("area").loc[[a for a in NETWORKS if a != "Central"], "numerator"]
+    assert second[0] == counts.idxmin()
+    assert not rows.loc["St Helens", "suppressed"] and rows.loc["St Helens", "value"] != SUPPRESSED
+
+
+def test_compare_command_csv_and_json_carry_no_suppressed_value(small, tmp_path, capsys):
+    path, _, _ = small
+    out_csv, out_json = tmp_path / "c.csv", tmp_path / "c.json"
+    for out in (out_csv, out_json):
+        assert main(["--pack", str(path), "compare", "--indicators", OBESITY, "--period", YEAR,
+                     "--out", str(out)]) == 0
+    with open(out_csv, newline="", encoding="utf-8") as f:
+        rows = pd.DataFrame(list(csv.DictReader(f)))
+    hidden_cannot_be_recovered(rows, 3)
+    assert (rows[rows["suppressed"] == "True"]["comparison"] == "not compared").all()
+    records = json.loads(out_json.read_text(encoding="utf-8"))
+    records = records["rows"] if isinstance(records, dict) else records
+    hidden_cannot_be_recovered(pd.DataFrame(records), 3)
+
+
+def test_the_obesity_trend_leaves_the_suppressed_point_out_and_marks_it(small):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    _, _, planner = small
+    fig, ax = plt.subplots(figsize=(6, 3))
+    data = charts.obesity_trend(ax, planner)
+    at = data[(data["area"] == "Central") & (data["period"] == YEAR)].iloc[0]
+    assert at["suppressed"] and np.isnan(at["value"])
+    periods = list(dict.fromkeys(data["period"]))
+    central = [line for line in ax.get_lines() if line.get_label() == "Central"][0]
+    assert np.isnan(central.get_ydata()[periods.index(YEAR)])
+    hidden = data[(data["period"] == YEAR) & data["suppressed"]]["area"].tolist()
+    assert len(hidden) >= 2  # the complementary cell is left out too
+    stars = [t for t in ax.texts if t.get_text() == "*"]
+    assert len(stars) == len(hidden)
+    assert any("suppressed value" in t.get_text() for t in ax.texts)
+    plt.close(fig)
+
+
+def test_a_practice_on_a_count_of_3_is_drawn_suppressed_and_does_not_move_the_breaks(small):
+    _, practice, planner = small
+    view = MapView(indicator_id=OBESITY, period=YEAR)
+    layer = planner.layer_for(view)
+    classes = planner.classes_for(view)
+    at = int(np.flatnonzero(layer.frame["code"].to_numpy() == practice)[0])
+    assert classes.class_of[at] == SUPPRESSED_CLASS and classes.suppressed == 1
+    assert np.isnan(layer.frame["value"].iloc[at])
+    others = layer.frame["value"].drop(index=layer.frame.index[at])
+    expected = classify(others, layer.meta, view.scheme, view.classes)
+    assert classes.labels == expected.labels
+    details = planner.practice_details(practice, view)
+    assert details["suppressed"] and np.isnan(details["value"])
+
+
+def test_pack_pdf_text_is_the_same_whether_the_hidden_count_is_3_or_4(small, tmp_path):
+    import matplotlib.pyplot as plt
+    from pypdf import PdfReader
+
+    from sthc_desktop.export import export_pack
+    texts = []
+    for count in (3, 4):
+        path, _ = small_count_pack(tmp_path, count)
+        planner = Planner(DataPack(path))
+        out = export_pack(planner, tmp_path / f"pack_{count}.pdf", localities=["Central"],
+                          indicators=[OBESITY])
+        texts.append("\n".join(page.extract_text() for page in PdfReader(out).pages))
+        subprocess.run(["pdftoppm", "-r", "40", "-png", str(out), str(tmp_path / f"page_{count}")], check=True)
+    assert texts[0] == texts[1]
+    assert "complementary" in texts[0]
+    # The drawn pages too (tables, the obesity trend, the practice map): nothing moves with the hidden count.
+    for three in sorted(tmp_path.glob("page_3*.png")):
+        four = tmp_path / three.name.replace("page_3", "page_4")
+        assert np.array_equal(plt.imread(three), plt.imread(four)), three.name
