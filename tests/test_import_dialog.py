@@ -67,7 +67,8 @@ def test_detect_name_import_and_the_picker_shows_it(qtbot, tmp_path, model, isol
     saved = workspace_actions.save_workspace(model, [dlg.record], tmp_path / "plan")
     assert saved.name == "plan.sthc" and workspace_actions.recent_files() == [str(saved.resolve())]
     fresh = ViewModel(Planner(DataPack(BUNDLED_PACK)), MapView())
-    opened = workspace_actions.open_workspace(fresh, saved)
+    opened, notes = workspace_actions.open_workspace(fresh, saved)
+    assert notes == []
     assert fresh.view == model.view and len(opened.imports) == 1
     assert fresh.planner.layer_for(fresh.view).row(codes[9])["value"] == 10
 
