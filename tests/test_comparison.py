@@ -182,14 +182,14 @@ def test_inequality_table_keeps_the_lsoa_rates_proportions_and_scores(planner):
 
 def test_inequality_with_population_weights_is_computed_from_the_pack_rows(planner, pack):
     imd = rows(pack, "iod25_imd_score", "lsoa21").set_index("area_code")["value"]
-    income = rows(pack, "iod25_income_score", "lsoa21").set_index("area_code")["value"]
+    income = rows(pack, "iod25_health_score", "lsoa21").set_index("area_code")["value"]
     residents = rows(pack, "census21_residents", "lsoa21").set_index("area_code")["value"]
     south = imd[imd.index.map(planner.localities["lsoa21"]) == "South"].sort_values(ascending=False)
     n = len(south)
     top = south.index[:math.ceil(n / 5)]              # ranks 0 .. n/5: the most deprived fifth
     bottom = south.index[math.ceil(4 * n / 5):]        # ranks from 4n/5: the least deprived fifth
     mean = (lambda codes: (income[codes] * residents[codes]).sum() / residents[codes].sum())
-    got = inequality_table(planner, ["iod25_income_score"]).set_index("area").loc["South"]
+    got = inequality_table(planner, ["iod25_health_score"]).set_index("area").loc["South"]
     assert got["lsoas_most_deprived"] == len(top) and got["lsoas_least_deprived"] == len(bottom)
     assert got["most_deprived"] == pytest.approx(mean(top)) and got["least_deprived"] == pytest.approx(mean(bottom))
     assert got["gap"] == pytest.approx(mean(top) - mean(bottom)) and got["gap"] > 0

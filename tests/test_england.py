@@ -65,15 +65,17 @@ def test_every_district_measure_and_rank_matches_an_independent_computation(engl
     rank_col = pd.read_csv(IND / "iod2019_file1_imd_lsoa11_england.csv.gz", encoding="utf-8-sig", thousands=",")
     src = src.merge(rank_col.rename(columns={"LSOA code (2011)": "code",
                                              "Index of Multiple Deprivation (IMD) Rank": "rank"})[["code", "rank"]])
-    g = src.assign(rw=src["rank"] * src["pop"], most=(src["decile"] == 1)).groupby("lad")
+    # File 10 averages ranks turned round: the most deprived LSOA counts 32,844.
+    g = src.assign(rw=(len(src) + 1 - src["rank"]) * src["pop"], most=(src["decile"] == 1)).groupby("lad")
     average_rank = g["rw"].sum() / g["pop"].sum()
     share = g["most"].mean()
     ours = england.districts.set_index("lad_code")
     assert np.allclose(ours.loc[average_rank.index, "imd_average_rank"], average_rank)
     assert np.allclose(ours.loc[share.index, "imd_proportion_most_deprived_10"], share)
-    # Ranks: 1 = most deprived (lowest average rank; highest share), ties share the better rank.
+    # Ranks: 1 = most deprived (highest average of the turned ranks, as File 10 2025; highest share),
+    # ties share the better rank.
     assert (ours.loc[average_rank.index, "rank_of_average_rank"]
-            == average_rank.rank(method="min").astype(int)).all()
+            == average_rank.rank(ascending=False, method="min").astype(int)).all()
     assert (ours.loc[share.index, "rank_of_proportion_most_deprived_10"]
             == share.rank(ascending=False, method="min").astype(int)).all()
 
@@ -286,18 +288,12 @@ def test_districts_command_writes_the_ranking_the_tab_shows(england_pack, englan
     table = pd.read_csv(out)
     src = _source_lsoas().assign(w=lambda f: f["score"] * f["pop"]).groupby("lad")[["w", "pop"]].sum()
     independent = (src["w"] / src["pop"]).rank(ascending=False, method="min").astype(int)
-    assert list(table["rank_of_average_score"]) == [independent[c] for c in table["lad_code"]]
-    assert list(table["rank_of_average_score"]) == sorted(table["rank_of_average_score"])
+    assert list(table["imd_rank_of_average_score"]) == [independent[c] for c in table["lad_code"]]
+    assert list(table["imd_rank_of_average_score"]) == sorted(table["imd_rank_of_average_score"])
     # The England tab shows the same rows.
     assert list(table["lad_name"]) == list(england.ranking()["lad_name"])
     assert set(table["lad_code"]) == {BOROUGH_CODE, *pack.layer("neighbours")["code"]}
     every = tmp_path / "all.json"
     assert main(["districts", "--pack", str(england_pack), "--all", "--edition", "2025", "--out", str(every)]) == 0
     rows = pd.read_json(every)
-    assert len(rows) == 296 and rows["rank_of_average_score"].is_monotonic_increasing
-
-
-def test_districts_command_refuses_the_borough_pack(tmp_path, capsys):
-    assert main(["districts", "--out", str(tmp_path / "d.csv")]) == 2
-    assert "need an England-scale pack" in capsys.readouterr().err
-    assert not (tmp_path / "d.csv").exists()
+    assert len(rows) == 296 and rows["imd_rank_of_average_score"].is_monotonic_increasing

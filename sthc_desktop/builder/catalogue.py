@@ -116,15 +116,16 @@ DATASETS: dict[str, dict] = {
 
 def indicator(id: str, name: str, short_name: str, theme: str, unit: str, polarity: str,
               geography: str, dataset: str, value_type: str, aggregation: str,
-              caveats: str = "", weight: str = "", multiplier: float = 1.0) -> dict:
+              caveats: str = "", weight: str = "", multiplier: float = 1.0, borough_method: str = "") -> dict:
     """One catalogue row. ``aggregation`` says how small areas combine into a locality:
     'population-weighted mean' (by the ``weight`` indicator), 'ratio of sums' (× multiplier),
     'sum', 'list-weighted mean', or 'not aggregated' (ranks and deciles are relative).
-    ``england_method`` says how the pack's England row was made (see :func:`england_method`)."""
+    ``england_method`` says how the pack's England row was made (see :func:`england_method`);
+    ``borough_method`` how a published St Helens row was, where it names the publication."""
     return dict(id=id, name=name, short_name=short_name, theme=theme, unit=unit, polarity=polarity,
                 geography=geography, dataset=dataset, value_type=value_type, aggregation=aggregation,
                 caveats=caveats, weight=weight, multiplier=multiplier,
-                england_method=england_method(dataset, aggregation, unit))
+                england_method=england_method(dataset, aggregation, unit), borough_method=borough_method)
 
 
 # How pack.py makes each dataset's England row, by the indicator's aggregation: recomputed from
@@ -171,11 +172,22 @@ IOD25_CAVEAT = ("IoD2025 is published on 2021 LSOAs and measures relative depriv
                 "against comparing scores with IoD2019. No mid-2022 LSOA denominators are in the sources, "
                 "so locality averages are weighted by Census 2021 usual residents and no England "
                 "average is given.")
+#: The IoD2025 rates and the denominator each is a share of.
+IOD25_RATE_UNITS = {"income": "% of total population", "employment": "% of working-age population"}
+IOD25_RATE_CAVEAT = ("IoD2025 is published on 2021 LSOAs and measures relative deprivation; MHCLG advises against "
+                     "comparing scores with IoD2019. A rate: people {stem}-deprived ÷ {denominator}. The sources "
+                     "lack MHCLG's mid-2022 denominators, so each LSOA's denominator is the one its File 8 "
+                     "numerator (published rounded to 5) and its score (3 decimals) imply, and localities are "
+                     "their ratio of sums; St Helens is MHCLG's published File 10 value. No England average.")
+#: How the pack's St Helens row of an IoD2025 domain score was made.
+FILE10_BOROUGH = ("St Helens: average score as published by MHCLG (IoD2025 File 10, local authority summaries, "
+                  "weighted by MHCLG's mid-2022 populations); not recomputed")
 QOF_OBESITY_CAVEAT = ("QOF register of patients aged 18+ with BMI ≥ 30 recorded in the last 12 months, divided "
                       "by the 18+ list. 2013-14: the list is all ages, not comparable. 2020-21: depressed by "
-                      "reduced BMI recording during COVID-19. From 2022-23 the definition adds an "
-                      "ethnicity-specific BMI ≥ 27.5 threshold (Fingertips splits the series, 92588 / 94136): "
-                      "a possible break in the series. Practice coverage changes with closures.")
+                      "reduced BMI recording during COVID-19. The register definition changed to add an "
+                      "ethnicity-specific BMI ≥ 27.5 threshold (Fingertips splits the series, 92588 / 94136): a "
+                      "possible break in the series, marked from 2022-23, where England's prevalence steps up; "
+                      "the QOF year the change took effect is not verified. Practice coverage changes with closures.")
 
 # IoD domains: (id stem, name in the files, short name).
 IOD19_DOMAINS = [

@@ -109,14 +109,15 @@ def england_layers(src: Sources, iod2019: pd.DataFrame, uses, districts: list[st
 def district_summaries(layer: pd.DataFrame) -> pd.DataFrame:
     """IoD2019 district summaries by MHCLG's method, with ranks (1 = most deprived) of all districts.
 
-    Average score and average rank are population-weighted (mid-2015 population, IoD2019 File 6);
+    Average score and average rank are population-weighted (mid-2015 population, IoD2019 File 6),
+    the average rank over LSOA ranks turned round (most deprived = 32,844) as MHCLG's File 10 does;
     the proportion counts LSOAs in national decile 1."""
     pop = layer["iod19_population_2015"]
     bounds = layer.geometry.bounds
     frame = pd.DataFrame({
         "lad_code": layer["lad_code"], "lad_name": layer["lad_name"], "pop": pop,
         "xmin": bounds["minx"], "ymin": bounds["miny"], "xmax": bounds["maxx"], "ymax": bounds["maxy"],
-        "score_x_pop": layer["iod19_imd_score"] * pop, "rank_x_pop": layer["iod19_imd_rank"] * pop,
+        "score_x_pop": layer["iod19_imd_score"] * pop, "rank_x_pop": (EXPECTED_LSOAS + 1 - layer["iod19_imd_rank"]) * pop,
         "most_deprived": (layer["iod19_imd_decile"] == 1).astype(int),
     })
     g = frame.groupby(["lad_code", "lad_name"], as_index=False).agg(
@@ -132,8 +133,9 @@ def district_summaries(layer: pd.DataFrame) -> pd.DataFrame:
         "xmin": g["xmin"], "ymin": g["ymin"], "xmax": g["xmax"], "ymax": g["ymax"],
     })
     out["rank_of_average_score"] = out["imd_average_score"].rank(ascending=False, method="min").astype(int)
-    # A lower average LSOA rank is more deprived.
-    out["rank_of_average_rank"] = out["imd_average_rank"].rank(ascending=True, method="min").astype(int)
+    # As File 10 does (and the 2025 table published): the most deprived LSOA ranked highest, so a
+    # higher average rank is more deprived in both editions.
+    out["rank_of_average_rank"] = out["imd_average_rank"].rank(ascending=False, method="min").astype(int)
     out["rank_of_proportion_most_deprived_10"] = (
         out["imd_proportion_most_deprived_10"].rank(ascending=False, method="min").astype(int))
     if len(out) != EXPECTED_DISTRICTS or BOROUGH_CODE not in set(out["lad_code"]):
@@ -159,3 +161,105 @@ def published_2025(src: Sources) -> pd.DataFrame:
     return frame.sort_values("lad_code").reset_index(drop=True)
 
 
+# ---------------------------------------------------------------- district summaries for every domain
+
+#: File 10 (IoD2025) column prefix of each domain, by the catalogue's stem.
+FILE10_DOMAINS = {"imd": "imd", "income": "income", "employment": "employment",
+                  "education": "education_skills_and_training", "health": "health_deprivation_and_disability",
+                  "crime": "crime", "barriers": "barriers_to_housing_and_services",
+                  "environment": "living_environment"}
+#: The summary measures, in the order tables show them, and how each is ranked (1 = most deprived).
+MEASURES = {
+    "average_score": "rank of average score (population-weighted mean of LSOA scores)",
+    "average_rank": "rank of average rank (population-weighted mean of LSOA ranks, most deprived LSOA ranked "
+                    "highest, as MHCLG's File 10)",
+    "extent": "rank of extent (population in the most deprived 10% of LSOAs, plus a share falling linearly to 0 "
+              "at 30%)",
+    "proportion_most_deprived_10": "rank of the proportion of LSOAs in England's most deprived 10%",
+}
+FILE10_MEASURE_COLUMNS = {
+    "average_score": ("{d}_average_score", "{d}_rank_of_average_score"),
+    "average_rank": ("{d}_average_rank", "{d}_rank_of_average_rank"),
+    "proportion_most_deprived_10": ("{d}_proportion_of_lso_as_in_most_deprived_10_percent_nationally",
+                                    "{d}_rank_of_proportion_of_lso_as_in_most_deprived_10_percent_nationally"),
+}
+DOMAIN_COLUMNS = ("edition", "lad_code", "lad_name", "domain", "measure", "value", "rank", "districts", "source")
+PUBLISHED_2025 = "as published by MHCLG, IoD2025 File 10 (local authority summaries, 2024 districts)"
+COMPUTED_2019 = ("computed by the builder from the IoD2019 LSOA files (Files 2 and 6 and the IMD, income and "
+                 "employment scores; File 10 2019 is not among the sources), MHCLG's method, 2019 districts")
+
+
+def district_domains(src: Sources, iod2019: pd.DataFrame) -> pd.DataFrame:
+    """Every England district's summary measures for every IoD domain, both editions, in one long table
+    (:data:`DOMAIN_COLUMNS`): IoD2025 as File 10 publishes them, IoD2019 computed from the LSOA files
+    (scores exist for the IMD, income and employment only, so only those have a rank of average score;
+    extent for the IMD only, as MHCLG publishes it). Ranks: 1 = most deprived, ties share the rank."""
+    return pd.concat([_domains_2019(iod2019), _domains_2025(src)], ignore_index=True)[list(DOMAIN_COLUMNS)]
+
+
+def _domains_2019(nat: pd.DataFrame) -> pd.DataFrame:
+    lad = nat["Local Authority District code (2019)"]
+    names = nat.groupby(lad)["Local Authority District name (2019)"].first()
+    n = len(nat)
+    rows = []
+    for stem, label, _ in cat.IOD19_DOMAINS:
+        # Each domain weighted by its own denominator: working-age people for employment.
+        pop = nat["work2015" if stem == "employment" else "pop2015"].astype(float)
+        total = pop.groupby(lad).sum()
+        rank = nat[f"{label} Rank (where 1 is most deprived)"].astype(float)
+        measures = {
+            "average_rank": ((n + 1 - rank) * pop).groupby(lad).sum() / total,
+            "proportion_most_deprived_10":
+                (nat[f"{label} Decile (where 1 is most deprived 10% of LSOAs)"] == 1).groupby(lad).mean(),
+        }
+        score = {"imd": "Index of Multiple Deprivation (IMD) Score", "income": "Income Score (rate)",
+                 "employment": "Employment Score (rate)"}.get(stem)
+        if score:
+            measures["average_score"] = (nat[score].astype(float) * pop).groupby(lad).sum() / total
+        if stem == "imd":
+            share = (0.3 - rank / n) / 0.2
+            measures["extent"] = (share.clip(0, 1) * pop).groupby(lad).sum() / total
+        for measure in MEASURES:
+            if measure in measures:
+                value = measures[measure]
+                rows.append(pd.DataFrame({
+                    "edition": "IoD2019", "lad_code": value.index, "lad_name": names.loc[value.index].to_numpy(),
+                    "domain": stem, "measure": measure, "value": value.to_numpy(),
+                    "rank": value.rank(ascending=False, method="min").astype(int).to_numpy(),
+                    "districts": len(value), "source": COMPUTED_2019}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _domains_2025(src: Sources) -> pd.DataFrame:
+    frame = src.csv(FILE10_2025, ["ltla24_code", "ltla24_name"], key="ltla24_code")
+    path = src.root / FILE10_2025
+    rows = []
+    for stem, prefix in FILE10_DOMAINS.items():
+        columns = dict(FILE10_MEASURE_COLUMNS)
+        if stem == "imd":
+            columns["extent"] = ("imd25_extent", "imd25_rank_of_extent")
+        for measure in MEASURES:
+            if measure not in columns:
+                continue
+            value_col, rank_col = (c.format(d=prefix) for c in columns[measure])
+            for c in (value_col, rank_col):
+                if c not in frame:
+                    raise SourceError(path, f"missing column '{c}'")
+            rows.append(pd.DataFrame({
+                "edition": "IoD2025", "lad_code": frame["ltla24_code"], "lad_name": frame["ltla24_name"],
+                "domain": stem, "measure": measure,
+                "value": numeric(frame, value_col, path, allow_missing=False).to_numpy(),
+                "rank": numeric(frame, rank_col, path, allow_missing=False).astype(int).to_numpy(),
+                "districts": len(frame), "source": PUBLISHED_2025}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def borough_scores_2025(src: Sources) -> dict[str, float]:
+    """St Helens' average score on each IoD2025 domain as File 10 publishes it (rates as fractions)."""
+    frame = src.csv(FILE10_2025, ["ltla24_code"], key="ltla24_code")
+    path = src.root / FILE10_2025
+    row = frame[frame["ltla24_code"] == BOROUGH_CODE]
+    if row.empty:
+        raise SourceError(path, f"no row for St Helens ({BOROUGH_CODE})")
+    return {stem: float(numeric(row, f"{prefix}_average_score", path, allow_missing=False).iloc[0])
+            for stem, prefix in FILE10_DOMAINS.items()}

@@ -10,8 +10,7 @@ The same sources always give the same content: rows are sorted and no build time
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,6 +24,7 @@ from sthc_desktop.core.datapack import (AREA_TYPES, BOROUGH_CODE, ENGLAND_CODE, 
                                         ENGLAND_OVERVIEW, PACK_FORMAT,
                                         VALUE_COLUMNS)
 from sthc_desktop.core.errors import SourceError
+from sthc_desktop.core.files import WriteError, atomic_path, check_target
 from sthc_desktop.core.stats import wilson_interval
 
 from . import catalogue as cat
@@ -189,6 +189,13 @@ def read_practices(src: Sources, out: _Collector) -> gpd.GeoDataFrame:
     for _, r in extra.iterrows():
         rows.append(_practice_row(r, map_key=None, plan_name=None, network=r["network_now"], matched=True))
     frame = pd.DataFrame(rows)
+    # "(now …)" is shown only for a rename the practice changes timeline records, not for the plan's
+    # informal names.
+    f_changes = PRA + "sthelens_practice_changes.csv"
+    changes = src.csv(f_changes, ["date", "ods_code", "name", "event"])
+    out.uses("nhs_practices", f_changes)
+    renamed = set(changes.loc[changes["event"].str.contains("renamed", na=False), "ods_code"].dropna())
+    frame["renamed"] = frame["ods_code"].isin(renamed)
     geometry = gpd.points_from_xy(frame.pop("x"), frame.pop("y"))
     practices = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:27700")
     practices.loc[practices["x_missing"], "geometry"] = None
@@ -367,8 +374,10 @@ def read_iod2025(src: Sources, out: _Collector, codes: pd.Index) -> None:
     sub = src.csv(fsd, ["lsoa21_code"] + sub_cols, key="lsoa21_code")
     health = ["acute_morbidity_indicator", "comparative_illness_and_disability_ratio_indicator",
               "mental_health_indicator", "years_of_potential_life_lost_indicator"]
-    file8 = src.csv(f8, ["lsoa21_code"] + health, key="lsoa21_code")
-    out.uses("iod2025", fd, fsd, f8)
+    file8 = src.csv(f8, ["lsoa21_code", "income_domain_numerator", "employment_domain_numerator"] + health,
+                    key="lsoa21_code")
+    out.uses("iod2025", fd, fsd, f8, england.FILE10_2025)
+    published = england.borough_scores_2025(src)
     _require_codes(codes, dom["lsoa21_code"], src.root / fd, "LSOA 2021")
     local = (dom.merge(sub, on="lsoa21_code", how="left").merge(file8, on="lsoa21_code", how="left")
              .set_index("lsoa21_code").loc[codes])
@@ -376,13 +385,25 @@ def read_iod2025(src: Sources, out: _Collector, codes: pd.Index) -> None:
     weight = "census21_residents"
     for stem, col, label, short in cat.IOD25_DOMAINS:
         full = label if stem == "imd" else f"{label} domain"
-        # Income and employment scores are rates: of the total and of the working-age population.
-        unit_score = {"income": "% of total population", "employment": "% of working-age population"}.get(stem, "score")
-        scale = 100.0 if stem in ("income", "employment") else 1.0
-        out.add(cat.indicator(f"iod25_{stem}_score", f"{full} 2025: score", f"{short} 2025 score",
-                              "Deprivation", unit_score, cat.HIGHER_WORSE, "lsoa21", "iod2025", "score",
-                              "population-weighted mean", cat.IOD25_CAVEAT, weight=weight),
-                "lsoa21", codes, period, local[f"{col}_score"] * scale)
+        score = local[f"{col}_score"]
+        if stem in ("income", "employment"):
+            # Rates, each over its own denominator (total, working-age population): the sources lack
+            # MHCLG's mid-2022 denominators, so each LSOA's is the one its File 8 numerator and score imply.
+            numerator = numeric(local.reset_index(), f"{stem}_domain_numerator", src.root / f8).to_numpy()
+            meta = cat.indicator(f"iod25_{stem}_score", f"{full} 2025: score (rate)", f"{short} 2025 score",
+                                 "Deprivation", cat.IOD25_RATE_UNITS[stem], cat.HIGHER_WORSE, "lsoa21", "iod2025",
+                                 "score", "ratio of sums", cat.IOD25_RATE_CAVEAT.format(
+                                     stem=stem, denominator=cat.IOD25_RATE_UNITS[stem][5:]), multiplier=100.0,
+                                 borough_method=cat.FILE10_BOROUGH)
+            out.add(meta, "lsoa21", codes, period, score * 100, numerator, numerator / score.to_numpy())
+            out.add(meta, "borough", [BOROUGH_CODE], period, [published[stem] * 100])
+            continue
+        meta = cat.indicator(f"iod25_{stem}_score", f"{full} 2025: score", f"{short} 2025 score",
+                             "Deprivation", "score", cat.HIGHER_WORSE, "lsoa21", "iod2025", "score",
+                             "population-weighted mean", cat.IOD25_CAVEAT, weight=weight,
+                             borough_method=cat.FILE10_BOROUGH)
+        out.add(meta, "lsoa21", codes, period, score)
+        out.add(meta, "borough", [BOROUGH_CODE], period, [published[stem]])
         for kind in ("rank", "decile"):
             unit = "rank of 33,755 (1 = most deprived)" if kind == "rank" else "national decile (1 = most deprived 10%)"
             out.add(cat.indicator(f"iod25_{stem}_{kind}", f"{full} 2025: national {kind}",
@@ -563,7 +584,14 @@ def _fingertips(src: Sources, relative: str, out: _Collector, meta: dict, ods_co
     for c in ("Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator"):
         frame[c] = numeric(frame, c, path)
     # Whole-population rows only: Fingertips repeats England by deprivation decile and other categories.
-    frame = frame[(frame["Sex"] == "Persons") & frame["Category Type"].isna()]
+    # Its 2023/24 practice rows of 91547 leave Sex blank: the indicator has persons only, so they count.
+    frame = frame[frame["Sex"].fillna("Persons").eq("Persons") & frame["Category Type"].isna()].copy()
+    # Those rows also lack intervals: Wilson's, as Fingertips uses for proportions, from their counts.
+    no_ci = frame["Lower CI 95.0 limit"].isna() & frame["Count"].notna() & frame["Denominator"].gt(0)
+    if meta["value_type"] == "proportion" and no_ci.any():
+        lo, hi = wilson_interval(frame.loc[no_ci, "Count"].to_numpy(), frame.loc[no_ci, "Denominator"].to_numpy())
+        frame.loc[no_ci, "Lower CI 95.0 limit"] = lo * meta["multiplier"]
+        frame.loc[no_ci, "Upper CI 95.0 limit"] = hi * meta["multiplier"]
     frame = frame.drop_duplicates(["Area Code", "Time period"])
     kinds = {"GPs": "practice", "England": "england", "UA": "borough"}
     for area_label, area_type in list(kinds.items()) + [("PCN", "pcn")]:
@@ -589,7 +617,10 @@ def read_practice_indicators(src: Sources, out: _Collector, practices: pd.DataFr
                 cat.indicator("qof_smoking", "Smoking prevalence in adults (15+), current smokers (QOF)",
                               "Smoking (QOF)", "Practices", "% of registered 15+", cat.HIGHER_WORSE, "practice",
                               "fingertips_smoking", "proportion", "ratio of sums",
-                              "Recorded smoking status in the practice record; Fingertips 91547.",
+                              "Recorded smoking status in the practice record; Fingertips 91547. The 2023/24 "
+                              "practice rows come without intervals (Wilson 95% intervals computed from their "
+                              "counts) and St Helens and England rows end at 2022/23, so 2023/24 practices are "
+                              "compared with neither.",
                               multiplier=100.0),
                 ods_codes, pcn_codes)
     _fingertips(src, IND + "st_helens_gp_ae_attendances_age0_4_fingertips_93930.csv", out,
@@ -709,6 +740,9 @@ def build_pack(source: str | Path, out_dir: str | Path, scope: str = "borough",
     tables = {"networks": networks, "indicators": catalogue, "indicator_values": values,
               "datasets": datasets, "key_measures": plan, "pack_info": info,
               "catchment_origins": origin_frame, "method_validation": validation}
+    # Every pack ranks St Helens among England's districts on each domain (both editions).
+    out.uses("iod2025", england.FILE10_2025)
+    tables["district_domains"] = england.district_domains(src, iod2019)
     _validate(layers, practices, tables)
     if scope == "england":
         national = england.england_layers(src, iod2019, out.uses, districts)
@@ -826,21 +860,16 @@ def _validate(layers, practices, tables) -> None:
 
 
 def _write(out_dir: Path, layers, practices, tables, pack_name: str = PACK_NAME) -> Path:
-    """Write the GeoPackage and manifest atomically: a temporary file, then a rename."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{pack_name}.gpkg"
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{pack_name}-", suffix=".gpkg", dir=out_dir)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
+    """Write the GeoPackage and manifest with the atomic writer, both or neither.
+
+    Rebuilding replaces the pack and manifest already in ``out_dir`` (that is what a rebuild is for);
+    read-only files, links and other non-regular files there are refused like any other target."""
     try:
-        for name, frame in {**layers, "practices": practices}.items():
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
-        for name, frame in tables.items():
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(out_dir, f"the folder cannot be created ({exc.strerror or exc}); nothing was written") \
+            from None
+    target = out_dir / f"{pack_name}.gpkg"
     manifest = {
         "pack": target.name,
         "format": PACK_FORMAT,
@@ -853,7 +882,12 @@ def _write(out_dir: Path, layers, practices, tables, pack_name: str = PACK_NAME)
         "assignment": dict(tables["pack_info"].values)["assignment_statement"],
     }
     manifest_path = out_dir / f"{pack_name}.manifest.json"
-    tmp_manifest = manifest_path.with_suffix(".json.tmp")
-    tmp_manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp_manifest, manifest_path)
+    for path in (target, manifest_path):
+        check_target(path, overwrite=True)
+    with ExitStack() as stack:
+        pack_tmp = stack.enter_context(atomic_path(target, overwrite=True))
+        manifest_tmp = stack.enter_context(atomic_path(manifest_path, overwrite=True))
+        for name, frame in {**layers, "practices": practices, **tables}.items():
+            pyogrio.write_dataframe(frame, pack_tmp, layer=name, driver="GPKG")
+        manifest_tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return target

@@ -168,10 +168,12 @@ def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataF
         published_pcn = _published_pcn(pack, indicator_id, period) if geography == "practice" else {}
         for name in NETWORKS:
             r = combine(locality_rows(values, shares, name), meta, weights, what)
-            method = _method(r["note"], members, weights_text)
-            if name in published_pcn:
-                method += "; " + _pcn_note(r, published_pcn[name])
-            rows.append(_row(name, period, r, method))
+            # Published before derived: OHID's PCN row, unless a what-if scenario has moved practices.
+            if name in published_pcn and getattr(planner, "scenario", None) is None:
+                row = published_pcn[name]
+                rows.append(_row(name, period, _published(row.to_frame().T, meta), _pcn_note(r, row)))
+                continue
+            rows.append(_row(name, period, r, _method(r["note"], members, weights_text)))
         own = combine(values, meta, weights, what)
         whole = ("all St Helens LSOAs" if geography != "practice"
                  else "all practices in the pack (St Helens practices, whose patients may live outside the borough)")
@@ -185,7 +187,8 @@ def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataF
     published = pack.indicator_values(indicator_id, "borough", period)
     if not published.empty:
         source = pack.datasets[meta["dataset"]].publisher if meta["dataset"] in pack.datasets else meta["source"]
-        note = f"Published borough value ({source})"
+        named = meta.get("borough_method")
+        note = named if isinstance(named, str) and named else f"Published borough value ({source})"
         if not pd.isna(borough["value"]):
             note += ", preferred to the value computed from the pack's areas"
         borough = _row(BOROUGH, period, _published(published, meta), note)
@@ -224,8 +227,9 @@ def _method(note: str, members: str, weights_text: str) -> str:
 
 def _members_text(planner, geography: str) -> str:
     if geography == "practice":
+        moved = getattr(planner, "scenario", None)
         return ("practices grouped by their Primary Care Network (closed practices count for the years "
-                "they reported)")
+                "they reported)" + (f"; what-if '{moved.name}': {moved.describe(planner.pack)}" if moved is not None else ""))
     return f"LSOAs assigned by {planner.assignments[geography].name}"
 
 
@@ -239,11 +243,14 @@ def _published_pcn(pack: DataPack, indicator_id: str, period: str) -> dict[str, 
 
 
 def _pcn_note(computed: dict, published: pd.Series) -> str:
+    """How a locality row taken from a published PCN row was made, and what the practice rows give."""
+    text = (f"As published by OHID for PCN {published['area_code']} (value, interval and counts as published; "
+            f"PCN membership as OHID defined it)")
+    if pd.isna(computed["value"]):
+        return f"{text}; the pack's practice rows give no value ({computed['note']})"
     same = (computed["numerator"] == published["numerator"]
             and computed["denominator"] == published["denominator"])
     if same:
-        return (f"matches the published PCN value ({published['value']:.1f}; same numerator and "
-                f"denominator)")
-    return (f"differs from the published PCN value {published['value']:.1f} "
-            f"({published['numerator']:.0f} / {published['denominator']:.0f}), whose membership is as "
-            f"the publisher defined the PCN")
+        return f"{text}; the pack's practice rows give the same numerator and denominator"
+    return (f"{text}; summing the pack's practice rows would give {computed['value']:.1f} "
+            f"({computed['numerator']:.0f} / {computed['denominator']:.0f})")

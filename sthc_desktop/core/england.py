@@ -29,7 +29,7 @@ ENGLAND = "England"
 #: District summary measures: column -> what it is.
 DISTRICT_MEASURES = {
     "imd_average_score": "Average IMD score (population-weighted)",
-    "imd_average_rank": "Average LSOA rank (population-weighted)",
+    "imd_average_rank": "Average LSOA rank (population-weighted; most deprived LSOA ranked highest, as File 10)",
     "imd_proportion_most_deprived_10": "LSOAs in England's most deprived 10%",
 }
 RANK_OF = {"imd_average_score": "rank_of_average_score", "imd_average_rank": "rank_of_average_rank",

@@ -131,7 +131,8 @@ class Planner:
             names = [str(x).lower() for x in (r.name, r.plan_name, r.ods_code) if isinstance(x, str)]
             if q == key or any(q in n for n in names):
                 label = f"Practice {key + ': ' if key else ''}{r.plan_name or r.name}" + (
-                    f" (now {r.name})" if r.plan_name and r.name and r.name != r.plan_name else "")
+                    f" (now {r.name})" if r.plan_name and r.name and r.name != r.plan_name and getattr(r, "renamed", False) in (True, 1)
+                    else "")
                 if r.geometry is None:
                     label += " (no location)"
                     bounds = self.borough_bounds

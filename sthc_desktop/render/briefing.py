@@ -293,10 +293,10 @@ def status_text(row) -> str:
 
 
 def practice_label(row) -> str:
-    """Plan name, the current name if renamed, and the status now."""
+    """Plan name, the current name if a rename is recorded, and the status now."""
     plan, now = row.get("plan_name"), row.get("name")
     name = plan or now or row.get("ods_code") or "?"
-    if plan and now and now != plan:
+    if plan and now and now != plan and row.get("renamed") in (True, 1):
         name += f" (now {now})"
     return f"{name} — {status_text(row)}"
 

@@ -195,7 +195,8 @@ def obesity_trend(ax, planner, *, highlight: str | None = None, data: pd.DataFra
     if OBESITY_DEFINITION_CHANGE in x:
         at = x[OBESITY_DEFINITION_CHANGE] - 0.5
         ax.axvline(at, color="#404040", linestyle=":", linewidth=1.2)
-        ax.annotate("definition change:\nBMI ≥ 27.5 threshold\nfor some ethnic groups", (at + 0.1, 0.02),
+        ax.annotate("definition change\n(year not verified):\nBMI ≥ 27.5 threshold\nfor some ethnic groups",
+                    (at + 0.1, 0.02),
                     xycoords=("data", "axes fraction"), ha="left", va="bottom", fontsize=note,
                     color="#404040")
     # Period labels lie flat when the chart is wide enough for them, else they slant.
