@@ -1,7 +1,7 @@
 """``python main.py import-check FILE --level …``: check a CSV or XLSX file before importing it.
 
-Prints every problem on its own line (file, row, column, what is wrong), the same list the
-import dialog shows, and exits 1 if the file cannot be imported, 0 (with a one-line summary)
+Prints each problem on its own line (file, row, column, what is wrong; the first few dozen, then
+a count of the rest), the same list the import dialog shows, and exits 1 if the file cannot be imported, 0 (with a one-line summary)
 if it can. Rows are spreadsheet rows: the header is row 1.
 """
 
@@ -41,10 +41,10 @@ def run(args: argparse.Namespace) -> int:
         spec = spec.with_(value_column=args.value_column)
     spec = spec.with_(convert_2011=args.convert_2011)
     result = imports.check(table, pack, spec)
-    for problem in result.problems:
-        print(("" if problem.error else "note: ") + str(problem))
+    for line in result.shown():
+        print(line)
     if not result.can_import:
-        print(f"{table.name}: cannot be imported ({len(result.errors)} problems)")
+        print(f"{table.name}: cannot be imported ({result.error_count:,} problems)")
         return 1
     periods = sorted(set(result.values["period"]) - {""})
     print(f"{table.name}: can be imported as {imports.LEVELS[spec.level]}: {result.areas_with_values} "

@@ -179,7 +179,7 @@ class ImportDialog(QDialog):
                                             ("the period", not spec.period_column and not spec.period.strip()))
                    if empty]
         if not self.check_result.can_import:
-            text = f"Cannot be imported: {len(self.check_result.errors)} problems to fix."
+            text = f"Cannot be imported: {self.check_result.error_count:,} problems to fix."
         elif missing:
             text = f"Ready to import {self.check_result.areas_with_values} areas once you give {' and '.join(missing)}."
         else:

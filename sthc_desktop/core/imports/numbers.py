@@ -34,16 +34,18 @@ class NotANumber(ValueError):
 def number_style(name: str, frame: pd.DataFrame, delimiter: str | None) -> tuple[str, str | None]:
     """"." or "," as the file's decimal mark, and a note when it is the comma; DataError if both appear."""
     first: dict[str, tuple[str, int, str]] = {}  # kind -> (column, row, cell) of its first cell
+    kinds = (("comma", _COMMA_ONLY), ("point", _POINT_ONLY), ("ambiguous", _AMBIGUOUS_COMMA))
     for column in frame.columns:
         cells = frame[column]
-        cells = cells[cells.str.contains(r"\d[.,]\d", regex=True)]
-        if cells.empty:
-            continue
-        squeezed = cells.str.replace(_SPACES, "", regex=True)
-        for kind, pattern in (("comma", _COMMA_ONLY), ("point", _POINT_ONLY), ("ambiguous", _AMBIGUOUS_COMMA)):
-            hits = squeezed[squeezed.str.match(pattern)]
-            if not hits.empty and kind not in first:
-                first[kind] = (column, int(hits.index[0]), hits.iloc[0])
+        for cell in cells.unique():  # each distinct cell once: published tables repeat many
+            if len(first) == 3:
+                break
+            if "," not in cell and "." not in cell:
+                continue
+            squeezed = _SPACES.sub("", cell)
+            for kind, pattern in kinds:
+                if kind not in first and pattern.match(squeezed):
+                    first[kind] = (column, int(cells.index[cells.eq(cell).argmax()]), squeezed)
     comma, point, ambiguous = first.get("comma"), first.get("point"), first.get("ambiguous")
     if comma and point:
         raise DataError(name, f"mixes decimal commas ('{comma[2]}' in column '{comma[0]}', row {comma[1]}) and "
