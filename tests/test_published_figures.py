@@ -147,3 +147,35 @@ def test_now_names_only_for_recorded_renames(pack):
 
 def test_obesity_caveat_says_the_year_of_the_definition_change_is_not_verified(pack):
     assert "not verified" in pack.indicator("qof_obesity")["caveats"]
+
+
+def test_the_deprivation_view_shows_where_st_helens_ranks_on_each_domain(qtbot, planner, file10):
+    from sthc_desktop.ui.comparison_view import DISTRICT_RANKS_TAB, ComparisonView
+    from sthc_desktop.ui.view_model import ViewModel
+    view = ComparisonView(ViewModel(planner))
+    qtbot.addWidget(view)
+    view.selection.setCurrentIndex(view.selection.findData("Deprivation"))  # as the user picks the theme
+    assert view.tabs.tabText(view.tabs.currentIndex()) == DISTRICT_RANKS_TAB
+    table = view.district_ranks
+    headers = [table.horizontalHeaderItem(j).text() for j in range(table.columnCount())]
+    rows = {table.item(i, 0).text(): [table.item(i, j).text() for j in range(table.columnCount())]
+            for i in range(table.rowCount())}
+    employment = rows["Employment"]
+    assert employment[headers.index("2019: average score (of 317)")] == "9"
+    health = rows["Health Deprivation and Disability"]
+    assert health[headers.index("2019: average score (of 317)")] == district_ranks.NOT_COMPUTABLE
+    published = file10.loc[BOROUGH_CODE, "health_deprivation_and_disability_rank_of_average_score"]
+    assert health[headers.index("2025: average score (of 296)")] == str(int(published))
+    assert "File 10" in view.district_ranks_note.text()
+
+
+def test_the_locality_pack_prints_the_domain_ranks_with_the_measures_named(planner, tmp_path):
+    from pypdf import PdfReader
+
+    from sthc_desktop.export import export_pack
+    out = export_pack(planner, tmp_path / "pack.pdf", localities=["North"], indicators=["qof_obesity"])
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(out).pages)
+    assert "Where St Helens ranks among England's districts" in text
+    # The note under the table names each measure and where it comes from.
+    for words in ("average score (population-weighted", "average rank", "most deprived 10%", "File 10"):
+        assert words in text, words

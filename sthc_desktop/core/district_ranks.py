@@ -6,8 +6,8 @@ value and its rank among all districts (1 = most deprived, for every measure and
 IoD2025 is MHCLG's File 10 as published; IoD2019 is computed by the builder from the LSOA files by
 MHCLG's method (the sources hold domain scores for the IMD, income and employment only, so the other
 domains have no rank of average score). :func:`district_table` gives the districts wide, one row
-each, for the ``districts`` command; :func:`borough_rank_rows` gives the table the Deprivation view
-and the locality pack show. Qt-free.
+each, for the ``districts`` command; :func:`borough_rank_table` gives the table the Deprivation view
+and the locality pack show, :data:`RANK_NOTE` and :func:`extent_note` the words under it. Qt-free.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ MEASURES = {"average_score": "rank of average score", "average_rank": "rank of a
             "extent": "rank of extent", "proportion_most_deprived_10": "rank of share of LSOAs in the most deprived 10%"}
 #: The measures the borough table shows for each domain (extent is the IMD's only: it goes in the note).
 TABLE_MEASURES = ("average_score", "average_rank", "proportion_most_deprived_10")
+SHORT_MEASURES = {"average_score": "average score", "average_rank": "average rank",
+                  "proportion_most_deprived_10": "LSOAs in most deprived 10%"}
+TABLE_TITLE = "Where St Helens ranks among England's districts (1 = most deprived)"
 NOT_COMPUTABLE = "–"
 RANK_NOTE = ("Ranks among all England districts, 1 = most deprived, on MHCLG's local-authority summary measures: "
              "average score (population-weighted; employment by working-age population), average rank "
@@ -68,26 +71,25 @@ def district_table(pack, edition: str, codes: list[str] | None = None) -> pd.Dat
     return table.sort_values(["imd_rank_of_average_score", "lad_code"]).reset_index(drop=True)
 
 
-def borough_rank_rows(pack, code: str = BOROUGH_CODE) -> list[dict]:
-    """St Helens' rank on each domain: one row per domain with ``domain`` and, for each edition and
-    measure of :data:`TABLE_MEASURES`, a cell ``"9 of 317"`` (or :data:`NOT_COMPUTABLE`) under the
-    key ``"IoD2019 rank of average score"`` etc."""
+def borough_rank_table(pack, code: str = BOROUGH_CODE) -> tuple[list[str], list[list[str]]]:
+    """St Helens' rank on each domain, as the Deprivation view and the locality pack print it: a header,
+    naming each edition's number of districts, then one row per domain with St Helens' rank for each
+    edition and measure of :data:`TABLE_MEASURES` (:data:`NOT_COMPUTABLE` where the sources do not
+    allow the measure)."""
     long = domain_ranks(pack)
     mine = long[long["lad_code"] == code].set_index(["edition", "domain", "measure"])
+    districts = long.groupby("edition")["districts"].first()
+    header = ["Domain", *[f"{edition[3:]}: {SHORT_MEASURES[m]} (of {int(districts[edition])})"
+                          for edition in EDITIONS for m in TABLE_MEASURES]]
     rows = []
     for domain, name in DOMAINS.items():
-        row = {"domain": name}
+        cells = [name]
         for edition in EDITIONS:
             for measure in TABLE_MEASURES:
                 key = (edition, domain, measure)
-                row[column_name(edition, measure)] = (f"{int(mine.loc[key, 'rank'])} of {int(mine.loc[key, 'districts'])}"
-                                                      if key in mine.index else NOT_COMPUTABLE)
-        rows.append(row)
-    return rows
-
-
-def column_name(edition: str, measure: str) -> str:
-    return f"{edition} {MEASURES[measure]}"
+                cells.append(str(int(mine.loc[key, "rank"])) if key in mine.index else NOT_COMPUTABLE)
+        rows.append(cells)
+    return header, rows
 
 
 def extent_note(pack, code: str = BOROUGH_CODE) -> str:

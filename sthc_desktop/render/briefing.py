@@ -26,7 +26,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Rectangle
 from shapely.geometry import box
 
-from sthc_desktop.core import comparison
+from sthc_desktop.core import comparison, district_ranks
 from sthc_desktop.core.datapack import GEOGRAPHY_NAMES
 from sthc_desktop.core.deprivation import EDITIONS, INEQUALITY_METHOD
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
@@ -1251,9 +1251,16 @@ def notes_page(data: PackData, total: int) -> Figure:
             col.text(f"{d.name}. {d.publisher}; {d.period}. {d.licence}.", 7, after=1.5)
         return block
 
+    def district_ranks_block(col: Column):
+        header, rows = district_ranks.borough_rank_table(pack)
+        col.text(district_ranks.TABLE_TITLE, 10, weight="bold", after=2)
+        col.table(header, rows, [1.5, *[1.0] * (len(header) - 1)], 6.5,
+                  align=["left", *["right"] * (len(header) - 1)], after=1)
+        col.text(f"{district_ranks.RANK_NOTE} {district_ranks.extent_note(pack)}", 6.5, colour=MUTED, after=3)
+
     ids = [*data.indicators, *[i for i in PROFILE_INDICATORS if i not in data.indicators]]
     # A source or caveat sentence shared by several indicators (the IoD2019 ones) is printed once.
-    blocks, seen = [], set()
+    blocks, seen = [district_ranks_block], set()
     for i, ind in enumerate(ids):
         r = data.catalogue.loc[ind]
         source = "as above" if r["source"] in seen else r["source"]

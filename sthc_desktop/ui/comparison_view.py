@@ -26,14 +26,14 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QListWidgetItem, QMessageBox, QSplitter, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
+from sthc_desktop.core import district_ranks
 from sthc_desktop.core.aggregate import AREAS
 from sthc_desktop.core.comparison import (NOT_COMPARED_TYPES, NOT_IN_PACK, SUPPRESSED, SUPPRESSION_NOTE, catalogue,
                                           compare, inequality_table, plan_measures, publishable)
-from sthc_desktop.core.errors import DataError
+from sthc_desktop.core.errors import DataError, PackError
 from sthc_desktop.core.indicators import themed
-from sthc_desktop.core.localities import (PACK_METHODS, SUPPLIED_LOOKUP, lookup_assignments, method_label,
-                                          pack_assignments)
-from sthc_desktop.core.planner import Planner
+from sthc_desktop.core.imports import read_table
+from sthc_desktop.core.localities import PACK_METHODS, SUPPLIED_LOOKUP, lookup_assignments, method_label
 from sthc_desktop.render import charts
 from sthc_desktop.render.text import format_value
 
@@ -45,6 +45,7 @@ LOOKUP = "Lookup CSV…"
 DARK_FILLS = {"worse", "lower"}
 ID_ROLE = Qt.UserRole
 INEQUALITY_TITLE = "Inequality within each locality"
+DISTRICT_RANKS_TAB = "St Helens among districts"
 INEQUALITY_HEADERS = ("Indicator", "Area", "Most deprived fifth", "Least deprived fifth", "Gap (most − least)",
                       "LSOAs (most / least deprived)")
 
@@ -122,6 +123,16 @@ class ComparisonView(QWidget):
         self.tabs.addTab(self.deciles_canvas, "Residents by IMD decile")
         self.tabs.addTab(inequality_panel, INEQUALITY_TITLE)
         self.tabs.addTab(self.plan, "Strategic plan")
+        self.district_ranks = QTableWidget(0, 0)
+        self.district_ranks.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.district_ranks_note = QLabel(wordWrap=True)
+        ranks_panel = QWidget()
+        ranks_box = QVBoxLayout(ranks_panel)
+        ranks_box.setContentsMargins(0, 0, 0, 0)
+        ranks_box.addWidget(QLabel(f"<b>{district_ranks.TABLE_TITLE}</b>"))
+        ranks_box.addWidget(self.district_ranks, 1)
+        ranks_box.addWidget(self.district_ranks_note)
+        self.tabs.addTab(ranks_panel, DISTRICT_RANKS_TAB)
 
         controls = QHBoxLayout()
         for label, widget in (("Show:", self.selection), ("Compare with:", self.benchmark),
@@ -186,6 +197,8 @@ class ComparisonView(QWidget):
 
     def _selection_changed(self, _index: int) -> None:
         self.chooser.setVisible(self.selection.currentData() == CHOSEN)
+        if self.selection.currentData() == "Deprivation":  # where St Helens ranks on each domain
+            self.tabs.setCurrentIndex(self.tabs.count() - 1)
         self.refresh()
 
     def choose(self, spec: str | list[str]) -> None:
@@ -227,11 +240,10 @@ class ComparisonView(QWidget):
         if method in PACK_METHODS:
             self._assignment_index = index
             self.lookup_text = None
-            pack = self.model.planner.pack
-            self.model.set_planner(Planner(pack, pack_assignments(pack, method)))
+            self.model.set_assignment(method)
             return
         path, _filter = QFileDialog.getOpenFileName(self, "Load an LSOA → locality lookup", "",
-                                                    "CSV files (*.csv);;All files (*)")
+                                                    "CSV or XLSX files (*.csv *.txt *.xlsx);;All files (*)")
         if not path or not self.load_lookup(path):
             self.assignment.setCurrentIndex(self._assignment_index)
 
@@ -246,8 +258,8 @@ class ComparisonView(QWidget):
             return False
         self._assignment_index = self.assignment.findData(SUPPLIED_LOOKUP)
         self.assignment.setCurrentIndex(self._assignment_index)
-        self.lookup_text = Path(path).read_text(encoding="utf-8-sig")
-        self.model.set_planner(Planner(pack, assignments))
+        self.lookup_text = read_table(path).to_csv(index=False)  # as read: any encoding or a workbook
+        self.model.set_assignment(lookup=assignments)
         return True
 
     def use_lookup_text(self, text: str, name: str) -> bool:
@@ -272,6 +284,7 @@ class ComparisonView(QWidget):
         self.refresh()
         self._draw_context()
         self._fill_plan()
+        self._fill_district_ranks()
 
     # -- what is shown -------------------------------------------------------------------
     def refresh(self) -> None:
@@ -377,6 +390,27 @@ class ComparisonView(QWidget):
                      _measure(m.target_2026_27, m.target_unit), m.aim, latest]
             for j, text in enumerate(cells):
                 self.plan.setItem(i, j, QTableWidgetItem(str(text)))
+
+    def _fill_district_ranks(self) -> None:
+        """St Helens' rank among England's districts on each domain, as the core's table gives it."""
+        pack = self.model.planner.pack
+        try:
+            header, rows = district_ranks.borough_rank_table(pack)
+        except PackError as exc:
+            header, rows, note = [], [], str(exc)
+        else:
+            note = f"{district_ranks.RANK_NOTE} {district_ranks.extent_note(pack)}"
+        self.district_ranks.setColumnCount(len(header))
+        self.district_ranks.setHorizontalHeaderLabels(header)
+        self.district_ranks.setRowCount(len(rows))
+        for i, cells in enumerate(rows):
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.district_ranks.setItem(i, j, item)
+        self.district_ranks.resizeColumnsToContents()
+        self.district_ranks_note.setText(note)
 
     # -- what the tables show, as text (read by the tests) -----------------------------------------------
     def cell_text(self, indicator_id: str, area: str) -> str:
