@@ -325,3 +325,28 @@ def test_import_check_runs_on_a_semicolon_utf16_file_from_the_command_line(tmp_p
     assert result.returncode == 0, result.stdout + result.stderr
     assert "note: synthetic_cli.csv: Numbers are read with a decimal comma" in result.stdout
     assert time.monotonic() - start < 60
+
+
+# -- lookups read as imports are ----------------------------------------------------------------------
+@pytest.mark.parametrize("suffix, encoding, delimiter", [(".csv", "utf-8", ","), (".csv", "utf-16", ";"),
+                                                         (".txt", "cp1252", "\t"), (".xlsx", None, None)])
+def test_a_lookup_accepts_what_an_import_accepts(tmp_path, pack, suffix, encoding, delimiter):
+    from sthc_desktop.core.localities import lookup_assignments
+
+    lsoa = pack.layer("lsoa21")
+    rows = [(c.lower(), "North" if i % 2 else "South") for i, c in enumerate(lsoa["code"])]  # lowercase codes
+    path = tmp_path / f"synthetic_lookup{suffix}"
+    if suffix == ".xlsx":
+        path.write_bytes(workbook_bytes(lambda b: [b.active.append(r) for r in [("LSOA21CD", "Locality")] + rows]))
+    else:
+        path.write_bytes(csv_bytes(["LSOA21CD", "Locality"], rows, delimiter, encoding))
+    got = lookup_assignments(pack, path)["lsoa21"].localities
+    assert got[lsoa["code"].iloc[1]] == "North" and got[lsoa["code"].iloc[0]] == "South"
+
+
+def test_a_lookup_that_is_a_named_pipe_is_refused(tmp_path, pack):
+    from sthc_desktop.core.localities import lookup_assignments
+
+    os.mkfifo(tmp_path / "lookup.csv")
+    with pytest.raises(DataError, match="named pipe"):
+        lookup_assignments(pack, tmp_path / "lookup.csv")

@@ -141,7 +141,7 @@ def _header_key(name: str) -> str:
     return "".join(ch for ch in str(name).lower() if ch.isalnum())
 
 
-def _network_name(text: str) -> str | None:
+def network_name(text: str) -> str | None:
     """A network name as the plan writes it, from a lookup's spelling ("newton and haydock" too)."""
     key = _header_key(str(text).replace("&", "and"))
     for name in NETWORKS:
@@ -152,7 +152,8 @@ def _network_name(text: str) -> str | None:
 
 def assignment_from_lookup(path, vintage_codes: dict[str, set], links: pd.DataFrame,
                            residents: pd.Series | None = None) -> dict[str, Assignment]:
-    """Assignments for both LSOA vintages from a supplied LSOA -> locality CSV.
+    """Assignments for both LSOA vintages from a supplied LSOA -> locality CSV or XLSX file (read as an
+    import is: any encoding or delimiter, codes in any case).
 
     The file needs a code column (``lsoa11cd``, ``lsoa21cd``, ``LSOA code``…) and a locality
     column (``locality``, ``network``, ``care community``…). Its codes may be 2011 or 2021 LSOAs
@@ -162,11 +163,10 @@ def assignment_from_lookup(path, vintage_codes: dict[str, set], links: pd.DataFr
     parent's locality; a 2011 LSOA split in 2021 takes the locality of its part with the most
     ``residents`` (Census 2021). Raises :class:`DataError` naming the file, row, column and value.
     """
+    from .imports import read_table  # the import reader: bounded, any encoding, delimiter or workbook
+
     path = Path(path)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(path, f"cannot be read as a CSV file ({str(exc).splitlines()[0]})") from None
+    table = read_table(path)
     keys = {_header_key(c): c for c in table.columns}
     code_col = next((keys[k] for k in LOOKUP_CODE_HEADERS if k in keys), None)
     loc_col = next((keys[k] for k in LOOKUP_LOCALITY_HEADERS if k in keys), None)
@@ -176,13 +176,12 @@ def assignment_from_lookup(path, vintage_codes: dict[str, set], links: pd.DataFr
     known = set().union(*vintage_codes.values())
     given: dict[str, str] = {}
     first_row: dict[str, int] = {}
-    for i, (code, name) in enumerate(zip(table[code_col], table[loc_col])):
-        row = i + 2  # the header is row 1
-        code = code.strip()
+    for row, code, name in zip(table.index, table[code_col], table[loc_col]):  # spreadsheet rows
+        code = code.strip().upper()
         if code not in known:
             raise DataError(path, f"unknown LSOA code '{code}' (not a St Helens LSOA 2011 or 2021 code)",
                             row=row, column=code_col)
-        network = _network_name(name)
+        network = network_name(name)
         if network is None:
             raise DataError(path, f"unknown locality '{name.strip()}' (expected one of {', '.join(NETWORKS)})",
                             row=row, column=loc_col)
