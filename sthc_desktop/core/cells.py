@@ -1,20 +1,25 @@
 """Text that is safe in a spreadsheet cell: a cell beginning ``=``, ``+``, ``-``, ``@``, tab or
 carriage return is a formula to Excel and LibreOffice, so every CSV and XLSX the app writes
 escapes such text cells with a leading single quote (OWASP's advice on CSV injection).
-Numbers stay numbers: -3.2 is written as -3.2.
+Numbers stay numbers: -3.2 is written as -3.2, whether it is held as a number or as text.
 """
 
 from __future__ import annotations
 
 import numbers
+import re
 
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$")
+
+
 def is_formula(text: str) -> bool:
-    return isinstance(text, str) and text.startswith(FORMULA_START)
+    """True for text a spreadsheet would run: it starts with a formula character and is not just a number."""
+    return isinstance(text, str) and text.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(text)
 
 
 def safe_cell(value):
