@@ -2,7 +2,8 @@
 
 The command builds the same :class:`~sthc_desktop.core.view.MapView` and arguments the
 Export dialog builds and calls the same export functions, so both give the same file.
-``--lookup FILE`` assigns LSOAs to Care Communities from a supplied CSV through
+``--scenario FILE`` applies a what-if (:mod:`~sthc_desktop.core.scenarios`) and ``--method`` picks
+the locality method; ``--lookup FILE`` assigns LSOAs to Care Communities from a supplied CSV through
 :func:`~sthc_desktop.core.localities.lookup_assignments`, as the comparison tab and
 ``compare --lookup`` do, so a pack made under a lookup in the app can be made again here.
 """
@@ -13,8 +14,10 @@ import argparse
 from pathlib import Path
 
 from sthc_desktop.core.errors import ExportError
-from sthc_desktop.core.localities import NETWORKS
-from sthc_desktop.export.files import DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, PRINT_DPI, check_dpi
+from sthc_desktop.core.localities import NETWORKS, PACK_METHODS
+from sthc_desktop.core.scenarios import METHOD_HELP, SCENARIO_HELP
+from sthc_desktop.export.files import DEFAULT_DPI, MAX_DPI, MIN_DPI, OVERWRITE_HELP, PRINT_DPI
+from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS
 from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES
 
 
@@ -22,7 +25,8 @@ def register(subparsers) -> None:
     export = subparsers.add_parser("export", help="export a briefing map or a locality pack")
     kinds = export.add_subparsers(dest="export_kind", required=True)
 
-    m = kinds.add_parser("map", help="the briefing map of one indicator (PDF, SVG or PNG)")
+    m = kinds.add_parser("map", help="the briefing map of one indicator (PDF, SVG or PNG), the data behind it "
+                                     "(XLSX) or its layers for GIS (GeoPackage)")
     m.add_argument("--indicator", required=True, help="indicator id (see `python main.py indicators`)")
     m.add_argument("--period", default=None, help="period (default: the latest)")
     m.add_argument("--locality", choices=NETWORKS, default=None, help="zoom to and focus on one Care Community")
@@ -33,33 +37,39 @@ def register(subparsers) -> None:
     m.add_argument("--orientation", choices=ORIENTATIONS, default="portrait")
     m.add_argument("--dpi", type=int, default=DEFAULT_DPI,
                    help=f"PNG resolution, {MIN_DPI}-{MAX_DPI} ({DEFAULT_DPI} default, {PRINT_DPI} for print)")
-    m.add_argument("--format", choices=FORMATS, default=None, help="file format (default: from --out's suffix)")
+    m.add_argument("--format", choices=MAP_FORMATS, default=None, help="file format (default: from --out's suffix)")
     m.add_argument("--out", type=Path, required=True, help="file to write")
+    m.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     m.add_argument("--lookup", type=Path, default=None, help=LOOKUP_HELP)
+    m.add_argument("--method", choices=PACK_METHODS, default=None, help=METHOD_HELP)
+    m.add_argument("--scenario", type=Path, default=None, metavar="FILE", help=SCENARIO_HELP)
     m.set_defaults(run=run_map)
 
-    p = kinds.add_parser("pack", help="the locality pack: a multi-page PDF for board papers")
+    p = kinds.add_parser("pack", help="the locality pack: a multi-page PDF for board papers, its tables as a "
+                                      "workbook (XLSX) or a slide deck (PPTX)")
     p.add_argument("--localities", nargs="+", choices=NETWORKS, default=list(NETWORKS), metavar="NAME",
                    help=f"Care Communities to include (default: all): {', '.join(NETWORKS)}")
     p.add_argument("--indicators", default=None,
                    help="comma-separated indicator ids, or a theme name (default: the pack's key indicators)")
-    p.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    p.add_argument("--format", choices=PACK_FORMATS, default=None, help="file format (default: from --out's suffix)")
+    p.add_argument("--out", type=Path, required=True, help="file to write (.pdf, .xlsx or .pptx)")
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--lookup", type=Path, default=None, help=LOOKUP_HELP)
+    p.add_argument("--method", choices=PACK_METHODS, default=None, help=METHOD_HELP)
+    p.add_argument("--scenario", type=Path, default=None, metavar="FILE", help=SCENARIO_HELP)
     p.set_defaults(run=run_pack)
 
 
-LOOKUP_HELP = ("CSV of LSOA code -> locality to use instead of the nearest-practice assignment (as the "
+LOOKUP_HELP = ("CSV of LSOA code -> locality to use instead of the pack's locality method (as the "
                "comparison tab's lookup); the pages name it as the method in use")
 
 
 def _planner(args):
-    """The pack, with the supplied lookup's localities when ``--lookup`` is given (a bad file stops
-    here with one line naming it, its row and the problem)."""
+    """The pack, with the supplied lookup's localities when ``--lookup`` is given and a what-if's changes
+    with ``--scenario`` (a bad file stops here with one line naming it, its row and the problem)."""
     from sthc_desktop.core.datapack import DataPack
-    from sthc_desktop.core.localities import lookup_assignments
-    from sthc_desktop.core.planner import Planner
-    pack = DataPack(args.pack)
-    return Planner(pack, lookup_assignments(pack, args.lookup) if args.lookup else None)
+    from sthc_desktop.core.scenarios import command_planner
+    return command_planner(DataPack(args.pack), args.lookup, args.scenario, args.method)
 
 
 def run_map(args: argparse.Namespace) -> int:
@@ -88,7 +98,7 @@ def run_map(args: argparse.Namespace) -> int:
                                     f"({planner.assignments['lsoa21'].method})")
     view = map_view(planner, args.indicator, args.period, args.locality)
     out = export_map(planner, view, args.out, paper=args.paper, orientation=args.orientation, dpi=args.dpi,
-                     fmt=args.format)
+                     fmt=args.format, overwrite=args.overwrite)
     print(f"wrote {out}")
     return 0
 
@@ -115,7 +125,7 @@ def run_national_map(args: argparse.Namespace) -> int:
         raise ExportError(args.out, exc.args[0]) from None
     view = NationalView(indicator_id=args.indicator, district=district)
     out = export_national_map(england, view, args.out, paper=args.paper, orientation=args.orientation,
-                              dpi=args.dpi, fmt=args.format)
+                              dpi=args.dpi, fmt=args.format, overwrite=args.overwrite)
     print(f"wrote {out}")
     return 0
 
@@ -136,6 +146,7 @@ def run_pack(args: argparse.Namespace) -> int:
     planner = _planner(args)
     indicators = choose_indicators(planner, args.indicators, out=args.out)
     out = export_pack(planner, args.out, localities=args.localities, indicators=indicators,
+                      overwrite=args.overwrite, fmt=args.format,
                       progress=lambda done, total, label: print(f"  page {done}/{total}: {label}"))
     print(f"wrote {out}")
     return 0

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from sthc_desktop.core.comparison import indicator_ids
 from sthc_desktop.core.errors import DataError, ExportError
+from sthc_desktop.core.files import check_target
 from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.render.briefing import PACK_TITLE, pack_pages
 
 from .files import Progress, write_pdf
+from .formats import PACK_FORMATS, SLIDES, SPREADSHEET, output_format
 
 #: The pack's key indicators when none are chosen: deprivation, health, obesity, smoking and
 #: admissions, each with an England value to compare against.
@@ -44,12 +46,17 @@ def choose_indicators(planner: Planner, spec: str | Iterable[str] | None, *, out
 
 def export_pack(planner: Planner, out: str | Path, *, localities: Iterable[str] = NETWORKS,
                 indicators: Iterable[str] | None = None, progress: Progress | None = None,
-                cancelled: Callable[[], bool] | None = None, produced: date | None = None) -> Path:
-    """Write the locality pack PDF: cover + overview + one page per locality + notes.
+                cancelled: Callable[[], bool] | None = None, produced: date | None = None,
+                overwrite: bool = False, fmt: str | None = None) -> Path:
+    """Write the locality pack PDF: cover + overview + one page per locality + notes; or, by ``fmt`` or
+    ``out``'s suffix, its tables as a workbook (xlsx) or a slide deck (pptx).
 
     ``progress(done, total, label)`` is called after each page and ``cancelled()`` asked before
     each; a cancel raises :class:`~sthc_desktop.export.files.ExportCancelled` and writes nothing.
+    An existing ``out`` is replaced only with ``overwrite``; that is checked before any page is built.
     """
+    kind = output_format(out, fmt, PACK_FORMATS, "locality pack")
+    check_target(out, overwrite=overwrite)
     localities = [n for n in NETWORKS if n in set(localities)]
     if not localities:
         raise ExportError(out, "no localities chosen for the pack")
@@ -58,5 +65,12 @@ def export_pack(planner: Planner, out: str | Path, *, localities: Iterable[str] 
         raise ExportError(out, f"{empty[0]} has no LSOAs under the locality assignment in use "
                                f"({planner.assignments['lsoa21'].method}); leave it out of the pack")
     ids = choose_indicators(planner, list(indicators) if indicators is not None else None, out=out)
+    if kind == SPREADSHEET:
+        from .spreadsheet import export_pack_workbook
+        return export_pack_workbook(planner, out, localities, ids, overwrite=overwrite)
+    if kind == SLIDES:
+        from .slides import export_pack_slides
+        return export_pack_slides(planner, out, localities, ids, produced=produced or date.today(),
+                                  progress=progress, cancelled=cancelled, overwrite=overwrite)
     pages = pack_pages(planner, localities, ids, produced=produced or date.today())
-    return write_pdf(pages, out, title=PACK_TITLE, progress=progress, cancelled=cancelled)
+    return write_pdf(pages, out, title=PACK_TITLE, progress=progress, cancelled=cancelled, overwrite=overwrite)

@@ -1,0 +1,145 @@
+"""Editable outputs: the workbook (xlsx), slide deck (pptx) and GeoPackage exports, each read back with
+the library that writes it and checked against ``compare`` for the same request; suppressed cells
+absent from every format (on the synthetic small-count copy of the pack from test_disclosure)."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import openpyxl
+import pandas as pd
+import pytest
+from test_disclosure import OBESITY, YEAR, small_count_pack
+
+from sthc_desktop.cli import main
+from sthc_desktop.core.comparison import SUPPRESSED
+from sthc_desktop.core.datapack import DataPack
+from sthc_desktop.core.localities import NETWORKS
+from sthc_desktop.core.planner import Planner
+
+INDICATORS = "qof_obesity,iod19_imd_score"
+
+
+def sheet_rows(path, sheet: str) -> pd.DataFrame:
+    """A sheet's table (header in the first row, up to the first empty row) as a frame of cell values."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    end = next((i for i, r in enumerate(rows) if all(v is None for v in r)), len(rows))
+    return pd.DataFrame(rows[1:end], columns=rows[0], dtype=object)
+
+
+def compare_csv(tmp_path, pack_args, indicators, **extra) -> pd.DataFrame:
+    out = tmp_path / f"compare_{len(list(tmp_path.glob('compare_*')))}.csv"
+    args = [*pack_args, "compare", "--indicators", indicators, "--out", str(out)]
+    for k, v in extra.items():
+        args += [f"--{k}", v]
+    assert main(args) == 0
+    with open(out, newline="", encoding="utf-8") as f:
+        return pd.DataFrame(list(csv.DictReader(f)))
+
+
+def same_numbers(sheet: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Every value, interval and count of the sheet equals the compare command's, cell by cell."""
+    assert len(sheet) == len(expected)
+    for (_, a), (_, b) in zip(sheet.iterrows(), expected.iterrows()):
+        assert (a["indicator_id"], a["area"]) == (b["indicator_id"], b["area"])
+        for column in ("value", "lower_ci", "upper_ci", "numerator", "denominator"):
+            want = b[column]
+            if want in ("", None):
+                assert a[column] is None, (a["area"], column)
+            elif want == SUPPRESSED:
+                assert a[column] == SUPPRESSED
+            else:
+                assert isinstance(a[column], (int, float)), (a["area"], column, a[column])  # numbers, not text
+                assert math.isclose(a[column], float(want), rel_tol=1e-12), (a["area"], column)
+        assert a["comparison"] == b["comparison"]
+
+
+def test_pack_workbook_tables_equal_compare_and_carry_provenance(tmp_path, capsys):
+    out = tmp_path / "pack.xlsx"
+    assert main(["export", "pack", "--localities", "North", "--indicators", INDICATORS, "--out", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    assert {"vs England", "vs St Helens", "Plan measures", "Practices", "Obesity trend",
+            "Provenance"} <= set(book.sheetnames)
+    same_numbers(sheet_rows(out, "vs England"), compare_csv(tmp_path, [], INDICATORS))
+    same_numbers(sheet_rows(out, "vs St Helens"), compare_csv(tmp_path, [], INDICATORS, benchmark="borough"))
+    assert book["vs England"]["F2"].number_format == "#,##0.00"
+    provenance = sheet_rows(out, "Provenance")
+    assert list(provenance.columns) == ["dataset", "publisher", "period", "licence", "attribution"]
+    assert provenance["licence"].str.contains("Open Government Licence").any()
+    notes = [r[0] for r in book["Provenance"].iter_rows(values_only=True) if r[0]]
+    assert any(str(n).startswith("Locality method: ") for n in notes)
+    assert any(str(n).startswith("Method: Confidence intervals") for n in notes)
+
+
+def test_map_workbook_has_one_row_per_practice_with_the_map_values(planner, tmp_path, capsys):
+    out = tmp_path / "map.xlsx"
+    assert main(["export", "map", "--indicator", OBESITY, "--out", str(out)]) == 0
+    rows = sheet_rows(out, "Map data")
+    from sthc_desktop.core.view import MapView
+    layer = planner.layer_for(MapView(indicator_id=OBESITY)).frame.set_index("code")
+    assert set(rows["code"]) == set(layer.index)
+    assert rows["value"].notna().sum() >= 25
+    for r in rows.itertuples():
+        if pd.isna(layer.loc[r.code, "value"]):
+            assert r.value is None and r.comparison == "not compared"
+            continue
+        assert math.isclose(r.value, layer.loc[r.code, "value"]) and r.numerator == layer.loc[r.code, "numerator"]
+        assert r.period == YEAR and r.comparison in ("better", "similar", "worse")
+    assert "Provenance" in openpyxl.load_workbook(out).sheetnames
+
+
+@pytest.mark.parametrize("name", ["pack.docx", "pack", "pack.PPT"])
+def test_an_unknown_pack_format_is_refused_in_one_line(tmp_path, capsys, name):
+    out = tmp_path / name
+    assert main(["export", "pack", "--localities", "North", "--out", str(out)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "choose pdf, xlsx, pptx" in err
+    assert not out.exists()
+
+
+def test_an_unknown_map_format_is_refused(tmp_path, capsys):
+    out = tmp_path / "map.docx"
+    assert main(["export", "map", "--indicator", OBESITY, "--out", str(out)]) != 0
+    assert "choose pdf, png, svg, xlsx, gpkg" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    path, practice = small_count_pack(tmp_path_factory.mktemp("small_counts"), 3)
+    return path, practice
+
+
+def test_suppressed_cells_are_absent_from_the_workbooks(small, tmp_path, capsys):
+    path, practice = small
+    pack = tmp_path / "pack.xlsx"
+    assert main(["--pack", str(path), "export", "pack", "--localities", "Central", "--indicators", OBESITY,
+                 "--out", str(pack)]) == 0
+    sheet = sheet_rows(pack, "vs England")
+    same_numbers(sheet, compare_csv(tmp_path, ["--pack", str(path)], OBESITY))
+    hidden = sheet[sheet["suppressed"]]
+    assert "Central" in set(hidden["area"]) and len(hidden) >= 2
+    for column in ("value", "lower_ci", "upper_ci", "numerator", "denominator"):
+        assert set(hidden[column]) == {SUPPRESSED}
+    trend = sheet_rows(pack, "Obesity trend")
+    point = trend[(trend["area"] == "Central") & (trend["period"] == YEAR)].iloc[0]
+    assert point["value"] is None and point["numerator"] is None
+    out = tmp_path / "map.xlsx"
+    assert main(["--pack", str(path), "export", "map", "--indicator", OBESITY, "--out", str(out)]) == 0
+    rows = sheet_rows(out, "Map data").set_index("code")
+    assert rows.loc[practice, "value"] == SUPPRESSED and rows.loc[practice, "numerator"] == SUPPRESSED
+    assert rows.loc[practice, "comparison"] == "not compared"
+
+
+def test_text_a_spreadsheet_would_run_is_escaped(tmp_path):
+    from sthc_desktop.core.pack_tables import Table
+    from sthc_desktop.export.spreadsheet import write_workbook
+    out = write_workbook([Table("T", "=title", pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "-2+3", "ok"],
+                                                             "value": [-2.5, 1.0, float("nan")]}))],
+                         tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(out)["T"]
+    assert [c.value for c in ws["A"]][1:4] == ["'=HYPERLINK(\"x\")", "'-2+3", "ok"]
+    assert [c.value for c in ws["B"]][1:4] == [-2.5, 1.0, None]
+    assert ws["A6"].value == "'=title"
