@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--districts", default=None, metavar="NAME[,NAME...]",
                        help="with --scope england: map only these districts (and St Helens), e.g. for "
                             "Cheshire and Merseyside; district rankings still cover all England")
+    build.add_argument("--accept-changed-sources", action="store_true",
+                       help="build even from source files whose checksum differs from the manifest already in "
+                            "--out (a new edition of a file, not a damaged copy)")
 
     ind = commands.add_parser("indicators", help="list the indicator catalogue")
     ind.add_argument("--json", action="store_true", help="print the catalogue as a JSON list")
@@ -97,7 +100,8 @@ def _build(args) -> int:
         print("error: --districts needs --scope england", file=sys.stderr)
         return 2
     districts = [d.strip() for d in args.districts.split(",") if d.strip()] if args.districts else None
-    path = build_pack(args.source, args.out, scope=args.scope, districts=districts)
+    path = build_pack(args.source, args.out, scope=args.scope, districts=districts,
+                      accept_changed_sources=args.accept_changed_sources)
     pack = DataPack(path)
     national = (f"{len(pack.layer('england_lsoa11_overview'))} England LSOA 2011, {len(pack.layer('districts'))} "
                 f"districts, " if pack.scope == "england" else "")

@@ -29,7 +29,7 @@ from sthc_desktop.core.stats import wilson_interval
 
 from . import catalogue as cat
 from . import catchments, england
-from .sources import Sources, numeric
+from .sources import Sources, manifest_checksums, numeric
 
 PACK_NAME = "st_helens"
 EXPECTED = {"lsoa11": 119, "lsoa21": 121, "map_keys": 33, "networks": 4}
@@ -682,17 +682,19 @@ def read_plan(src: Sources, out: _Collector) -> pd.DataFrame:
 # ---------------------------------------------------------------- assemble, check, write
 
 def build_pack(source: str | Path, out_dir: str | Path, scope: str = "borough",
-               districts: list[str] | None = None) -> Path:
+               districts: list[str] | None = None, accept_changed_sources: bool = False) -> Path:
     """Build the pack from ``source`` into ``out_dir``; return the GeoPackage path.
 
     ``scope="england"`` adds every England LSOA and district (:mod:`.england`) and writes
     ``england.gpkg``; the St Helens content is the same as the borough pack's. ``districts``
     limits its map to those districts (and St Helens).
 
-    Raises :class:`SourceError` (one line: file, row, problem) when a source is missing
-    or malformed, and :class:`PackError` when the result fails its checks.
+    Raises :class:`SourceError` (one line: file, row, problem) when a source is missing,
+    malformed or (unless ``accept_changed_sources``) changed since the manifest already in
+    ``out_dir`` was written, and :class:`PackError` when the result fails its checks.
     """
-    src = Sources(source)
+    previous = Path(out_dir) / f"{'england' if scope == 'england' else PACK_NAME}.manifest.json"
+    src = Sources(source, manifest_checksums(previous), accept_changed_sources)
     out = _Collector()
     layers = read_geography(src, out)
     practices = read_practices(src, out)
