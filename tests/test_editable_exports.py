@@ -143,3 +143,59 @@ def test_text_a_spreadsheet_would_run_is_escaped(tmp_path):
     assert [c.value for c in ws["A"]][1:4] == ["'=HYPERLINK(\"x\")", "'-2+3", "ok"]
     assert [c.value for c in ws["B"]][1:4] == [-2.5, 1.0, None]
     assert ws["A6"].value == "'=title"
+
+
+def slide_tables(path):
+    """Each slide's text and its tables (lists of rows of cell text), read back with python-pptx."""
+    from pptx import Presentation
+    slides = []
+    for slide in Presentation(path).slides:
+        text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        tables = [[[c.text for c in row.cells] for row in s.table.rows] for s in slide.shapes if s.has_table]
+        pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+        slides.append((text, tables, pictures))
+    return slides
+
+
+def test_pack_deck_has_an_overview_and_a_slide_per_locality_with_native_tables(pack, tmp_path, capsys):
+    from sthc_desktop.render.text import format_value
+    out = tmp_path / "pack.pptx"
+    assert main(["export", "pack", "--localities", "North", "--indicators", INDICATORS, "--out", str(out)]) == 0
+    slides = slide_tables(out)
+    assert len(slides) >= 2
+    expected = compare_csv(tmp_path, [], INDICATORS)
+    attribution = pack.attribution_lines(["nhs_practices"])
+    for text, _, pictures in slides:
+        assert all(line in text for line in attribution) and "Localities: " in text
+    overview, north = slides[0], slides[1]
+    assert "North" in north[0] and north[2] and overview[2]  # each has its map as a picture
+    header, *rows = overview[1][0]
+    assert header[:2] == ["Indicator", "Period"] and header[2:] == [*NETWORKS, "St Helens", "England"]
+    by_name = {r[0]: r for r in rows}
+    for r in expected.itertuples():
+        shown = by_name[r.indicator_name][header.index(r.area)]
+        assert shown == format_value(float(r.value), r.unit)
+    header, *rows = north[1][0]
+    obesity = next(r for r in rows if r[0].startswith("Obesity"))
+    row = expected[(expected["indicator_id"] == OBESITY) & (expected["area"] == "North")].iloc[0]
+    assert obesity[2] == (f"{format_value(float(row.value), row.unit)} ({format_value(float(row.lower_ci), row.unit)}"
+                          f"–{format_value(float(row.upper_ci), row.unit)})")
+    assert obesity[5] == row.comparison
+
+
+def test_suppressed_cells_are_absent_from_the_deck(small, tmp_path, capsys):
+    from sthc_desktop.render.text import format_value
+    path, _ = small
+    out = tmp_path / "pack.pptx"
+    assert main(["--pack", str(path), "export", "pack", "--localities", "Central", "--indicators", OBESITY,
+                 "--out", str(out)]) == 0
+    raw = Planner(DataPack(path))
+    from sthc_desktop.core.comparison import compare
+    hidden = compare(raw, [OBESITY]).set_index("area").loc["Central"]
+    overview, central = slide_tables(out)[:2]
+    header, *rows = overview[1][0]
+    assert rows[0][header.index("Central")] == SUPPRESSED
+    assert central[1][0][1][2] == SUPPRESSED
+    everything = " ".join([overview[0], central[0], *(c for s in (overview, central) for t in s[1] for r in t
+                                                       for c in r)])
+    assert format_value(float(hidden["value"]), "%") not in everything
