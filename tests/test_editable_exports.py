@@ -199,3 +199,40 @@ def test_suppressed_cells_are_absent_from_the_deck(small, tmp_path, capsys):
     everything = " ".join([overview[0], central[0], *(c for s in (overview, central) for t in s[1] for r in t
                                                        for c in r)])
     assert format_value(float(hidden["value"]), "%") not in everything
+
+
+def test_geopackage_layers_read_back_with_the_map_values_and_shares(planner, tmp_path, capsys):
+    import pyogrio
+    from sthc_desktop.core.view import MapView
+    out = tmp_path / "map.gpkg"
+    assert main(["export", "map", "--indicator", "iod19_income_score", "--out", str(out)]) == 0
+    names = [name for name, _ in pyogrio.list_layers(out)]
+    assert names == ["care_communities", "lsoas", "practices", "provenance"]
+    for name in names[:3]:
+        assert pyogrio.read_info(out, layer=name)["crs"] == "EPSG:27700"
+    outlines = pyogrio.read_dataframe(out, layer="care_communities")
+    assert sorted(outlines["locality"]) == sorted(NETWORKS)
+    lsoas = pyogrio.read_dataframe(out, layer="lsoas").set_index("code")
+    layer = planner.layer_for(MapView(indicator_id="iod19_income_score")).frame.set_index("code")
+    assert set(lsoas.index) == set(layer.index) and len(lsoas) == 119
+    for code, row in layer.iterrows():
+        assert math.isclose(lsoas.loc[code, "iod19_income_score"], row["value"])
+    shares = planner.assignments["lsoa11"].shares
+    fields = ["share_central", "share_newton_haydock", "share_north", "share_south"]
+    assert lsoas[fields].sum(axis=1).round(9).eq(1).all()
+    assert math.isclose(lsoas.iloc[0]["share_newton_haydock"], shares.loc[lsoas.index[0], "Newton & Haydock"])
+    practices = pyogrio.read_dataframe(out, layer="practices")
+    assert set(practices["map_key"].dropna().astype(int)) == set(range(1, 34))
+    assert "Open Government Licence v3.0" in set(pyogrio.read_dataframe(out, layer="provenance")["licence"])
+
+
+def test_suppressed_practice_values_are_absent_from_the_geopackage(small, tmp_path, capsys):
+    import pyogrio
+    path, practice = small
+    out = tmp_path / "map.gpkg"
+    assert main(["--pack", str(path), "export", "map", "--indicator", OBESITY, "--out", str(out)]) == 0
+    practices = pyogrio.read_dataframe(out, layer="practices").set_index("ods_code")
+    shown = practices.loc[practice, ["qof_obesity", "qof_obesity_lower_95", "qof_obesity_upper_95",
+                                     "qof_obesity_numerator", "qof_obesity_denominator"]]
+    assert shown.isna().all()
+    assert practices["qof_obesity"].notna().sum() >= 20
