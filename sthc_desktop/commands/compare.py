@@ -1,7 +1,8 @@
 """``python main.py compare …``: the localities, St Helens and England side by side, as CSV or JSON.
 
-The command builds the same :class:`~sthc_desktop.core.planner.Planner` (with a supplied
-LSOA -> locality lookup when ``--lookup`` is given) and calls the same
+The command builds the same :class:`~sthc_desktop.core.planner.Planner` (the pack's best-validated
+locality method, or ``--method``; a supplied LSOA -> locality lookup with ``--lookup``; a what-if
+with ``--scenario FILE``) and calls the same
 :func:`~sthc_desktop.core.comparison.compare` (and, with ``--inequality FILE``,
 :func:`~sthc_desktop.core.comparison.inequality_table`) as the comparison view, so both show
 the same numbers. Rows pass through :func:`~sthc_desktop.core.comparison.publishable`:
@@ -14,6 +15,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sthc_desktop.core.localities import PACK_METHODS
+from sthc_desktop.core.scenarios import METHOD_HELP, SCENARIO_HELP
+from sthc_desktop.export.files import OVERWRITE_HELP
 from sthc_desktop.export.files import TABLE_FORMATS as FORMATS
 
 
@@ -25,9 +29,12 @@ def register(subparsers) -> None:
                    help="what each area is compared with (default: england)")
     p.add_argument("--period", default=None, help="period (default: each indicator's latest)")
     p.add_argument("--lookup", type=Path, default=None,
-                   help="CSV of LSOA code -> locality to use instead of the nearest-practice assignment")
+                   help="CSV of LSOA code -> locality to use instead of the pack's locality method")
+    p.add_argument("--method", choices=PACK_METHODS, default=None, help=METHOD_HELP)
+    p.add_argument("--scenario", type=Path, default=None, metavar="FILE", help=SCENARIO_HELP)
     p.add_argument("--format", choices=FORMATS, default=None, help="file format (default: from --out's suffix)")
     p.add_argument("--out", type=Path, required=True, help="file to write")
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--inequality", type=Path, default=None, metavar="FILE",
                    help="also write the inequality within each locality to FILE (same format): for each chosen "
                         "LSOA rate, proportion or score, the value in the most and least deprived fifth of the "
@@ -39,15 +46,17 @@ def run(args: argparse.Namespace) -> int:
     from sthc_desktop.core.comparison import compare, inequality_table, publishable
     from sthc_desktop.core.datapack import DataPack
     from sthc_desktop.core.errors import DataError
-    from sthc_desktop.core.localities import lookup_assignments
-    from sthc_desktop.core.planner import Planner
+    from sthc_desktop.core.scenarios import command_planner
+    from sthc_desktop.core.files import check_target
     from sthc_desktop.export.files import table_format, write_tables
 
     outputs = [(args.out, table_format(args.out, args.format))]
     if args.inequality is not None:
         outputs.append((args.inequality, table_format(args.inequality, args.format)))
+    for path, _ in outputs:  # before the tables are computed
+        check_target(path, overwrite=args.overwrite)
     pack = DataPack(args.pack)
-    planner = Planner(pack, lookup_assignments(pack, args.lookup) if args.lookup else None)
+    planner = command_planner(pack, args.lookup, args.scenario, args.method)
     frames = [compare(planner, args.indicators, benchmark=args.benchmark, period=args.period)]
     if args.inequality is not None:
         frames.append(inequality_table(planner, args.indicators, period=args.period))
@@ -55,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             raise DataError(None, "--inequality: none of the chosen indicators is an LSOA rate, proportion or "
                                   "score, so there is no inequality within localities to write")
     write_tables([(publishable(frame, mark="*" if fmt == "csv" else None), path, fmt)
-                  for (path, fmt), frame in zip(outputs, frames)])
+                  for (path, fmt), frame in zip(outputs, frames)], overwrite=args.overwrite)
     for (path, _), frame in zip(outputs, frames):
         print(f"wrote {path} ({len(frame)} rows; {planner.assignment_statement})")
     return 0

@@ -202,10 +202,16 @@ class DataPack:
 
     def indicator(self, indicator_id: str) -> dict:
         """The catalogue row of one indicator, as a dict."""
-        rows = self.catalogue[self.catalogue["id"] == indicator_id]
-        if rows.empty:
+        catalogue = self.catalogue
+        # Rows by id, kept while the catalogue is the same object (an import replaces it): what-if
+        # re-aggregation asks for the same rows hundreds of times.
+        cached = getattr(self, "_catalogue_rows", (None, {}))
+        if cached[0] is not catalogue:
+            cached = (catalogue, {r["id"]: r for r in catalogue.to_dict("records")})
+            self._catalogue_rows = cached
+        if indicator_id not in cached[1]:
             raise KeyError(f"unknown indicator '{indicator_id}'")
-        return rows.iloc[0].to_dict()
+        return dict(cached[1][indicator_id])
 
     def periods(self, indicator_id: str) -> list[str]:
         return [p for p in self.indicator(indicator_id)["periods"].split("|") if p]
@@ -214,7 +220,12 @@ class DataPack:
                          period: str | None = None) -> pd.DataFrame:
         """Values of one indicator, optionally for one area type and one period."""
         v = self.values
-        mask = v["indicator_id"] == indicator_id
+        cached = getattr(self, "_value_rows", (None, {}))  # row positions by indicator, as for indicator()
+        if cached[0] is not v:
+            cached = (v, v.groupby("indicator_id", sort=False).indices)
+            self._value_rows = cached
+        v = v.iloc[cached[1].get(indicator_id, [])]
+        mask = pd.Series(True, index=v.index)
         if area_type is not None:
             mask &= v["area_type"] == area_type
         if period is not None:

@@ -87,6 +87,10 @@ def _edition(indicator_id: str) -> dict[str, str]:
 def lsoa_deciles(planner, edition: str = "19") -> pd.DataFrame:
     """Each LSOA of an edition's boundaries in each locality it has a share in: code, national IMD decile
     and quintile, locality, share and weight (its residents times its share, METHODS.md)."""
+    return planner.memo(("lsoa_deciles", edition), lambda: _lsoa_deciles(planner, edition)).copy()
+
+
+def _lsoa_deciles(planner, edition: str) -> pd.DataFrame:
     e = EDITIONS[edition]
     pack = planner.pack
     deciles = pack.indicator_values(e["decile"], e["geography"], latest_period(pack, e["decile"]))

@@ -4,10 +4,10 @@ A workspace holds the current :class:`~sthc_desktop.core.view.MapView`, every im
 dataset (the original file's bytes, base64, with its SHA-256 and the confirmed
 :class:`~sthc_desktop.core.imports.ImportSpec`, so reopening re-creates the indicators
 without the original file) and the locality assignment chosen (its method and, for a
-supplied lookup, the CSV text). Saves are atomic (a temporary file in the same folder,
-flushed to disk, then renamed over the old one), so a crash mid-save leaves the previous
-file intact; an autosave file beside the user's data lets the app offer recovery after a
-crash. A damaged, incomplete or newer-schema file gives a one-line DataError.
+supplied lookup, the CSV text). Saves are atomic (:mod:`~sthc_desktop.core.files`: a
+temporary file in the same folder, flushed to disk, then renamed over the old one), so a crash
+mid-save leaves the previous file intact; an autosave file in the user's data folder lets the app
+offer recovery after a crash. A damaged, incomplete or newer-schema file gives a one-line DataError.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path, PurePath
 
 from . import imports
 from .errors import DataError
+from .files import write_bytes
 from .input_files import MB, file_bytes
 from .saved_view import fit_view, view_from_dict
 from .schema import Field, note, read_fields
@@ -65,6 +64,7 @@ class Workspace:
     assignment_method: str | None = None  # None: the pack's default assignment
     lookup_csv: str | None = None          # the supplied LSOA -> locality lookup, when that is the method
     notes: tuple[str, ...] = ()            # what was dropped on opening, one line each
+    scenario: dict | None = None           # the what-if in use (core.scenarios JSON form), checked on opening
 
     def to_dict(self) -> dict:
         return {
@@ -76,6 +76,7 @@ class Workspace:
                          "spec": r.spec.to_dict(), "data_base64": base64.b64encode(r.data).decode("ascii")}
                         for r in self.imports],
             "assignment": {"method": self.assignment_method, "lookup_csv": self.lookup_csv},
+            "scenario": self.scenario,
         }
 
     def apply_imports(self, planner, notes: list[str] | None = None) -> list[str]:
@@ -144,8 +145,12 @@ def from_json(text: str, path: str | Path | None = None) -> Workspace:
             notes.append(exc.message)
     assignment, assignment_notes = read_fields(d.get("assignment") if isinstance(d.get("assignment"), dict)
                                                else {}, _ASSIGNMENT, "assignment", path)
+    scenario = d.get("scenario")
+    if scenario is not None and not isinstance(scenario, dict):
+        notes.append(note(path, "scenario", "is not an object; no what-if scenario is opened"))
+        scenario = None
     return Workspace(view, tuple(records), assignment["method"], assignment["lookup_csv"],
-                     tuple(notes + assignment_notes))
+                     tuple(notes + assignment_notes), scenario)
 
 
 _ASSIGNMENT = {"method": Field("text"), "lookup_csv": Field("text", limit=LOOKUP_LIMIT)}
@@ -177,24 +182,12 @@ def _record(r, path, where: str) -> ImportRecord:
     return ImportRecord(PurePath(name.replace("\\", "/")).name, data, fields["sha256"], spec, imported_on)
 
 
-def save(workspace: Workspace, path: str | Path) -> Path:
-    """Write ``workspace`` to ``path`` atomically: the old file stays whole until the new one is complete."""
-    path = Path(path)
-    text = to_json(workspace).encode("utf-8")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise DataError(path, f"cannot be saved ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise DataError(path, f"cannot be saved ({exc.strerror or exc})") from None
-    return path
+def save(workspace: Workspace, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write ``workspace`` to ``path`` atomically: the old file stays whole until the new one is complete.
+
+    An existing file is replaced only with ``overwrite`` (re-saving the open workspace, or after the
+    user confirmed); see :func:`~sthc_desktop.core.files.atomic_path`."""
+    return write_bytes(path, to_json(workspace), overwrite=overwrite)
 
 
 def load(path: str | Path) -> Workspace:
@@ -215,7 +208,7 @@ def autosave_path(data_folder: str | Path) -> Path:
 
 def autosave(workspace: Workspace, data_folder: str | Path) -> Path:
     Path(data_folder).mkdir(parents=True, exist_ok=True)
-    return save(workspace, autosave_path(data_folder))
+    return save(workspace, autosave_path(data_folder), overwrite=True)
 
 
 def recover(data_folder: str | Path) -> Workspace | None:

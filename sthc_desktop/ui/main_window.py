@@ -22,9 +22,10 @@ from sthc_desktop.core.view import MapView
 
 from sthc_desktop.core.workspace import ImportRecord
 
-from . import workspace_actions
+from . import scenario_actions, workspace_actions
 from .comparison_view import ComparisonView
 from .map_canvas import MapCanvas
+from .overwrite import confirm_replace
 from .settings import settings
 from .panels import ClassificationPanel, DetailsPanel, IndicatorPicker, LayersPanel, LegendPanel
 from .view_model import ViewModel
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Export briefing map or locality pack…", self.export, QKeySequence("Ctrl+E"))
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit)
+        self.what_if = scenario_actions.add_menu(self)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "Data &sources and licences", self.show_sources)
 
@@ -184,17 +186,23 @@ class MainWindow(QMainWindow):
     def save(self) -> bool:
         if self.workspace_path is None:
             return self.save_as()
-        return self.save_to(self.workspace_path)
+        return self.save_to(self.workspace_path, confirmed=True)  # Save replaces the workspace open
 
     def save_as(self) -> bool:
+        # Asked in save_to instead, about the file really written (".sthc" may be added to the name).
         path, _ = QFileDialog.getSaveFileName(self, "Save workspace", str(self.workspace_path or ""),
-                                              workspace_actions.FILE_FILTER)
+                                              workspace_actions.FILE_FILTER, options=QFileDialog.DontConfirmOverwrite)
         return bool(path) and self.save_to(path)
 
-    def save_to(self, path) -> bool:
+    def save_to(self, path, *, confirmed: bool = False) -> bool:
+        """Save the workspace to ``path``, asking first if that replaces a file (unless ``confirmed``)."""
         method, lookup = self._assignment()
+        path = workspace_actions.workspace_file(path)
         try:
-            self.workspace_path = workspace_actions.save_workspace(self.model, self.imports, path, method, lookup)
+            if not (confirmed or confirm_replace(self, path)):
+                return False
+            self.workspace_path = workspace_actions.save_workspace(self.model, self.imports, path, method, lookup,
+                                                                   overwrite=True)
         except DataError as exc:
             QMessageBox.warning(self, "Workspace not saved", str(exc))
             return False

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
-from sthc_desktop.core import workspace
+from sthc_desktop.core import scenarios, workspace
+from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.workspace import ImportRecord, Workspace
 from sthc_desktop.ui.settings import settings
 from sthc_desktop.ui.view_model import ViewModel
@@ -23,17 +24,24 @@ FILE_FILTER = "St Helens Cares workspace (*.sthc)"
 
 def current_workspace(model: ViewModel, records: list[ImportRecord], assignment_method: str | None = None,
                       lookup_csv: str | None = None) -> Workspace:
-    """The window's state as a workspace: its view, its imports and the assignment chosen."""
-    return Workspace(model.view, tuple(records), assignment_method, lookup_csv)
+    """The window's state as a workspace: its view, its imports, the assignment chosen and the what-if."""
+    scenario = model.scenario.to_dict() if model.scenario is not None else None
+    return Workspace(model.view, tuple(records), assignment_method, lookup_csv, scenario=scenario)
+
+
+def workspace_file(path: str | Path) -> Path:
+    """The file a save to ``path`` writes: with the ``.sthc`` suffix added if it was left off."""
+    path = Path(path)
+    return path if path.suffix.lower() == workspace.SUFFIX else path.with_name(path.name + workspace.SUFFIX)
 
 
 def save_workspace(model: ViewModel, records: list[ImportRecord], path: str | Path,
-                   assignment_method: str | None = None, lookup_csv: str | None = None) -> Path:
-    """Save (atomically) and put the file first in the recent list; DataError if it cannot be written."""
-    path = Path(path)
-    if path.suffix.lower() != workspace.SUFFIX:
-        path = path.with_name(path.name + workspace.SUFFIX)
-    saved = workspace.save(current_workspace(model, records, assignment_method, lookup_csv), path)
+                   assignment_method: str | None = None, lookup_csv: str | None = None, *,
+                   overwrite: bool = False) -> Path:
+    """Save (atomically) and put the file first in the recent list; DataError if it cannot be written
+    or exists and ``overwrite`` is not set."""
+    saved = workspace.save(current_workspace(model, records, assignment_method, lookup_csv), workspace_file(path),
+                           overwrite=overwrite)
     remember(saved)
     return saved
 
@@ -46,6 +54,11 @@ def open_workspace(model: ViewModel, path: str | Path) -> tuple[Workspace, list[
     each field or import dropped as bad. DataError if the file is not a workspace or is newer."""
     opened, notes = workspace.load(path).opened_on(model.planner, path)
     model.set_planner(model.planner)
+    if opened.scenario is not None:
+        try:
+            model.set_scenario(scenarios.from_dict(opened.scenario, path, *scenarios.known_codes(model.planner.pack)))
+        except DataError as exc:
+            notes.append(f"{exc} (so the what-if scenario is not opened)")
     model.set_view(opened.view)
     remember(path)
     return opened, notes

@@ -1,0 +1,97 @@
+"""The What-if menu: move a practice to another network or an LSOA to another locality, name the
+scenario, undo the last change, clear it.
+
+Wiring only: the choices come from the planner, the scenario is a
+:class:`~sthc_desktop.core.scenarios.Scenario` and the document model
+(:class:`~sthc_desktop.ui.view_model.ViewModel`) applies it, so every map, table and chart
+re-aggregates from the same planner.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QInputDialog
+
+from sthc_desktop.core.localities import NETWORKS
+from sthc_desktop.core.scenarios import Scenario
+
+FIRST_NAME = "What-if 1"
+
+
+def add_menu(window) -> dict[str, QAction]:
+    """Add the What-if menu to ``window`` (which has ``model`` and ``_action``); returns its actions."""
+    menu = window.menuBar().addMenu("&What-if")
+    model = window.model
+    actions = {
+        "practice": window._action(menu, "Move a &practice to another network…", lambda: move_practice(window)),
+        "lsoa": window._action(menu, "Move an &LSOA to another locality…", lambda: move_lsoa(window)),
+        "name": window._action(menu, "&Name the scenario…", lambda: rename(window)),
+        "undo": window._action(menu, "&Undo the last what-if change", model.undo_scenario, QKeySequence.Undo),
+        "clear": window._action(menu, "&Clear the scenario (back to the pack's networks)",
+                                lambda: model.set_scenario(None)),
+    }
+
+    def enable(_planner=None):
+        actions["undo"].setEnabled(model.history.can_undo)
+        actions["clear"].setEnabled(model.scenario is not None)
+        actions["name"].setEnabled(model.scenario is not None)
+
+    model.plannerChanged.connect(enable)
+    enable()
+    return actions
+
+
+def _scenario(window) -> Scenario | None:
+    """The scenario in use, or a new one named by the user (None if they cancel)."""
+    if window.model.scenario is not None:
+        return window.model.scenario
+    name, ok = QInputDialog.getText(window, "Name the what-if scenario", "Scenario name:", text=FIRST_NAME)
+    return Scenario(name.strip()) if ok and name.strip() else None
+
+
+def _network(window, title: str, current: str | None) -> str | None:
+    choices = [n for n in NETWORKS if n != current]
+    name, ok = QInputDialog.getItem(window, title, "Move to:", choices, 0, False)
+    return name if ok else None
+
+
+def move_practice(window) -> None:
+    planner = window.model.planner
+    key = planner.practice_key()
+    key = key[key["ods_code"].notna() & (key["status"] == "active")]
+    networks = planner.practice_networks
+    labels = {f"{'' if pd.isna(r.map_key) else f'{int(r.map_key)}: '}{r.name} ({r.ods_code}) — "
+              f"{networks.get(r.ods_code, r.network)}": r.ods_code for r in key.itertuples()}
+    label, ok = QInputDialog.getItem(window, "Move a practice", "Practice:", list(labels), 0, False)
+    if not ok:
+        return
+    code = labels[label]
+    network = _network(window, "Move a practice", networks.get(code))
+    scenario = _scenario(window) if network else None
+    if scenario is not None:
+        window.model.set_scenario(scenario.move_practice(code, network))
+
+
+def move_lsoa(window) -> None:
+    planner = window.model.planner
+    layer = planner.pack.layer("lsoa21")
+    main = planner.localities["lsoa21"]
+    labels = {f"{r.code} {r.name} — {main.get(r.code)}": r.code for r in layer.sort_values("code").itertuples()}
+    label, ok = QInputDialog.getItem(window, "Move an LSOA", "LSOA 2021:", list(labels), 0, False)
+    if not ok:
+        return
+    code = labels[label]
+    network = _network(window, "Move an LSOA", main.get(code))
+    scenario = _scenario(window) if network else None
+    if scenario is not None:
+        window.model.set_scenario(scenario.move_lsoa(code, network))
+
+
+def rename(window) -> None:
+    scenario = window.model.scenario
+    if scenario is None:
+        return
+    name, ok = QInputDialog.getText(window, "Name the what-if scenario", "Scenario name:", text=scenario.name)
+    if ok and name.strip():
+        window.model.set_scenario(scenario.renamed(name.strip()))
