@@ -7,6 +7,7 @@ the LSOA 2021 they fall in and summed."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,45 +21,59 @@ from .pack_codes import Codes, codes as known_codes
 _PERCENT = re.compile(r"%|\bper ?cent|\bpercentage\b", re.I)
 
 
-def _row_numbers(r, columns: dict[str, str | None], table: TableFile, row: int, problems: Problems, *,
-                 coordinates: set[str] = frozenset(), non_negative: set[str] = frozenset()) -> dict | None:
-    """The numbers of one row by role (None where a column is not chosen or a cell is blank), or None
-    after listing every problem: a cell that is not a number, a blank cell in a ``coordinates`` column,
-    a negative ``non_negative`` value."""
-    numbers, bad, name = {}, False, table.name
-    for role, column in columns.items():
-        numbers[role] = None
-        if not column:
-            continue
-        try:
-            numbers[role] = to_number(r[column], table.decimal)
-        except NotANumber as exc:
-            problems.append(Problem(name, row, column, str(exc)))
-            bad = True
-            continue
-        if numbers[role] is None and role in coordinates:
-            problems.append(Problem(name, row, column, "no coordinate"))
-            bad = True
-        elif numbers[role] is not None and numbers[role] < 0 and role in non_negative:
-            problems.append(Problem(name, row, column, f"negative value {numbers[role]:g}"))
-            bad = True
-    return None if bad else numbers
+@dataclass
+class _Check:
+    """One run of :func:`check`: the file, its reading, what the pack knows, and what was found so far."""
+
+    table: TableFile
+    spec: ImportSpec
+    codes: Codes
+    problems: Problems = field(default_factory=Problems)
+    caveats: list[str] = field(default_factory=list)
+    converted: set[str] = field(default_factory=set)  # LSOA 2011 codes moved to 2021
+
+    def add(self, row: int | None, column: str | None, problem: str, error: bool = True) -> None:
+        self.problems.append(Problem(self.table.name, row, column, problem, error))
+
+    def result(self, values: pd.DataFrame, geography: str) -> CheckResult:
+        return CheckResult(self.problems, values, geography, self.caveats)
+
+    def numbers(self, r: dict, columns: dict[str, str | None], row: int, *, coordinates: set[str] = frozenset(),
+                non_negative: set[str] = frozenset()) -> dict | None:
+        """The numbers of one row by role (None where a column is not chosen or a cell is blank), or None
+        after listing every problem: a cell that is not a number, a blank cell in a ``coordinates``
+        column, a negative ``non_negative`` value."""
+        numbers, bad = {}, False
+        for role, column in columns.items():
+            numbers[role] = None
+            if not column:
+                continue
+            try:
+                numbers[role] = to_number(r[column], self.table.decimal)
+            except NotANumber as exc:
+                self.add(row, column, str(exc))
+                bad = True
+                continue
+            if numbers[role] is None and role in coordinates:
+                self.add(row, column, "no coordinate")
+                bad = True
+            elif numbers[role] is not None and numbers[role] < 0 and role in non_negative:
+                self.add(row, column, f"negative value {numbers[role]:g}")
+                bad = True
+        return None if bad else numbers
 
 
 def check(table: TableFile, pack: DataPack, spec: ImportSpec) -> CheckResult:
     """Every problem with reading ``table`` as ``spec`` says, and the values that would be imported."""
-    codes = known_codes(pack)
-    name = table.name
-    problems = Problems()
+    c = _Check(table, spec, known_codes(pack))
     for line in table.notes:  # what reading chose (sheet, header row, decimal comma), for the user to confirm
-        problems.append(Problem(name, None, None, line, error=False))
-    caveats: list[str] = []
+        c.add(None, None, line, error=False)
     geography = {"lsoa11": "lsoa11", "practice": "practice"}.get(spec.level, "lsoa21")
     empty = pd.DataFrame(columns=VALUE_COLUMNS[1:])
 
     if spec.level not in LEVELS:
-        problems.append(Problem(name, None, None, f"unknown level '{short(str(spec.level))}'"))
-        return CheckResult(problems, empty, geography, [])
+        c.add(None, None, f"unknown level '{short(str(spec.level))}'")
+        return c.result(empty, geography)
     roles = {"area code": spec.code_column, "value": spec.value_column, "lower CI": spec.lower_ci_column,
              "upper CI": spec.upper_ci_column, "count": spec.count_column, "denominator": spec.denominator_column,
              "period": spec.period_column, "x": spec.x_column, "y": spec.y_column}
@@ -66,25 +81,26 @@ def check(table: TableFile, pack: DataPack, spec: ImportSpec) -> CheckResult:
     for role, column in roles.items():
         if column is None or column == "":
             if role in required:
-                problems.append(Problem(name, None, None, f"no {role} column chosen"))
+                c.add(None, None, f"no {role} column chosen")
         elif column not in table.frame.columns:
-            problems.append(Problem(name, None, column, f"no such column (the {role} column)"))
+            c.add(None, column, f"no such column (the {role} column)")
     for column, _ in spec.filters:
         if column not in table.frame.columns:
-            problems.append(Problem(name, None, column, "no such column (used to filter rows)"))
-    if any(p.error for p in problems):
-        return CheckResult(problems, empty, geography, caveats)
+            c.add(None, column, "no such column (used to filter rows)")
+    if any(p.error for p in c.problems):
+        return c.result(empty, geography)
 
     rows = table.frame
     for column, wanted in spec.filters:
         rows = rows[rows[column] == wanted]
     if spec.filters:
-        caveats.append("Rows kept: " + "; ".join(f"{c} = {v or '(blank)'}" for c, v in spec.filters) + ".")
+        c.caveats.append("Rows kept: " + "; ".join(f"{col} = {v or '(blank)'}" for col, v in spec.filters) + ".")
     rows = rows[(rows != "").any(axis=1)]  # blank lines left by spreadsheets are not rows
 
     if spec.level == "postcode":
-        return _check_points(table, rows, spec, codes, problems, caveats)
+        return _check_points(c, rows)
 
+    codes = c.codes
     target = _target(spec, rows, codes)
     upper = rows[spec.code_column].str.upper()
     benchmark = upper.isin([ENGLAND_CODE, BOROUGH_CODE])
@@ -95,53 +111,49 @@ def check(table: TableFile, pack: DataPack, spec: ImportSpec) -> CheckResult:
         dropped = int((~keep).sum())
         rows = rows[keep]
         if dropped:
-            problems.append(Problem(name, None, spec.code_column,
-                                    f"{dropped} rows for areas outside St Helens left out", error=False))
+            c.add(None, spec.code_column, f"{dropped} rows for areas outside St Helens left out", error=False)
 
     records: list[dict] = []
     seen: dict[tuple, int] = {}
-    converted: set[str] = set()
+    columns = {"value": spec.value_column, "lower_ci": spec.lower_ci_column, "upper_ci": spec.upper_ci_column,
+               "numerator": spec.count_column, "denominator": spec.denominator_column}
     for row, r in zip(rows.index, rows.to_dict("records")):
         code = r[spec.code_column].upper()
         period = r[spec.period_column] if spec.period_column else spec.period
         if spec.period_column and not period:
-            problems.append(Problem(name, row, spec.period_column, "no period"))
+            c.add(row, spec.period_column, "no period")
             continue
         if not code:
-            problems.append(Problem(name, row, spec.code_column, "no area code"))
+            c.add(row, spec.code_column, "no area code")
             continue
-        areas = _areas_for(code, spec, target, codes, name, row, problems, converted)
+        areas = _areas_for(c, code, target, row)
         if areas is None:
             continue
-        columns = {"value": spec.value_column, "lower_ci": spec.lower_ci_column, "upper_ci": spec.upper_ci_column,
-                   "numerator": spec.count_column, "denominator": spec.denominator_column}
-        numbers = _row_numbers(r, columns, table, row, problems, non_negative=set(columns))
+        numbers = c.numbers(r, columns, row, non_negative=set(columns))
         if numbers is None:
             continue
         lo, hi = numbers["lower_ci"], numbers["upper_ci"]
         if lo is not None and hi is not None and lo > hi:
-            problems.append(Problem(name, row, spec.lower_ci_column, f"lower limit {lo:g} above upper limit {hi:g}"))
+            c.add(row, spec.lower_ci_column, f"lower limit {lo:g} above upper limit {hi:g}")
             continue
         if numbers["value"] is None:
-            problems.append(Problem(name, row, spec.value_column,
-                                    f"no value for {code} (blank or suppressed): left without a value", error=False))
+            c.add(row, spec.value_column, f"no value for {code} (blank or suppressed): left without a value",
+                  error=False)
         for area_type, area_code in areas:
             key = (area_type, area_code, period)
             if key in seen:
-                problems.append(Problem(name, row, spec.code_column,
-                                        f"duplicate: {area_code}{' ' + period if period else ''} already given "
-                                        f"in row {seen[key]}"))
+                c.add(row, spec.code_column, f"duplicate: {area_code}{' ' + period if period else ''} already "
+                                             f"given in row {seen[key]}")
                 continue
             seen[key] = row
             records.append({"area_type": area_type, "area_code": area_code, "period": period,
                             "value": numbers["value"], "numerator": numbers["numerator"],
                             "denominator": numbers["denominator"], "lower_ci": lo, "upper_ci": hi,
                             "source_code": code})
-    if converted:
-        caveats.append(_conversion_caveat(converted, codes))
+    if c.converted:
+        c.caveats.append(_conversion_caveat(c.converted, codes))
     values = pd.DataFrame.from_records(records, columns=list(VALUE_COLUMNS[1:]) + ["source_code"])
-    values = _spread(values, spec, codes, caveats)
-    return _finish(table, spec, pack, values, geography, problems, caveats)
+    return _finish(c, pack, _spread(c, values), geography)
 
 
 def _target(spec: ImportSpec, rows: pd.DataFrame, codes: Codes) -> frozenset:
@@ -154,10 +166,9 @@ def _target(spec: ImportSpec, rows: pd.DataFrame, codes: Codes) -> frozenset:
     return codes.msoa21
 
 
-def _areas_for(code: str, spec: ImportSpec, target: frozenset, codes: Codes, name: str, row: int,
-               problems: list, converted: set) -> list[tuple[str, str]] | None:
+def _areas_for(c: _Check, code: str, target: frozenset, row: int) -> list[tuple[str, str]] | None:
     """The (area type, code) pairs a row's code stands for, or None after recording the problem."""
-    column = spec.code_column
+    spec, codes, column = c.spec, c.codes, c.spec.code_column
     if code == ENGLAND_CODE:
         return [("england", code)]
     if code == BOROUGH_CODE:
@@ -165,38 +176,34 @@ def _areas_for(code: str, spec: ImportSpec, target: frozenset, codes: Codes, nam
     if code in target:
         return [(spec.level if spec.level in ("lsoa11", "lsoa21", "practice") else "msoa_or_ward", code)]
     if spec.level == "lsoa21" and code in codes.lsoa11:
-        children = codes.children.get(code, [])
-        usable = [c for c, change in children if change in ("U", "S")]
+        usable = [k for k, change in codes.children.get(code, []) if change in ("U", "S")]
         if spec.convert_2011 and usable:
-            converted.add(code)
-            return [("lsoa21", c) for c in usable]
+            c.converted.add(code)
+            return [("lsoa21", k) for k in usable]
         offer = (f"the ONS 2011→2021 lookup splits it into {', '.join(usable)}: choose 'use the ONS lookup' to "
                  "give each the 2011 value (stated in the caveats)") if usable else "the ONS lookup does not apply"
-        problems.append(Problem(name, row, column,
-                                f"LSOA 2011 code {code} where LSOA 2021 codes are expected; {offer}"))
+        c.add(row, column, f"LSOA 2011 code {code} where LSOA 2021 codes are expected; {offer}")
         return None
     if spec.level == "lsoa11" and code in codes.lsoa21:
-        parent = next((p for p, kids in codes.children.items() if any(c == code for c, _ in kids)), None)
-        problems.append(Problem(name, row, column, f"LSOA 2021 code {code} where LSOA 2011 codes are expected "
-                                                   f"(new in 2021, split from {parent}); choose level LSOA 2021"))
+        parent = next((p for p, kids in codes.children.items() if any(k == code for k, _ in kids)), None)
+        c.add(row, column, f"LSOA 2021 code {code} where LSOA 2011 codes are expected (new in 2021, split from "
+                           f"{parent}); choose level LSOA 2021")
         return None
     if spec.level == "msoa" and code in (codes.msoa11 | codes.msoa21):
-        problems.append(Problem(name, row, column, f"MSOA code {code} of the other vintage (the file's other "
-                                                   "codes are MSOA " + ("2011" if target == codes.msoa11 else "2021")
-                                + ")"))
+        other = "2011" if target == codes.msoa11 else "2021"
+        c.add(row, column, f"MSOA code {code} of the other vintage (the file's other codes are MSOA {other})")
         return None
     for level, known in codes.level_sets().items():
         if level != spec.level and code in known:
-            problems.append(Problem(name, row, column, f"wrong level: {code} is {_a(LEVELS[level])} code, not "
-                                                       f"{_a(LEVELS[spec.level])} code"))
+            c.add(row, column, f"wrong level: {code} is {_a(LEVELS[level])} code, not {_a(LEVELS[spec.level])} code")
             return None
-    problems.append(Problem(name, row, column, f"unknown area code '{short(code)}' (not a St Helens "
-                                               f"{LEVELS[spec.level]})"))
+    c.add(row, column, f"unknown area code '{short(code)}' (not a St Helens {LEVELS[spec.level]})")
     return None
 
 
-def _spread(values: pd.DataFrame, spec: ImportSpec, codes: Codes, caveats: list) -> pd.DataFrame:
+def _spread(c: _Check, values: pd.DataFrame) -> pd.DataFrame:
     """MSOA and ward values given to each LSOA inside them (METHODS.md: values published for MSOAs or wards)."""
+    spec, codes = c.spec, c.codes
     if spec.level not in ("msoa", "ward"):
         return values.drop(columns="source_code")
     parts = values[values["area_type"] == "msoa_or_ward"]
@@ -209,7 +216,7 @@ def _spread(values: pd.DataFrame, spec: ImportSpec, codes: Codes, caveats: list)
     members = lookup.rename_axis("lsoa").reset_index(name="parent")
     spread = parts.merge(members, left_on="area_code", right_on="parent")
     spread = spread.assign(area_type=lsoa, area_code=spread["lsoa"], numerator=np.nan, denominator=np.nan)
-    caveats.append(f"Published for {what}: each LSOA shows the value and interval of the area it lies in; "
+    c.caveats.append(f"Published for {what}: each LSOA shows the value and interval of the area it lies in; "
                    "locality values are population-weighted means of these, as OHID's Local Health builds values "
                    "from MSOAs and wards.")
     out = pd.concat([values[values["area_type"] != "msoa_or_ward"], spread[values.columns]], ignore_index=True)
@@ -226,79 +233,75 @@ def _conversion_caveat(converted: set, codes: Codes) -> str:
     return text + "."
 
 
-def _check_points(table: TableFile, rows: pd.DataFrame, spec: ImportSpec, codes: Codes, problems: list,
-                  caveats: list) -> CheckResult:
+def _check_points(c: _Check, rows: pd.DataFrame) -> CheckResult:
     """Postcode points placed in the LSOA 2021 they fall in; values summed per LSOA."""
     import geopandas as gpd
 
-    name = table.name
+    spec = c.spec
     records, seen = [], {}
     for row, r in zip(rows.index, rows.to_dict("records")):
         postcode = re.sub(r"\s+", " ", r[spec.code_column].upper())
         if not POSTCODE.match(postcode):
-            problems.append(Problem(name, row, spec.code_column, f"not a postcode: '{short(postcode)}'"))
+            c.add(row, spec.code_column, f"not a postcode: '{short(postcode)}'")
             continue
         if postcode.replace(" ", "") in seen:
-            problems.append(Problem(name, row, spec.code_column,
-                                    f"duplicate: {postcode} already given in row {seen[postcode.replace(' ', '')]}"))
+            c.add(row, spec.code_column, f"duplicate: {postcode} already given in row {seen[postcode.replace(' ', '')]}")
             continue
         seen[postcode.replace(" ", "")] = row
-        nums = _row_numbers(r, {"x": spec.x_column, "y": spec.y_column, "value": spec.value_column}, table, row,
-                            problems, coordinates={"x", "y"}, non_negative={"value"})
+        nums = c.numbers(r, {"x": spec.x_column, "y": spec.y_column, "value": spec.value_column}, row,
+                         coordinates={"x", "y"}, non_negative={"value"})
         if nums is None:
             continue
         records.append({"row": row, "postcode": postcode, **nums})
     empty = pd.DataFrame(columns=VALUE_COLUMNS[1:])
     if not records:
-        problems.append(Problem(name, None, None, "no postcode points to import"))
-        return CheckResult(problems, empty, "lsoa21", caveats)
+        c.add(None, None, "no postcode points to import")
+        return c.result(empty, "lsoa21")
     pts = pd.DataFrame(records)
     crs = "EPSG:4326" if spec.coordinates == "lonlat" else "EPSG:27700"
     points = gpd.GeoDataFrame(pts, geometry=gpd.points_from_xy(pts["x"], pts["y"]), crs=crs).to_crs(27700)
-    joined = gpd.sjoin(points, codes.lsoa21_frame, how="left", predicate="within")
+    joined = gpd.sjoin(points, c.codes.lsoa21_frame, how="left", predicate="within")
     joined = joined[~joined.index.duplicated()]
     for r in joined[joined["code"].isna()].itertuples():
         if not spec.only_known_areas:
-            problems.append(Problem(name, r.row, spec.x_column, f"{r.postcode} lies outside St Helens"))
+            c.add(r.row, spec.x_column, f"{r.postcode} lies outside St Helens")
     inside = joined[joined["code"].notna()]
     summed = inside.groupby("code")["value"].sum(min_count=1)
     values = pd.DataFrame({"area_type": "lsoa21", "area_code": summed.index, "period": spec.period,
                            "value": summed.to_numpy(), "numerator": np.nan, "denominator": np.nan,
                            "lower_ci": np.nan, "upper_ci": np.nan})
-    caveats.append(f"Postcode points ({len(inside)}) placed in the LSOA 2021 they fall in "
+    c.caveats.append(f"Postcode points ({len(inside)}) placed in the LSOA 2021 they fall in "
                    f"({'WGS84 longitude/latitude' if crs == 'EPSG:4326' else 'British National Grid'}); "
                    "each LSOA shows the sum of its points' values.")
-    return _finish(table, spec, None, values, "lsoa21", problems, caveats)
+    return _finish(c, None, values, "lsoa21")
 
 
-def _finish(table: TableFile, spec: ImportSpec, pack: DataPack | None, values: pd.DataFrame, geography: str,
-            problems: list, caveats: list) -> CheckResult:
+def _finish(c: _Check, pack: DataPack | None, values: pd.DataFrame, geography: str) -> CheckResult:
+    spec = c.spec
     numeric = ["value", "numerator", "denominator", "lower_ci", "upper_ci"]
     values = values.astype({c: float for c in numeric})
     areas = values[(values["area_type"] == geography) & values["value"].notna()]
-    if areas.empty and not any(p.error for p in problems):
-        problems.append(Problem(table.name, None, spec.code_column,
-                                f"no St Helens {LEVELS[spec.level]} with a value: nothing to import"))
+    if areas.empty and not any(p.error for p in c.problems):
+        c.add(None, spec.code_column, f"no St Helens {LEVELS[spec.level]} with a value: nothing to import")
     elif pack is not None and spec.level in ("lsoa11", "lsoa21", "msoa", "ward"):
         total = len(pack.layer(geography))
         for period, group in areas.groupby("period"):
             missing = total - group["area_code"].nunique()
             if missing:
-                problems.append(Problem(table.name, None, spec.code_column,
-                                        f"{missing} of {total} St Helens {LEVELS[geography]}s have no value"
-                                        f"{' for ' + period if period else ''}", error=False))
-    _note_percentages_over_100(table, spec, values, problems)
-    return CheckResult(problems, values.reset_index(drop=True), geography, caveats)
+                c.add(None, spec.code_column, f"{missing} of {total} St Helens {LEVELS[geography]}s have no value"
+                                              f"{' for ' + period if period else ''}", error=False)
+    _note_percentages_over_100(c, values)
+    return c.result(values.reset_index(drop=True), geography)
 
 
-def _note_percentages_over_100(table: TableFile, spec: ImportSpec, values: pd.DataFrame, problems: Problems) -> None:
+def _note_percentages_over_100(c: _Check, values: pd.DataFrame) -> None:
+    spec = c.spec
     if not (_PERCENT.search(spec.value_column or "") or _PERCENT.search(spec.unit)):
         return
     over = values[values["value"] > 100]
     if not over.empty:
-        problems.append(Problem(table.name, None, spec.value_column,
-                                f"{len(over)} values over 100 in a percentage column (largest "
-                                f"{over['value'].max():g}): check the column holds percentages", error=False))
+        c.add(None, spec.value_column, f"{len(over)} values over 100 in a percentage column (largest "
+                                       f"{over['value'].max():g}): check the column holds percentages", error=False)
 
 
 def _a(name: str) -> str:
