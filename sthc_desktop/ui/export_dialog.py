@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDia
 from sthc_desktop.core.errors import ExportError
 from sthc_desktop.core.indicators import THEMES
 from sthc_desktop.core.localities import NETWORKS
-from sthc_desktop.export import (DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, PRINT_DPI, ExportCancelled, export_map,
+from sthc_desktop.export import (DEFAULT_DPI, MAX_DPI, MIN_DPI, PRINT_DPI, ExportCancelled, export_map,
                                  export_pack)
+from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS
 from sthc_desktop.export.locality_pack import choose_indicators
 from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES, briefing_map, pack_pages
 
+from .overwrite import confirm_replace
 from .view_model import ViewModel
 
 PREVIEW_DPI = 40
@@ -100,7 +102,7 @@ class ExportDialog(QDialog):
         self.orientation = QComboBox()
         self.orientation.addItems(list(ORIENTATIONS))
         self.format = QComboBox()
-        self.format.addItems([f.upper() for f in FORMATS])
+        self.format.addItems([f.upper() for f in MAP_FORMATS])
         self.dpi = QSpinBox(minimum=MIN_DPI, maximum=MAX_DPI, value=DEFAULT_DPI, suffix=" dpi")
         self.dpi.setToolTip(f"PNG resolution, {MIN_DPI}–{MAX_DPI} dpi: {DEFAULT_DPI} for the screen, "
                             f"{PRINT_DPI} for print")
@@ -108,7 +110,8 @@ class ExportDialog(QDialog):
         form.addRow("Orientation", self.orientation)
         form.addRow("Format", self.format)
         form.addRow("Resolution", self.dpi)
-        form.addRow(QLabel("Exports the map as it is now: indicator, period, classes, layers and zoom."))
+        form.addRow(QLabel("Exports the map as it is now: indicator, period, classes, layers and zoom.\n"
+                           "XLSX: the data behind the map; GPKG: its layers for GIS."))
         for box in (self.paper, self.orientation, self.format):
             box.currentIndexChanged.connect(self._changed)
         return tab
@@ -134,7 +137,12 @@ class ExportDialog(QDialog):
                 continue  # too many headline indicators for one page's table
             self.indicators.addItem(theme)
         form.addRow("Indicators", self.indicators)
-        form.addRow(QLabel("Cover, borough overview, one page per locality, and notes (PDF)."))
+        self.pack_format = QComboBox()
+        self.pack_format.addItems([f.upper() for f in PACK_FORMATS])
+        self.pack_format.currentIndexChanged.connect(self._changed)
+        form.addRow("Format", self.pack_format)
+        form.addRow(QLabel("PDF: cover, borough overview, one page per locality, and notes.\n"
+                           "XLSX: every table and the data behind the charts; PPTX: slides to edit."))
         return tab
 
     @property
@@ -149,7 +157,7 @@ class ExportDialog(QDialog):
         return choose_indicators(self.model.planner, None if choice == KEY_INDICATORS else choice)
 
     def _suffix(self) -> str:
-        return "pdf" if self.is_pack else self.format.currentText().lower()
+        return (self.pack_format if self.is_pack else self.format).currentText().lower()
 
     def _changed(self, *_args) -> None:
         self.dpi.setEnabled(not self.is_pack and self._suffix() == "png")
@@ -163,7 +171,8 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export to", self.out.text(),
-                                              f"{self._suffix().upper()} (*.{self._suffix()})")
+                                              f"{self._suffix().upper()} (*.{self._suffix()})",
+                                              options=QFileDialog.DontConfirmOverwrite)  # asked on Export
         if name:
             self.out.setText(name)
 
@@ -187,12 +196,15 @@ class ExportDialog(QDialog):
         out = Path(self.out.text().strip()).expanduser()
         self.open_button.setEnabled(False)
         try:
+            if not confirm_replace(self, out):
+                self.status.setText("Not exported; the existing file is kept.")
+                return None
             if self.is_pack:
                 self.written = self._export_pack(out)
             else:
                 self.written = export_map(self.model.planner, self.model.view, out, paper=self.paper.currentText(),
                                           orientation=self.orientation.currentText(), dpi=self.dpi.value(),
-                                          fmt=self._suffix())
+                                          fmt=self._suffix(), overwrite=True)
         except ExportCancelled:
             self.status.setText("Export cancelled; nothing was written.")
             return None
@@ -212,14 +224,15 @@ class ExportDialog(QDialog):
         progress.setValue(0)
 
         def step(done: int, total: int, label: str) -> None:
+            progress.setMaximum(total)
             progress.setLabelText(f"Written: {label} ({done} of {total})")
             progress.setValue(done)
             QApplication.processEvents()  # keep the window painting and the Cancel button live
 
         try:
             return export_pack(self.model.planner, out, localities=localities, indicators=self.indicator_ids(),
-                               progress=step, cancelled=lambda: (QApplication.processEvents(),
-                                                                 progress.wasCanceled())[1])
+                               overwrite=True, progress=step, fmt=self._suffix(),
+                               cancelled=lambda: (QApplication.processEvents(), progress.wasCanceled())[1])
         finally:
             progress.close()
 

@@ -1,0 +1,65 @@
+"""The File menu's Export item writes the workbook, slide deck and GeoPackage, with the same numbers as
+the command line for the same request (the dialog driven through its widgets)."""
+
+from __future__ import annotations
+
+import openpyxl
+import pyogrio
+import pytest
+from PySide6.QtCore import Qt
+from test_editable_exports import slide_tables
+from test_menu_actions import action, window  # noqa: F401  (the main-window fixture)
+
+from sthc_desktop.cli import main
+from sthc_desktop.ui import export_dialog
+
+
+def export_through_the_menu(qtbot, window, monkeypatch, out, *, pack: bool, fmt: str):  # noqa: F811
+    def use_the_dialog(dialog):
+        dialog.tabs.setCurrentIndex(1 if pack else 0)
+        if pack:
+            for name, box in dialog.locality_boxes.items():
+                box.setChecked(name == "North")
+            dialog.pack_format.setCurrentText(fmt)
+        else:
+            dialog.format.setCurrentText(fmt)
+        assert dialog.out.text().endswith("." + fmt.lower())
+        dialog.out.setText(str(out))
+        qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+        return 1
+    monkeypatch.setattr(export_dialog.ExportDialog, "exec", use_the_dialog)
+    action(window, "File", "Export briefing map or locality pack…").trigger()
+    assert out.is_file()
+
+
+def workbook_values(path):
+    return {ws.title: [r for r in ws.iter_rows(values_only=True)] for ws in openpyxl.load_workbook(path)}
+
+
+@pytest.mark.parametrize("fmt", ["XLSX", "PPTX"])
+def test_the_menu_writes_the_pack_as_the_command_line_does(window, qtbot, monkeypatch, tmp_path, fmt,  # noqa: F811
+                                                           capsys):
+    gui, cli = tmp_path / f"gui.{fmt.lower()}", tmp_path / f"cli.{fmt.lower()}"
+    export_through_the_menu(qtbot, window, monkeypatch, gui, pack=True, fmt=fmt)
+    assert main(["export", "pack", "--localities", "North", "--out", str(cli)]) == 0
+    if fmt == "XLSX":
+        assert workbook_values(gui) == workbook_values(cli)
+    else:
+        assert [s[1] for s in slide_tables(gui)] == [s[1] for s in slide_tables(cli)]
+
+
+@pytest.mark.parametrize("fmt", ["XLSX", "GPKG"])
+def test_the_menu_writes_the_map_data_as_the_command_line_does(window, qtbot, monkeypatch, tmp_path, fmt,  # noqa: F811
+                                                               capsys):
+    window.model.update(indicator_id="qof_obesity")
+    gui, cli = tmp_path / f"gui.{fmt.lower()}", tmp_path / f"cli.{fmt.lower()}"
+    export_through_the_menu(qtbot, window, monkeypatch, gui, pack=False, fmt=fmt)
+    assert main(["export", "map", "--indicator", "qof_obesity", "--out", str(cli)]) == 0
+    if fmt == "XLSX":
+        assert workbook_values(gui) == workbook_values(cli)
+    else:
+        for layer in ("lsoas", "practices"):
+            a = pyogrio.read_dataframe(gui, layer=layer)
+            b = pyogrio.read_dataframe(cli, layer=layer)
+            assert a.drop(columns="geometry").equals(b.drop(columns="geometry"))
+        assert "qof_obesity" in pyogrio.read_dataframe(gui, layer="practices")
