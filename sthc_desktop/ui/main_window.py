@@ -28,6 +28,7 @@ from .map_canvas import MapCanvas
 from .overwrite import confirm_replace
 from .settings import settings
 from .panels import ClassificationPanel, DetailsPanel, IndicatorPicker, LayersPanel, LegendPanel
+from .table_copy import install_copy
 from .view_model import ViewModel
 
 WHOLE_BOROUGH = "Whole borough"
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self._toolbar()
         self.tabs.currentChanged.connect(self._show_map_tools)
         self._menus()
+        install_copy(self)  # Ctrl+C copies any table of the window, header and all
         self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
         self.autosave_timer.start()
         self.model.viewChanged.connect(lambda _v: self._set_modified(True))
