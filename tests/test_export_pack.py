@@ -13,7 +13,7 @@ from sthc_desktop.core.errors import ExportError
 from sthc_desktop.export import ExportCancelled, export_pack
 from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS, choose_indicators
 from sthc_desktop.core.comparison import publishable
-from sthc_desktop.render.briefing import COMPARISON_FILLS, indicator_table, publish
+from sthc_desktop.render.briefing import COMPARISON_FILLS, DISTRICT_RANKS_PAGE, indicator_table, publish
 
 from conftest import assert_page_text_fits
 
@@ -99,9 +99,9 @@ def test_pack_pages_text_and_attribution(planner, pack, tmp_path):
                       progress=lambda done, total, label: seen.append((done, total, label)),
                       produced=date(2026, 5, 4))
     pages = pdf_pages(out)
-    assert len(pages) == 1 + 1 + len(chosen) + 1
-    assert seen == [(1, 4 + 1, "Cover"), (2, 5, "Borough overview"), (3, 5, "Central"), (4, 5, "South"),
-                    (5, 5, "Notes")]
+    assert len(pages) == 1 + 1 + len(chosen) + 1 + 1
+    assert seen == [(1, 6, "Cover"), (2, 6, "Borough overview"), (3, 6, "Central"), (4, 6, "South"),
+                    (5, 6, DISTRICT_RANKS_PAGE), (6, 6, "Notes")]
     text = " ".join(pages)
     for name in chosen:
         assert name in pages[0]  # the cover lists the localities included
@@ -136,7 +136,7 @@ def test_cli_pack_writes_one_page_per_locality(tmp_path, capsys):
                    "--out", str(out)])
     assert status == 0, capsys.readouterr().err
     pages = pdf_pages(out)
-    assert len(pages) == 5
+    assert len(pages) == 6
     assert "Newton & Haydock" in pages[2] and "North" in pages[3]  # in the borough's network order
     # No LSOA indicator chosen, so no inequality table: the comparison bars take its place.
     assert "Inequality within" not in pages[3]
@@ -174,11 +174,12 @@ def four_locality_pack(tmp_path_factory):
 def test_four_locality_pack_pages_names_indicators_and_attribution(four_locality_pack):
     planner, pages = four_locality_pack
     pack = planner.pack
-    assert len(pages) == 1 + 1 + len(NETWORKS) + 1
+    assert len(pages) == 1 + 1 + len(NETWORKS) + 1 + 1
     text = " ".join(pages)
     for number, name in enumerate(NETWORKS, start=2):
         assert f"Key indicators: {name} against St Helens and England" in pages[number]
-        assert f"page {number + 1} of 7" in pages[number]
+        assert f"page {number + 1} of 8" in pages[number]
+    assert "Where St Helens ranks among England's districts" in pages[-2]
     for ind in DEFAULT_INDICATORS:
         assert pack.indicator(ind)["name"] in text
     datasets = [pack.indicator(i)["dataset"] for i in DEFAULT_INDICATORS] + ["iod2019", "nhs_practices"]
@@ -215,7 +216,7 @@ def test_locality_pages_carry_practices_inequality_and_the_obesity_trend(four_lo
     notes = pages[-1]
     for heading in ("Definitions", "Methods", "Sources"):
         assert heading in notes
-    assert "* Suppressed: the figure rests on a count of 1 to 4" in notes
+    assert "* suppressed (NHS England disclosure control)" in notes and "complementary" in notes
     assert " ".join(planner.assignment_statement.split()) in notes
     assert "IMD 2019: % of LSOAs in England's most deprived 10%" in notes
     assert "Inequality within the area: its LSOAs are ranked by IMD 2019 score" in notes

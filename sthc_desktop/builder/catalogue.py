@@ -184,10 +184,9 @@ FILE10_BOROUGH = ("St Helens: average score as published by MHCLG (IoD2025 File 
                   "weighted by MHCLG's mid-2022 populations); not recomputed")
 QOF_OBESITY_CAVEAT = ("QOF register of patients aged 18+ with BMI ≥ 30 recorded in the last 12 months, divided "
                       "by the 18+ list. 2013-14: the list is all ages, not comparable. 2020-21: depressed by "
-                      "reduced BMI recording during COVID-19. The register definition changed to add an "
-                      "ethnicity-specific BMI ≥ 27.5 threshold (Fingertips splits the series, 92588 / 94136): a "
-                      "possible break in the series, marked from 2022-23, where England's prevalence steps up; "
-                      "the QOF year the change took effect is not verified. Practice coverage changes with closures.")
+                      "reduced BMI recording during COVID-19. From 2022-23 (the year of the change is not verified) "
+                      "the register adds an ethnicity-specific BMI ≥ 27.5 threshold (Fingertips 92588 / 94136): "
+                      "a possible break in the series. Practice coverage changes with closures.")
 
 # IoD domains: (id stem, name in the files, short name).
 IOD19_DOMAINS = [

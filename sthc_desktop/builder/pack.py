@@ -617,10 +617,8 @@ def read_practice_indicators(src: Sources, out: _Collector, practices: pd.DataFr
                 cat.indicator("qof_smoking", "Smoking prevalence in adults (15+), current smokers (QOF)",
                               "Smoking (QOF)", "Practices", "% of registered 15+", cat.HIGHER_WORSE, "practice",
                               "fingertips_smoking", "proportion", "ratio of sums",
-                              "Recorded smoking status in the practice record; Fingertips 91547. The 2023/24 "
-                              "practice rows come without intervals (Wilson 95% intervals computed from their "
-                              "counts) and St Helens and England rows end at 2022/23, so 2023/24 practices are "
-                              "compared with neither.",
+                              "Recorded smoking status in the practice record; Fingertips 91547. 2023/24: "
+                              "practices only (no St Helens or England row), Wilson intervals from their counts.",
                               multiplier=100.0),
                 ods_codes, pcn_codes)
     _fingertips(src, IND + "st_helens_gp_ae_attendances_age0_4_fingertips_93930.csv", out,

@@ -51,10 +51,10 @@ COMPLEMENTARY_RULE = ("suppressed (complementary): the next-smallest locality, h
                       "hidden count cannot be recovered from the St Helens total minus the other localities")
 TOTAL_RULE = ("suppressed (complementary): the St Helens total, hidden because no other locality could be "
               "hidden to protect {hidden}")
-SUPPRESSION_NOTE = ("* suppressed (NHS England disclosure control): a value resting on a count of 1 to 4 is not "
-                    "shown, nor its interval, count or denominator (primary suppression); where St Helens' total "
-                    "would give a hidden locality count back by subtraction, the next-smallest locality is hidden "
-                    "too (complementary suppression). Each row's method says which rule hid it.")
+SUPPRESSION_NOTE = ("* suppressed (NHS England disclosure control): a value resting on a count between 1 and 4 is "
+                    "not shown, nor its interval, count or denominator (primary); where St Helens' total would "
+                    "give it back by subtraction, the next-smallest locality is hidden too (complementary). Each "
+                    "row's method names the rule.")
 
 
 def catalogue(pack) -> pd.DataFrame:

@@ -835,10 +835,11 @@ def pack_pages(planner: Planner, localities: list[str], indicators: list[str], *
     Build and save each page before building the next: the locality pages share one sheet (see
     :meth:`PackData.locality_sheet`), so a locality page's figure is redrawn by the next one."""
     data = PackData(planner, indicators, localities, produced or date.today())
-    total = len(localities) + 3
+    total = len(localities) + 4
     pages = [("Cover", lambda: cover_page(data, total)), ("Borough overview", lambda: overview_page(data, total))]
     pages += [(name, lambda name=name, n=i: locality_page(data, name, n, total))
               for i, name in enumerate(localities, start=3)]
+    pages.append((DISTRICT_RANKS_PAGE, lambda: district_ranks_page(data, total)))
     pages.append(("Notes", lambda: notes_page(data, total)))
     return pages
 
@@ -1026,6 +1027,31 @@ def overview_page(data: PackData, total: int) -> Figure:
         col.text(note, 6.5, colour=MUTED)
 
     fit(page, [(m, chart_top - chart_h - 0.15 * k, width, bottom)], content)
+    return page.fig
+
+
+DISTRICT_RANKS_PAGE = "St Helens among England's districts"
+
+
+def district_ranks_page(data: PackData, total: int) -> Figure:
+    """Where St Helens ranks among England's districts on the IMD and each domain, in both editions."""
+    page = Page("A4", "portrait")
+    m = page.margin
+    pack = data.planner.pack
+    top, bottom = _frame(page, data, DISTRICT_RANKS_PAGE,
+                         "Rank on the IMD and each of its domains, IoD2019 and IoD2025 (1 = most deprived)", total - 1,
+                         total,
+                         datasets=["iod2019", "iod2025"])
+    header, rows = district_ranks.borough_rank_table(pack)
+
+    def content(col: Column):
+        col.text(district_ranks.TABLE_TITLE, 11, weight="bold", after=3)
+        col.table(header, rows, [2.6, *[1.0] * (len(header) - 1)], 8.5,
+                  align=["left", *["right"] * (len(header) - 1)], after=3)
+        col.text(district_ranks.RANK_NOTE, 8, colour=MUTED, after=2)
+        col.text(district_ranks.extent_note(pack), 8, colour=MUTED, after=2)
+
+    fit(page, [(m, top - 0.1 * page.k, page.width - 2 * m, bottom)], content)
     return page.fig
 
 
@@ -1251,16 +1277,9 @@ def notes_page(data: PackData, total: int) -> Figure:
             col.text(f"{d.name}. {d.publisher}; {d.period}. {d.licence}.", 7, after=1.5)
         return block
 
-    def district_ranks_block(col: Column):
-        header, rows = district_ranks.borough_rank_table(pack)
-        col.text(district_ranks.TABLE_TITLE, 10, weight="bold", after=2)
-        col.table(header, rows, [1.5, *[1.0] * (len(header) - 1)], 6.5,
-                  align=["left", *["right"] * (len(header) - 1)], after=1)
-        col.text(f"{district_ranks.RANK_NOTE} {district_ranks.extent_note(pack)}", 6.5, colour=MUTED, after=3)
-
     ids = [*data.indicators, *[i for i in PROFILE_INDICATORS if i not in data.indicators]]
     # A source or caveat sentence shared by several indicators (the IoD2019 ones) is printed once.
-    blocks, seen = [district_ranks_block], set()
+    blocks, seen = [], set()
     for i, ind in enumerate(ids):
         r = data.catalogue.loc[ind]
         source = "as above" if r["source"] in seen else r["source"]
