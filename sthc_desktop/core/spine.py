@@ -1,0 +1,86 @@
+"""Spine charts (OHID Fingertips style): a locality's indicators against the St Helens range.
+
+One row per indicator (METHODS.md "Spine charts"): the locality's value as a marker on a bar that
+spans the worst to the best value of the comparator set — the indicator's own St Helens areas
+(its LSOAs, or its practices for practice figures) — with the 25th–75th percentile band darker and
+the benchmark (England, or St Helens where England has no value) as a line at the centre. The marker
+takes the locality's comparison with the benchmark (better / similar / worse, or higher / similar /
+lower) from :func:`~sthc_desktop.core.comparison.compare`, after disclosure control (a suppressed
+value has no marker).
+
+As in Fingertips each row is scaled on its own: the benchmark sits at 0.5 and the farthest of the
+worst, the best and the locality's value from it at 0 or 1, worst to the left (for indicators with no
+better direction, lowest to the left). ``pos_*`` columns hold these positions for the drawing; the
+percentiles are numpy's linear ones over the comparator set's published values. Qt-free and
+matplotlib-free.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import comparison, stats
+from .aggregate import BOROUGH, ENGLAND
+from .datapack import GEOGRAPHY_NAMES
+from .view import MapView
+
+COLUMNS = ("indicator_id", "indicator_name", "short_name", "unit", "period", "area", "value", "comparison",
+           "benchmark", "benchmark_value", "worst", "q25", "q75", "best", "comparator", "pos_value",
+           "pos_worst", "pos_q25", "pos_q75", "pos_best")
+METHOD = ("Spine chart: each row shows the locality's value (marker, coloured by its comparison with the "
+          "benchmark, 95% intervals) on a bar from the worst to the best value among the indicator's St Helens "
+          "areas (LSOAs or practices), the 25th to 75th percentile darker, the benchmark (England, or St Helens "
+          "where England has no value) as the centre line. Each row has its own scale.")
+
+
+def _positions(values: dict[str, float], bench: float, polarity: str) -> dict[str, float]:
+    sign = -1.0 if polarity == stats.HIGHER_IS_WORSE else 1.0
+    reach = max((abs(v - bench) for v in values.values() if np.isfinite(v)), default=0.0) or 1.0
+    return {f"pos_{k}": 0.5 + sign * (v - bench) / (2 * reach) if np.isfinite(v) else np.nan
+            for k, v in values.items()}
+
+
+def spine_rows(planner, localities: list[str], indicators: list[str]) -> pd.DataFrame:
+    """The spine charts of ``localities``: for each, one row per chosen indicator mapped on LSOAs or
+    practices and with a locality value, in :data:`COLUMNS`."""
+    cat = comparison.catalogue(planner.pack).set_index("id")
+    mapped = [i for i in indicators if i in cat.index and cat.loc[i, "geography"] in ("lsoa11", "lsoa21", "practice")
+              and cat.loc[i, "value_type"] not in comparison.NOT_COMPARED_TYPES]
+    if not mapped:
+        return pd.DataFrame(columns=list(COLUMNS))
+    against = {b: comparison.publishable(comparison.compare(planner, mapped, benchmark=b), mark=None)
+               for b in ("england", "borough")}
+    rows = []
+    for locality in localities:
+        rows += [row for ind in mapped if (row := _row(planner, cat.loc[ind], locality, against)) is not None]
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _row(planner, meta, locality: str, against: dict[str, pd.DataFrame]) -> dict | None:
+    ind = meta.name
+    part = against["england"][against["england"]["indicator_id"] == ind].set_index("area")
+    if locality not in part.index:
+        return None
+    here = part.loc[locality]
+    bench_area = ENGLAND if ENGLAND in part.index and pd.notna(part.loc[ENGLAND, "value"]) else BOROUGH
+    bench = float(part.loc[bench_area, "value"])
+    comparison_word = here["comparison"]
+    if bench_area == BOROUGH:  # compared with St Helens instead
+        borough = against["borough"]
+        comparison_word = borough[(borough["indicator_id"] == ind) & (borough["area"] == locality)]["comparison"].iloc[0]
+    layer = planner.layer_for(MapView(indicator_id=ind, period=here["period"]))
+    values = layer.frame["value"].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    low, q25, q75, high = (np.percentile(values, [0, 25, 75, 100]) if len(values) else [np.nan] * 4)
+    worse_high = meta["polarity"] == stats.HIGHER_IS_WORSE
+    worst, best = (high, low) if worse_high else (low, high)
+    value = float(here["value"]) if pd.notna(here["value"]) else np.nan
+    row = {"indicator_id": ind, "indicator_name": meta["name"], "short_name": meta["short_name"],
+           "unit": meta["unit"], "period": here["period"], "area": locality, "value": value,
+           "comparison": comparison_word, "benchmark": bench_area, "benchmark_value": bench,
+           "worst": worst, "q25": q25, "q75": q75, "best": best,
+           "comparator": f"St Helens {GEOGRAPHY_NAMES.get(layer.geography, layer.geography)} ({len(values)})"}
+    row.update(_positions({"value": value, "worst": worst, "q25": q25, "q75": q75, "best": best}, bench,
+                          meta["polarity"]))
+    return row

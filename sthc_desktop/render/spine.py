@@ -1,0 +1,53 @@
+"""Draw spine charts (Fingertips style) from :func:`sthc_desktop.core.spine.spine_rows`.
+
+Each indicator is a row: a light bar from the worst to the best of the comparator set, the 25th–75th
+percentile darker, the benchmark a red line at the centre and the locality's value a circle in its
+comparison colour; the value, benchmark, worst and best printed at the right. Positions come from the
+core; this module only draws. Qt-free.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.patches import Rectangle
+
+from sthc_desktop.core.stats import NOT_COMPARED
+
+from .charts import COMPARISON_COLOURS, FONT
+from .text import format_value
+
+RANGE, QUARTILES, BENCHMARK = "#d9d9d9", "#8c8c8c", "#e41a1c"
+#: Where the printed columns sit, in axes widths right of the spine.
+COLUMNS = (("Value", 1.04), ("Benchmark", 1.21), ("Worst", 1.41), ("Best", 1.57))
+
+
+def spine_chart(ax, rows: pd.DataFrame, *, size: float = FONT, title: str | None = None) -> dict:
+    """Draw the rows of one locality's spine chart on ``ax``; returns the markers by indicator id (the
+    circles, absent for a suppressed value) and the benchmark lines, for checking what was drawn."""
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.axis("off")
+    markers, lines = {}, {}
+    for i, r in enumerate(rows.itertuples(index=False)):
+        y = len(rows) - 1 - i
+        lo, hi = sorted((r.pos_worst, r.pos_best))
+        ax.add_patch(Rectangle((lo, y - 0.3), hi - lo, 0.6, color=RANGE, lw=0))
+        qlo, qhi = sorted((r.pos_q25, r.pos_q75))
+        ax.add_patch(Rectangle((qlo, y - 0.3), qhi - qlo, 0.6, color=QUARTILES, lw=0))
+        (lines[r.indicator_id],) = ax.plot([0.5, 0.5], [y - 0.4, y + 0.4], color=BENCHMARK, lw=1.2)
+        if pd.notna(r.pos_value):
+            colour = COMPARISON_COLOURS.get(r.comparison, COMPARISON_COLOURS[NOT_COMPARED])
+            (markers[r.indicator_id],) = ax.plot([r.pos_value], [y], "o", ms=size * 0.9, color=colour,
+                                                 markeredgecolor="black", markeredgewidth=0.6, zorder=4)
+        ax.text(-0.02, y, f"{r.short_name} ({r.period})", ha="right", va="center", fontsize=size)
+        for (_, x), v in zip(COLUMNS, (r.value, r.benchmark_value, r.worst, r.best)):
+            ax.text(x, y, format_value(v, r.unit), ha="left", va="center", fontsize=size,
+                    transform=ax.get_yaxis_transform())
+    for label, x in COLUMNS:
+        ax.text(x, len(rows) - 0.45, label, ha="left", va="bottom", fontsize=size, weight="bold",
+                transform=ax.get_yaxis_transform())
+    ax.text(0.0, len(rows) - 0.45, "Worst", ha="left", va="bottom", fontsize=size * 0.9, color="#595959")
+    ax.text(1.0, len(rows) - 0.45, "Best", ha="right", va="bottom", fontsize=size * 0.9, color="#595959")
+    if title:
+        ax.set_title(title, fontsize=size + 1.5, loc="left", pad=size * 1.6, weight="bold")
+    return {"markers": markers, "benchmarks": lines}

@@ -1,0 +1,114 @@
+"""Spine charts and practice funnel plots: the numbers the core computes, checked against the formulas
+(binomial and Poisson control limits, percentiles) computed here, and the drawn artists' data."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from scipy import stats as sps
+
+from sthc_desktop.core import funnel as fn
+from sthc_desktop.core.comparison import compare, publishable
+from sthc_desktop.core.spine import spine_rows
+from sthc_desktop.core.view import MapView
+from sthc_desktop.render.funnel import funnel_plot
+from sthc_desktop.render.spine import spine_chart
+
+SPINE = ["iod19_income_score", "qof_obesity", "pop20_65_plus_pct"]
+
+
+@pytest.mark.parametrize("n,p0", [(5172, 0.1388), (350, 0.2), (40, 0.05)])
+def test_proportion_limits_are_the_binomial_quantiles_in_beta_form(n, p0):
+    for alpha in (0.05, 0.002):
+        lo, hi = fn.proportion_limit_counts(n, p0, alpha)
+        # P(X >= hi) = alpha/2 and P(X <= lo) = alpha/2 in the continuous (beta) form of Bin(n, p0).
+        assert sps.beta.cdf(p0, hi, n - hi + 1) == pytest.approx(alpha / 2, abs=1e-9)
+        if lo > 0:
+            assert 1 - sps.beta.cdf(p0, lo + 1, n - lo) == pytest.approx(alpha / 2, abs=1e-9)
+        # and they lie within one count of the discrete binomial quantiles
+        assert abs(hi - sps.binom.ppf(1 - alpha / 2, n, p0)) <= 1.0
+        assert abs(lo - sps.binom.ppf(alpha / 2, n, p0)) <= 1.0 or lo == 0
+
+
+@pytest.mark.parametrize("expected", [3.2, 160.0, 2400.0])
+def test_rate_limits_are_the_exact_poisson_quantiles(expected):
+    for alpha in (0.05, 0.002):
+        lo, hi = fn.poisson_limit_counts(expected, alpha)
+        assert sps.gamma.cdf(expected, hi) == pytest.approx(alpha / 2, abs=1e-9)  # P(X >= hi) = P(hi, E)
+        if lo > 0:
+            assert sps.gamma.sf(expected, lo + 1) == pytest.approx(alpha / 2, abs=1e-9)  # P(X <= lo) = Q(lo+1, E)
+        assert abs(hi - sps.poisson.ppf(1 - alpha / 2, expected)) <= 1.0
+
+
+def test_obesity_funnel_places_each_practice_against_limits_around_england(planner):
+    f = fn.funnel(planner, "qof_obesity")
+    england = compare(planner, ["qof_obesity"]).set_index("area").loc["England", "value"]
+    assert f.benchmark == "England" and f.benchmark_value == pytest.approx(england)
+    layer = planner.layer_for(MapView(indicator_id="qof_obesity")).frame.set_index("code")
+    assert len(f.practices) == layer["value"].notna().sum() >= 25
+    for p in f.practices.itertuples():
+        n, p0 = p.denominator, england / 100
+        z998_hi = sps.binom.ppf(1 - 0.001, n, p0) / n * 100
+        assert abs(p.upper_998 - z998_hi) <= 100 / n + 1e-9
+        assert p.value == pytest.approx(layer.loc[p.code, "value"])
+        outside = p.value > p.upper_998 or p.value < p.lower_998
+        assert outside == (p.position in (fn.ABOVE_998, fn.BELOW_998))
+    fig = Figure()
+    drawn = funnel_plot(fig.add_subplot(), f, "higher is worse")
+    line = drawn["limits"]["upper_95"]
+    for n, y in zip(line.get_xdata()[::20], line.get_ydata()[::20]):
+        hi = fn.proportion_limit_counts(n, england / 100, 0.05)[1]
+        assert sps.beta.cdf(england / 100, hi, n - hi + 1) == pytest.approx(0.025, abs=1e-9)
+        assert y == pytest.approx(hi / n * 100)
+    assert set(drawn["points"]) == set(f.practices["code"])
+    first = f.practices.iloc[0]
+    assert tuple(drawn["points"][first["code"]].get_xydata()[0]) == (first["denominator"], first["value"])
+
+
+def test_a_rate_funnel_uses_poisson_limits(planner):
+    f = fn.funnel(planner, "ae_attendances_0_4")
+    p = f.practices.iloc[0]
+    expected = p.denominator * f.benchmark_value / 1000
+    assert p.upper_998 == pytest.approx(fn.poisson_limit_counts(expected, 0.002)[1] / p.denominator * 1000)
+    assert "Poisson" in f.method
+
+
+def test_spine_rows_range_percentiles_and_marker_positions(planner):
+    rows = spine_rows(planner, ["North"], SPINE).set_index("indicator_id")
+    compared = publishable(compare(planner, SPINE), mark=None).set_index(["indicator_id", "area"])
+    for ind in SPINE:
+        r = rows.loc[ind]
+        values = planner.layer_for(MapView(indicator_id=ind, period=r["period"])).frame["value"].dropna()
+        low, q25, q75, high = np.percentile(values, [0, 25, 75, 100])
+        polarity = planner.pack.indicator(ind)["polarity"]
+        worst, best = (high, low) if polarity == "higher is worse" else (low, high)
+        assert (r["worst"], r["q25"], r["q75"], r["best"]) == pytest.approx((worst, q25, q75, best))
+        assert r["value"] == pytest.approx(compared.loc[(ind, "North"), "value"])
+        assert r["comparison"] == compared.loc[(ind, "North"), "comparison"]
+        bench = compared.loc[(ind, "England"), "value"]
+        reach = max(abs(v - bench) for v in (worst, best, r["value"]))
+        sign = -1 if polarity == "higher is worse" else 1
+        assert r["pos_value"] == pytest.approx(0.5 + sign * (r["value"] - bench) / (2 * reach))
+        assert r["pos_worst"] <= 0.5 <= r["pos_best"] or polarity == "no judgement"
+    fig = Figure()
+    drawn = spine_chart(fig.add_subplot(), rows.reset_index())
+    for i, ind in enumerate(SPINE):
+        x, y = drawn["markers"][ind].get_xydata()[0]
+        assert x == pytest.approx(rows.loc[ind, "pos_value"]) and y == len(SPINE) - 1 - i
+        assert tuple(drawn["benchmarks"][ind].get_xdata()) == (0.5, 0.5)
+
+
+def test_a_suppressed_locality_value_has_no_spine_marker(tmp_path_factory):
+    from test_disclosure import OBESITY, small_count_pack
+    from sthc_desktop.core.datapack import DataPack
+    from sthc_desktop.core.planner import Planner
+    path, practice = small_count_pack(tmp_path_factory.mktemp("spine_small"), 3)
+    planner = Planner(DataPack(path))
+    rows = spine_rows(planner, ["Central"], [OBESITY])
+    assert math.isnan(rows.iloc[0]["value"]) and math.isnan(rows.iloc[0]["pos_value"])
+    drawn = spine_chart(Figure().add_subplot(), rows)
+    assert OBESITY not in drawn["markers"]
+    assert practice not in set(fn.funnel(planner, OBESITY).practices["code"])
