@@ -23,7 +23,7 @@ from conftest import BUNDLED_PACK
 from sthc_desktop.cli import main
 from sthc_desktop.core import stats
 from sthc_desktop.core.classes import SUPPRESSED_CLASS, classify
-from sthc_desktop.core.comparison import SUPPRESSED, compare, publishable
+from sthc_desktop.core.comparison import SUPPRESSED, SUPPRESSED_TEXT, compare, publishable
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.planner import Planner
@@ -161,3 +161,19 @@ def test_pack_pdf_text_is_the_same_whether_the_hidden_count_is_3_or_4(small, tmp
     for three in sorted(tmp_path.glob("page_3*.png")):
         four = tmp_path / three.name.replace("page_3", "page_4")
         assert np.array_equal(plt.imread(three), plt.imread(four)), three.name
+
+
+def test_hovering_or_opening_the_suppressed_practice_says_suppressed(small, qtbot):
+    from sthc_desktop.ui.map_canvas import MapCanvas
+    from sthc_desktop.ui.view_model import ViewModel
+    _, practice, planner = small
+    model = ViewModel(planner)
+    canvas = MapCanvas(model)
+    qtbot.addWidget(canvas)
+    model.update(indicator_id=OBESITY, period=YEAR)
+    # Markers are spread apart on the map: the pointer is put over this practice's marker, wherever drawn.
+    canvas._hit = lambda x, y: planner.practice_details(practice, model.view)
+    text = canvas.tooltip_at(0.0, 0.0)
+    assert SUPPRESSED_TEXT in text and practice in text
+    details = planner.area_details("practice", practice).set_index("indicator_id").loc[OBESITY]
+    assert details["suppressed"] and np.isnan(details["value"])

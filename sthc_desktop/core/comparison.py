@@ -35,8 +35,9 @@ BENCHMARKS = {"england": ENGLAND, "borough": BOROUGH}
 NOT_COMPARED_TYPES = ("rank", "decile")
 NOT_IN_PACK = "not in the pack"
 INEQUALITY_COLUMNS = ("indicator_id", "indicator_name", "unit", *INEQUALITY_RESULT_COLUMNS)
-#: What a suppressed cell shows.
+#: What a suppressed cell shows, in a table and where a sentence has room (hover, details).
 SUPPRESSED = "*"
+SUPPRESSED_TEXT = "* suppressed (a count of 1 to 4)"
 #: Each count column, and the columns hidden with it when it is 1 to 4 (primary suppression). A
 #: hidden rate's denominator goes too: with the rate's own total it would give the count back.
 DISCLOSURE_RULES: dict[str, tuple[str, ...]] = {

@@ -227,7 +227,7 @@ class Planner:
         # Values resting on a count of 1 to 4 are not shown (disclosure control, as on every output).
         rows = publishable(v[(v["area_type"] == area_type) & (v["area_code"] == code)], mark=None)
         columns = ["indicator_id", "indicator", "theme", "period", "value", "lower_ci", "upper_ci", "unit",
-                   "borough", "england"]
+                   "borough", "england", "suppressed"]
         if rows.empty:
             return pd.DataFrame(columns=columns)
         cat = self.pack.catalogue.set_index("id")
@@ -243,7 +243,7 @@ class Planner:
             out.append({"indicator_id": r.indicator_id, "indicator": meta["name"], "theme": meta["theme"],
                         "period": r.period, "value": r.value, "lower_ci": r.lower_ci, "upper_ci": r.upper_ci,
                         "unit": meta["unit"], "borough": summary.get(BOROUGH, float("nan")),
-                        "england": summary.get(ENGLAND, float("nan"))})
+                        "england": summary.get(ENGLAND, float("nan")), "suppressed": bool(r.suppressed)})
         return pd.DataFrame(out, columns=columns).sort_values(["theme", "indicator"]).reset_index(drop=True)
 
     # -- imported indicators -------------------------------------------------------------------

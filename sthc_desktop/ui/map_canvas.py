@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolTip
 
+from sthc_desktop.core.comparison import SUPPRESSED_TEXT
 from sthc_desktop.render.mapfigure import MapFigure
 from sthc_desktop.render.text import format_value
 
@@ -149,7 +150,8 @@ class MapCanvas(FigureCanvasQTAgg):
                     f" · Care Community: {hit.get('locality') or '–'}")
             if not layer.is_area:
                 return text
-        value = format_value(hit.get("value"), meta["unit"])
+        value = (SUPPRESSED_TEXT if hit.get("suppressed") in (True, 1)  # disclosure control: a count of 1 to 4
+                 else format_value(hit.get("value"), meta["unit"]))
         interval = ""
         if pd.notna(hit.get("lower_ci")) and pd.notna(hit.get("upper_ci")):
             interval = f" (95% CI {format_value(hit['lower_ci'])}–{format_value(hit['upper_ci'])})"

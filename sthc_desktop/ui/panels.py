@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from sthc_desktop.core.classes import NATIONAL_DECILES, SCHEMES, default_scheme, has_national_deciles
+from sthc_desktop.core.comparison import SUPPRESSED_TEXT
 from sthc_desktop.core.indicators import edition_groups, mappable, themed
 from sthc_desktop.core.view import LAYER_NAMES, LAYERS
 from sthc_desktop.render.text import format_value
@@ -290,7 +291,7 @@ class DetailsPanel(QWidget):
             self.table.insertRow(row)
             name = QTableWidgetItem(r.indicator)
             name.setToolTip(f"{r.indicator} ({r.unit})")
-            value = format_value(r.value, r.unit)
+            value = SUPPRESSED_TEXT if r.suppressed else format_value(r.value, r.unit)
             if pd.notna(r.lower_ci) and pd.notna(r.upper_ci):
                 value += f"  ({format_value(r.lower_ci)}–{format_value(r.upper_ci)})"
             cells = (name, QTableWidgetItem(r.period), QTableWidgetItem(value),
