@@ -43,6 +43,23 @@ def isolated_settings(tmp_path, monkeypatch):
     return tmp_path / "settings"
 
 
+@pytest.fixture(autouse=True)
+def no_unanswered_dialogs(monkeypatch):
+    """A message box no test answers would wait forever offscreen: fail with its text instead.
+
+    Tests that expect a message box replace the function themselves (their monkeypatch wins)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unanswered(kind):
+        def refuse(*args, **kwargs):
+            text = next((a for a in args if isinstance(a, str)), "")
+            raise AssertionError(f"unanswered {kind} message box: {text!r}")
+        return refuse
+
+    for kind in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, kind, unanswered(kind))
+
+
 def write_csv(path, header, rows):
     """A CSV file written by a test (synthetic data, named as such by each caller)."""
     with open(path, "w", newline="", encoding="utf-8") as f:
