@@ -156,14 +156,15 @@ class MainWindow(QMainWindow):
         self._action(file, "Save workspace &as…", self.save_as, QKeySequence.SaveAs)
         file.addSeparator()
         self._action(file, "&Import indicator data…", self.import_indicator, QKeySequence("Ctrl+I"))
-        self._action(file, "Use a &locality lookup (LSOA → locality)…", self.load_lookup_dialog)
+        self._action(file, "Use a &locality lookup (LSOA → locality)…", self.load_lookup_dialog,
+                     QKeySequence("Ctrl+L"))
         file.addSeparator()
         self._action(file, "&Export briefing map or locality pack…", self.export, QKeySequence("Ctrl+E"))
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.Quit)
+        self._action(file, "&Quit", self.close, QKeySequence("Ctrl+Q"))  # QKeySequence.Quit is empty on Windows
         self.what_if = scenario_actions.add_menu(self)
         help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "Data &sources and licences", self.show_sources)
+        self._action(help_menu, "Data &sources and licences", self.show_sources, QKeySequence("F1"))
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
