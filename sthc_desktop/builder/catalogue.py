@@ -146,7 +146,8 @@ _ENGLAND_METHODS: dict[tuple[str, str | None], str] = {
         "Wilson 95% interval",
     ("qof_obesity", "ratio of sums"):
         "England: registers of all England practices with a list summed and divided by their summed lists "
-        "(NHS England QOF), computed by the builder; Wilson 95% interval",
+        "(NHS England QOF), computed by the builder; Wilson 95% interval; a practice with no register "
+        "for a year (some rows of 2015-16 to 2018-19) is left out of that year",
     ("fingertips_smoking", None): "England: value as published by OHID Fingertips (not recomputed)",
     ("fingertips_ae_0_4", None): "England: value as published by OHID Fingertips (not recomputed)",
 }

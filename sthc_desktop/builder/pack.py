@@ -617,15 +617,18 @@ def read_practice_indicators(src: Sources, out: _Collector, practices: pd.DataFr
                 cat.indicator("qof_smoking", "Smoking prevalence in adults (15+), current smokers (QOF)",
                               "Smoking (QOF)", "Practices", "% of registered 15+", cat.HIGHER_WORSE, "practice",
                               "fingertips_smoking", "proportion", "ratio of sums",
-                              "Recorded smoking status in the practice record; Fingertips 91547. 2023/24: "
-                              "practices only (no St Helens or England row), Wilson intervals from their counts.",
+                              "Recorded smoking status in the practice record; Fingertips 91547. Practice values "
+                              "2022/23 and 2023/24 only (St Helens and England from 2013/14 to 2022/23); 2023/24: "
+                              "no St Helens or England row, Wilson intervals from the practices' counts.",
                               multiplier=100.0),
                 ods_codes, pcn_codes)
     _fingertips(src, IND + "st_helens_gp_ae_attendances_age0_4_fingertips_93930.csv", out,
                 cat.indicator("ae_attendances_0_4", "A&E attendances (0 to 4 years)", "A&E age 0-4",
                               "Admissions", "per 1,000 registered aged 0-4", cat.HIGHER_WORSE, "practice",
                               "fingertips_ae_0_4", "rate", "ratio of sums",
-                              "Fingertips 93930; PCN values as published for PCNs of 27/10/23.",
+                              "Fingertips 93930. Care Communities are OHID's published PCN values (PCNs as of "
+                              "27/10/23); St Helens is summed from the practice rows (OHID publishes no borough "
+                              "row here). 2022/23 has an England value only, so it is left out of the periods.",
                               multiplier=1000.0),
                 ods_codes, pcn_codes)
 
