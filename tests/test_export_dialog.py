@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog
 from pypdf import PdfReader
 
 from sthc_desktop.cli import main
+from sthc_desktop.core import files as core_files
 from sthc_desktop.export import files
 from sthc_desktop.ui.export_dialog import ExportDialog
 from sthc_desktop.ui.view_model import ViewModel
@@ -100,7 +101,7 @@ def test_read_only_folder_shows_the_error_and_the_dialog_stays_open(dialog, qtbo
 
     def refuse(*_a, **_k):
         raise PermissionError(errno.EACCES, "Permission denied")
-    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)  # as a read-only folder refuses a new file
+    monkeypatch.setattr(core_files.os, "open", refuse)  # as a read-only folder refuses a new file
     dialog.out.setText(str(tmp_path / "map.pdf"))
     qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
     assert len(shown) == 1 and "map.pdf" in shown[0] and "read-only" in shown[0]
@@ -133,5 +134,5 @@ def test_pack_export_writes_the_same_pages_as_the_command_line(dialog, qtbot, tm
     assert main(["export", "pack", "--localities", "Newton & Haydock", "North", "--indicators", "Obesity",
                  "--out", str(cli)]) == 0
     gui_pages, cli_pages = pdf_pages(tmp_path / "gui.pdf"), pdf_pages(cli)
-    assert len(gui_pages) == len(cli_pages) == 5
+    assert len(gui_pages) == len(cli_pages) == 8
     assert gui_pages == cli_pages

@@ -14,6 +14,7 @@ from sthc_desktop.export import ExportCancelled, export_pack
 from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS, choose_indicators
 from sthc_desktop.core.comparison import publishable
 from sthc_desktop.render.briefing import COMPARISON_FILLS, DISTRICT_RANKS_PAGE, indicator_table, publish
+from sthc_desktop.render.pack_charts import FUNNEL_PAGE, SPINE_PAGE
 
 from conftest import assert_page_text_fits
 
@@ -99,9 +100,9 @@ def test_pack_pages_text_and_attribution(planner, pack, tmp_path):
                       progress=lambda done, total, label: seen.append((done, total, label)),
                       produced=date(2026, 5, 4))
     pages = pdf_pages(out)
-    assert len(pages) == 1 + 1 + len(chosen) + 1 + 1
-    assert seen == [(1, 6, "Cover"), (2, 6, "Borough overview"), (3, 6, "Central"), (4, 6, "South"),
-                    (5, 6, DISTRICT_RANKS_PAGE), (6, 6, "Notes")]
+    assert len(pages) == 1 + 1 + len(chosen) + 2 + 1 + 1
+    assert seen == [(1, 8, "Cover"), (2, 8, "Borough overview"), (3, 8, "Central"), (4, 8, "South"),
+                    (5, 8, SPINE_PAGE), (6, 8, FUNNEL_PAGE), (7, 8, DISTRICT_RANKS_PAGE), (8, 8, "Notes")]
     text = " ".join(pages)
     for name in chosen:
         assert name in pages[0]  # the cover lists the localities included
@@ -136,7 +137,7 @@ def test_cli_pack_writes_one_page_per_locality(tmp_path, capsys):
                    "--out", str(out)])
     assert status == 0, capsys.readouterr().err
     pages = pdf_pages(out)
-    assert len(pages) == 6
+    assert len(pages) == 8
     assert "Newton & Haydock" in pages[2] and "North" in pages[3]  # in the borough's network order
     # No LSOA indicator chosen, so no inequality table: the comparison bars take its place.
     assert "Inequality within" not in pages[3]
@@ -174,11 +175,11 @@ def four_locality_pack(tmp_path_factory):
 def test_four_locality_pack_pages_names_indicators_and_attribution(four_locality_pack):
     planner, pages = four_locality_pack
     pack = planner.pack
-    assert len(pages) == 1 + 1 + len(NETWORKS) + 1 + 1
+    assert len(pages) == 1 + 1 + len(NETWORKS) + 2 + 1 + 1
     text = " ".join(pages)
     for number, name in enumerate(NETWORKS, start=2):
         assert f"Key indicators: {name} against St Helens and England" in pages[number]
-        assert f"page {number + 1} of 8" in pages[number]
+        assert f"page {number + 1} of {len(pages)}" in pages[number]
     assert "Where St Helens ranks among England's districts" in pages[-2]
     for ind in DEFAULT_INDICATORS:
         assert pack.indicator(ind)["name"] in text

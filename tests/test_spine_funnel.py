@@ -112,3 +112,19 @@ def test_a_suppressed_locality_value_has_no_spine_marker(tmp_path_factory):
     drawn = spine_chart(Figure().add_subplot(), rows)
     assert OBESITY not in drawn["markers"]
     assert practice not in set(fn.funnel(planner, OBESITY).practices["code"])
+
+
+def test_the_pack_has_a_spine_chart_page_and_a_funnel_page(planner):
+    from sthc_desktop.render.briefing import pack_pages
+    from sthc_desktop.render.pack_charts import FUNNEL_PAGE, SPINE_PAGE
+    pages = dict(pack_pages(planner, ["North"], SPINE))
+    spine = pages[SPINE_PAGE]()
+    texts = [t.get_text() for t in spine.texts]
+    assert "North" in texts and any(t.startswith("Spine chart: each row") for t in texts)
+    rows = spine_rows(planner, ["North"], SPINE)
+    markers = [line for ax in spine.axes for line in ax.lines if line.get_marker() == "o"]
+    assert sorted(m.get_xdata()[0] for m in markers) == pytest.approx(sorted(rows["pos_value"]))
+    funnels = pages[FUNNEL_PAGE]()
+    titles = [ax.get_title(loc="left") for ax in funnels.axes]
+    assert any(t.startswith("Obesity: QOF prevalence") for t in titles)
+    assert any(t.startswith("Smoking prevalence") for t in titles)

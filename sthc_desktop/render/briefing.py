@@ -328,7 +328,7 @@ def legend_block(col: Column, legend: Legend, layer) -> None:
     """The map legend: classes with their counts (No data included), Care Communities, practices."""
     col.text("Legend", 9, weight="bold", after=1)
     unit_note = "areas" if layer.is_area else "practices"
-    col.text(f"{layer.meta['unit']} ({layer.period}); number of {unit_note} in brackets", 7, colour=MUTED, after=2)
+    col.text(f"{layer.meta['unit']} ({layer.period}); {legend.counted(unit_note)}", 7, colour=MUTED, after=2)
     for e in legend.entries:
         col.swatch(e, 7.5, f"{e.label} ({e.count})" if e.count is not None else e.label)
     if legend.locality_entries:
@@ -834,11 +834,14 @@ def pack_pages(planner: Planner, localities: list[str], indicators: list[str], *
 
     Build and save each page before building the next: the locality pages share one sheet (see
     :meth:`PackData.locality_sheet`), so a locality page's figure is redrawn by the next one."""
+    from .pack_charts import FUNNEL_PAGE, SPINE_PAGE, funnel_page, spine_page  # they draw on this module's pages
     data = PackData(planner, indicators, localities, produced or date.today())
-    total = len(localities) + 4
+    total = len(localities) + 6
     pages = [("Cover", lambda: cover_page(data, total)), ("Borough overview", lambda: overview_page(data, total))]
     pages += [(name, lambda name=name, n=i: locality_page(data, name, n, total))
               for i, name in enumerate(localities, start=3)]
+    pages += [(SPINE_PAGE, lambda: spine_page(data, total - 3, total)),
+              (FUNNEL_PAGE, lambda: funnel_page(data, total - 2, total))]
     pages.append((DISTRICT_RANKS_PAGE, lambda: district_ranks_page(data, total)))
     pages.append(("Notes", lambda: notes_page(data, total)))
     return pages
@@ -910,7 +913,7 @@ def compact_legend(legend: Legend, layer, head: Column, *cols: Column) -> None:
     strip = len(cols) > 2
     head.text("Legend", 8.5, weight="bold", after=0.5)
     what = f"{layer.meta['short_name']}: {layer.meta['unit']}" if strip else layer.meta["short_name"]
-    head.text(f"{what} ({layer.period}); number of {'areas' if layer.is_area else 'practices'} in brackets",
+    head.text(f"{what} ({layer.period}); {legend.counted('areas' if layer.is_area else 'practices')}",
               6.3, colour=MUTED, after=1.5)
 
     def level(y: float) -> None:
@@ -1126,7 +1129,7 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     legend_probe = Legend("", "", entries=[LegendEntry("", lab, n) for lab, n in zip(classes.labels, classes.counts)],
                           practice_entries=[LegendEntry("", "Closed or dormant since the plan (dashed, hollow)",
                                                         marker="circle")] * 2,
-                          locality_entries=[LegendEntry("", n) for n in NETWORKS])
+                          locality_entries=[LegendEntry("", n) for n in NETWORKS], counted_in=classes.counted_in)
     legend_cols = [Column(page, *b, draw=False) for b in _legend_boxes(m, top, width, 0, 0.15 * k, LEGEND_COLUMNS)]
     compact_legend(legend_probe, layer, *legend_cols)
     legend_h = legend_cols[0].used
@@ -1317,7 +1320,9 @@ METHOD_NOTES = (
     "not compared.",
     "Localities from small areas: counts are added; rates and proportions add numerators and denominators "
     "before dividing; scores without a numerator (such as the IMD score) are population-weighted means; "
-    "practice values add numerators and denominators, or are weighted by registered list size.",
+    "practice values add numerators and denominators, or are weighted by registered list size. Where the "
+    "publisher gives the figure for the area itself, it is shown as published and named so: St Helens' "
+    "IoD2025 scores from MHCLG's File 10, the Care Communities' A&E attendances from OHID's PCN rows.",
     "Deprivation: IoD2019 on 2011 LSOAs; national deciles compare each LSOA with all of England "
     "(decile 1 = the most deprived 10%). The deprivation profile follows MHCLG's summaries for local "
     "authorities: the population-weighted average score, the share of LSOAs in England's most deprived 10%, "
@@ -1327,6 +1332,6 @@ CHART_NOTES = ("Charts: the bars show each Care Community's latest value with it
                "coloured by comparison with England. The adult obesity trend sums each network's practice "
                "registers and lists; 2013-14 is left out (its denominator is the all-age list), 2020-21 is "
                "depressed by reduced BMI recording during COVID-19, and from 2022-23 the register uses a lower "
-               "BMI threshold for some ethnic groups.")
+               "BMI threshold for some ethnic groups (the year of the change is not verified).")
 PLAN_NOTE = ("Strategic plan key measures: baselines and 2026/27 targets as printed in the St Helens Cares "
              "strategic plan, for the whole borough; the plan does not state the baselines' periods.")

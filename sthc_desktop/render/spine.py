@@ -18,7 +18,7 @@ from .text import format_value
 
 RANGE, QUARTILES, BENCHMARK = "#d9d9d9", "#8c8c8c", "#e41a1c"
 #: Where the printed columns sit, in axes widths right of the spine.
-COLUMNS = (("Value", 1.04), ("Benchmark", 1.21), ("Worst", 1.41), ("Best", 1.57))
+COLUMNS = (("Value", 1.04), ("Benchmark", 1.2), ("Worst", 1.45), ("Best", 1.62))
 
 
 def spine_chart(ax, rows: pd.DataFrame, *, size: float = FONT, title: str | None = None) -> dict:
