@@ -7,7 +7,7 @@ areas and editions compare; other indicators use quantiles, natural breaks
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -33,9 +33,21 @@ class Classes:
     missing: int
     suppressed: int = 0
 
+    #: The locality whose areas ``counts``, ``missing`` and ``suppressed`` count (None: every area).
+    counted_in: str | None = None
+
     @property
     def k(self) -> int:
         return len(self.labels)
+
+    def counted_within(self, inside, locality: str) -> Classes:
+        """The same classes (breaks, colours) with their counts over the areas flagged ``inside`` only:
+        a locality's map keeps the borough's classes but its legend counts that locality's areas."""
+        inside = np.asarray(inside, dtype=bool)
+        of = self.class_of[inside]
+        return replace(self, counts=tuple(int((of == i).sum()) for i in range(self.k)),
+                       missing=int((of == -1).sum()), suppressed=int((of == SUPPRESSED_CLASS).sum()),
+                       counted_in=locality)
 
 
 def has_national_deciles(meta: dict) -> bool:

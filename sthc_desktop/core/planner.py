@@ -106,7 +106,10 @@ class Planner:
         if key not in self._classes_cache:
             self._classes_cache[key] = classify(layer.frame["value"], layer.meta, view.scheme, view.classes,
                                                 suppressed=layer.frame["suppressed"])
-        return self._classes_cache[key]
+        classes = self._classes_cache[key]
+        if view.focus is not None:  # a locality's map counts its own areas in the legend
+            return classes.counted_within(layer.frame["locality"].eq(view.focus).to_numpy(), view.focus)
+        return classes
 
     def sources_for(self, indicator_id: str) -> list[str]:
         return [self.pack.indicator(indicator_id)["dataset"]]

@@ -54,6 +54,11 @@ class Legend:
     entries: list[LegendEntry] = field(default_factory=list)
     practice_entries: list[LegendEntry] = field(default_factory=list)
     locality_entries: list[LegendEntry] = field(default_factory=list)
+    counted_in: str | None = None  # the locality whose areas the counts count (None: the whole map)
+
+    def counted(self, what: str) -> str:
+        """What the bracketed counts are, e.g. "number of areas in North in brackets"."""
+        return f"number of {what}{f' in {self.counted_in}' if self.counted_in else ''} in brackets"
 
 
 class Rings:
@@ -204,6 +209,7 @@ class MapFigure:
         colours = class_colours(classes.k, layer.meta["polarity"], layer.meta["value_type"])
         meta = layer.meta
         legend = Legend(title=meta["name"], subtitle=f"{meta['unit']} · {layer.period} · {layer.geography_name}")
+        legend.counted_in = classes.counted_in
 
         area_vintage = layer.geography if layer.is_area else "lsoa21"
         fill_on = view.layers.get("lsoa_fill", True)
