@@ -350,3 +350,29 @@ def test_a_lookup_that_is_a_named_pipe_is_refused(tmp_path, pack):
     os.mkfifo(tmp_path / "lookup.csv")
     with pytest.raises(DataError, match="named pipe"):
         lookup_assignments(pack, tmp_path / "lookup.csv")
+
+
+# -- other files the app reads -----------------------------------------------------------------------
+def test_a_scenario_file_that_is_a_pipe_or_a_link_to_a_device_is_refused(tmp_path, pack):
+    from sthc_desktop.core import scenarios
+
+    os.mkfifo(tmp_path / "what_if.json")
+    with pytest.raises(DataError, match="named pipe"):
+        scenarios.read_file(tmp_path / "what_if.json", pack)
+    (tmp_path / "endless.json").symlink_to("/dev/zero")
+    with pytest.raises(DataError, match="it is a device"):
+        scenarios.read_file(tmp_path / "endless.json", pack)
+
+
+def test_a_link_to_an_endless_device_is_refused_as_an_import(tmp_path):
+    (tmp_path / "endless.csv").symlink_to("/dev/urandom")
+    with pytest.raises(DataError, match="it is a device, not a file"):
+        imports.read_file(tmp_path / "endless.csv")
+
+
+def test_a_workspace_that_is_a_pipe_is_refused(tmp_path):
+    from sthc_desktop.core import workspace
+
+    os.mkfifo(tmp_path / "plan.sthc")
+    with pytest.raises(DataError, match="named pipe"):
+        workspace.load(tmp_path / "plan.sthc")

@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import localities as loc
 from .errors import DataError
+from .input_files import file_bytes
 
 #: Longest scenario file read (bytes): a scenario is a few lines.
 MAX_FILE_BYTES = 1_000_000
@@ -93,14 +94,15 @@ def from_dict(data, source=None, known_practices=(), known_lsoas=()) -> Scenario
 def read_file(path, pack) -> Scenario:
     """A scenario JSON file (see README), checked against the pack's practices and LSOAs."""
     path = Path(path)
+    raw = file_bytes(path, MAX_FILE_BYTES)  # a regular file of sane size: never blocks on a pipe
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise DataError(path, f"is larger than {MAX_FILE_BYTES:,} bytes: not a scenario file")
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
         raise DataError(path, f"cannot be read ({str(exc).splitlines()[0]})") from None
     except json.JSONDecodeError as exc:
         raise DataError(path, f"is not JSON ({exc.msg} at line {exc.lineno})", row=exc.lineno) from None
+    except RecursionError:
+        raise DataError(path, "is nested too deeply to be a scenario file") from None
     return from_dict(data, path, *known_codes(pack))
 
 
