@@ -177,3 +177,15 @@ def test_hovering_or_opening_the_suppressed_practice_says_suppressed(small, qtbo
     assert SUPPRESSED_TEXT in text and practice in text
     details = planner.area_details("practice", practice).set_index("indicator_id").loc[OBESITY]
     assert details["suppressed"] and np.isnan(details["value"])
+
+
+def test_the_exported_practice_map_marks_the_suppressed_practice(small, tmp_path):
+    from pypdf import PdfReader
+
+    from sthc_desktop.core.classes import SUPPRESSED_LABEL
+    path, _, _ = small
+    out = tmp_path / "map.pdf"
+    assert main(["--pack", str(path), "export", "map", "--indicator", OBESITY, "--period", YEAR,
+                 "--out", str(out)]) == 0
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(out).pages)
+    assert f"{SUPPRESSED_LABEL} (1)" in text
