@@ -183,3 +183,17 @@ def test_any_json_in_view_or_spec_opens_or_is_one_line_naming_the_file(tmp_path,
 def test_restored_view_refuses_text_that_is_not_a_view(planner):
     view, [line] = restored_view(b"\x00" * 10, planner, "settings.ini")
     assert view is None and line.startswith("settings.ini: view/state")
+
+
+@pytest.mark.parametrize("stored", [7, [1, None, {"a": 1}], "x" * 10_000, ["\0bad"], {"k": "v"}])
+def test_a_damaged_recent_files_list_in_the_settings_is_dropped(qtbot, isolated_settings, planner, stored):
+    from sthc_desktop.ui import workspace_actions
+    from sthc_desktop.ui.main_window import MainWindow
+    from sthc_desktop.ui.settings import settings
+
+    settings().setValue(workspace_actions.RECENT_KEY, stored)
+    assert workspace_actions.recent_files() == []
+    window = MainWindow(planner)
+    qtbot.addWidget(window)
+    window._fill_recent()
+    assert [a.text() for a in window.recent_menu.actions()] == ["(none)"]

@@ -231,6 +231,12 @@ def add_recent(recent: list[str], path: str | Path, limit: int = RECENT_LIMIT) -
     return [p] + [r for r in recent if r != p][:limit - 1]
 
 
-def existing_recent(recent: list[str]) -> list[str]:
-    """Recent files that still exist (a moved or deleted file drops off the menu)."""
-    return [r for r in recent if Path(r).is_file()]
+def existing_recent(recent) -> list[str]:
+    """Recent files that still exist (a moved or deleted file drops off the menu); anything in a damaged
+    settings file that is not a path is dropped too."""
+    if isinstance(recent, str):
+        recent = [recent]
+    if not isinstance(recent, (list, tuple)):
+        return []
+    return [r for r in recent[:RECENT_LIMIT] if isinstance(r, str) and 0 < len(r) < 4096 and "\0" not in r
+            and Path(r).is_file()]

@@ -66,8 +66,7 @@ def open_workspace(model: ViewModel, path: str | Path) -> tuple[Workspace, list[
 
 # -- recent files (QSettings holds the list; the list logic is core.workspace) ---------------------
 def recent_files() -> list[str]:
-    stored = settings().value(RECENT_KEY, []) or []
-    return workspace.existing_recent([stored] if isinstance(stored, str) else list(stored))
+    return workspace.existing_recent(settings().value(RECENT_KEY, []) or [])
 
 
 def remember(path: str | Path) -> None:
