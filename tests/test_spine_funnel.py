@@ -128,3 +128,26 @@ def test_the_pack_has_a_spine_chart_page_and_a_funnel_page(planner):
     titles = [ax.get_title(loc="left") for ax in funnels.axes]
     assert any(t.startswith("Obesity: QOF prevalence") for t in titles)
     assert any(t.startswith("Smoking prevalence") for t in titles)
+
+
+def test_the_comparison_view_shows_the_spine_chart_and_the_funnel_plot(qtbot, planner):
+    from sthc_desktop.core.comparison import indicator_ids
+    from sthc_desktop.ui.comparison_view import ComparisonView
+    from sthc_desktop.ui.fingertips_charts import FUNNEL_TAB, SPINE_TAB
+    from sthc_desktop.ui.view_model import ViewModel
+    view = ComparisonView(ViewModel(planner, MapView()))
+    qtbot.addWidget(view)
+    view.show()
+    view.refresh()
+    tab = {view.tabs.tabText(i): view.tabs.widget(i) for i in range(view.tabs.count())}
+    view.tabs.setCurrentWidget(tab[SPINE_TAB])
+    view.spine.chooser.setCurrentText("South")
+    rows = spine_rows(planner, ["South"], indicator_ids(planner.pack, view.indicator_spec())).set_index("indicator_id")
+    assert view.spine.drawn["markers"] and set(view.spine.drawn["markers"]) <= set(rows.index)
+    for ind, marker in view.spine.drawn["markers"].items():
+        assert marker.get_xdata()[0] == pytest.approx(rows.loc[ind, "pos_value"])
+    view.tabs.setCurrentWidget(tab[FUNNEL_TAB])
+    view.funnel.chooser.setCurrentIndex(view.funnel.chooser.findData("qof_smoking"))
+    f = fn.funnel(planner, "qof_smoking")
+    assert set(view.funnel.drawn["points"]) == set(f.practices["code"])
+    assert "99.8%" in view.funnel.note.text()

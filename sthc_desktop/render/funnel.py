@@ -1,6 +1,6 @@
 """Draw a practice funnel plot from :class:`sthc_desktop.core.funnel.Funnel`.
 
-Practices are circles at their value against their denominator, labelled by the plan's map key and
+Practices are circles at their value against their denominator, labelled by the plan's map key (or ODS code) and
 coloured by where they fall (outside the 99.8% limits in the comparison colours, between 95% and 99.8%
 hollow, within grey); the 95% limits dashed, the 99.8% limits solid, the benchmark a line. The numbers
 come from the core; this module only draws. Qt-free.
@@ -45,7 +45,7 @@ def funnel_plot(ax, funnel: fn.Funnel, polarity: str, *, size: float = FONT) -> 
         (points[p.code],) = ax.plot([p.denominator], [p.value], "o", ms=size * 0.8, zorder=4,
                                     markerfacecolor="white" if hollow else colour, markeredgecolor=colour
                                     if hollow else "black", markeredgewidth=0.9 if hollow else 0.4)
-        label = "" if pd.isna(p.map_key) else str(int(p.map_key))
+        label = p.code if pd.isna(p.map_key) else str(int(p.map_key))  # not on the plan: its ODS code
         ax.annotate(label, (p.denominator, p.value), xytext=(3, 3), textcoords="offset points", fontsize=size * 0.8)
     ax.set_xlabel("Denominator (registered patients in the indicator's age group)", fontsize=size)
     ax.set_ylabel(funnel.unit, fontsize=size)

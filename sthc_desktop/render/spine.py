@@ -18,6 +18,7 @@ from .text import format_value
 
 RANGE, QUARTILES, BENCHMARK = "#d9d9d9", "#8c8c8c", "#e41a1c"
 #: Where the printed columns sit, in axes widths right of the spine.
+MIN_ROWS = 6
 COLUMNS = (("Value", 1.04), ("Benchmark", 1.2), ("Worst", 1.45), ("Best", 1.62))
 
 
@@ -25,7 +26,8 @@ def spine_chart(ax, rows: pd.DataFrame, *, size: float = FONT, title: str | None
     """Draw the rows of one locality's spine chart on ``ax``; returns the markers by indicator id (the
     circles, absent for a suppressed value) and the benchmark lines, for checking what was drawn."""
     ax.set_xlim(0, 1)
-    ax.set_ylim(-0.6, len(rows) - 0.4)
+    # Rows keep at most the height they would have among MIN_ROWS, set from the top.
+    ax.set_ylim(len(rows) - max(len(rows), MIN_ROWS) - 0.6, len(rows) - 0.4)
     ax.axis("off")
     markers, lines = {}, {}
     for i, r in enumerate(rows.itertuples(index=False)):

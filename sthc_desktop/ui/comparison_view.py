@@ -37,6 +37,7 @@ from sthc_desktop.core.localities import PACK_METHODS, SUPPLIED_LOOKUP, lookup_a
 from sthc_desktop.render import charts
 from sthc_desktop.render.text import format_value
 
+from .fingertips_charts import FUNNEL_TAB, SPINE_TAB, FunnelTab, SpineTab
 from .view_model import ViewModel
 
 CHOSEN = "Chosen indicators"
@@ -123,6 +124,9 @@ class ComparisonView(QWidget):
         self.tabs.addTab(self.deciles_canvas, "Residents by IMD decile")
         self.tabs.addTab(inequality_panel, INEQUALITY_TITLE)
         self.tabs.addTab(self.plan, "Strategic plan")
+        self.spine, self.funnel = SpineTab(), FunnelTab(model.planner)
+        self.tabs.addTab(self.spine, SPINE_TAB)
+        self.tabs.addTab(self.funnel, FUNNEL_TAB)
         self.district_ranks = QTableWidget(0, 0)
         self.district_ranks.setEditTriggers(QTableWidget.NoEditTriggers)
         self.district_ranks_note = QLabel(wordWrap=True)
@@ -332,6 +336,8 @@ class ComparisonView(QWidget):
         self.table.setCurrentCell(0, 0)
         self._draw_bars(0)
         self._fill_inequality(spec)
+        self.spine.set_request(self.model.planner, spec)
+        self.funnel.set_request(self.model.planner, spec)
 
     def _fill_inequality(self, spec) -> None:
         """Show the core's inequality within each locality for the chosen LSOA indicators ("*" where suppressed)."""
