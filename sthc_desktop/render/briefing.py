@@ -746,7 +746,7 @@ def profile_table(frame: pd.DataFrame, labels: dict[str, str]) -> tuple[list[str
     rows = []
     for area in dict.fromkeys(frame["area"]):
         part = frame[frame["area"] == area].set_index("indicator_id")
-        rows.append([area, *[format_value(part.loc[i, "value"], str(part.loc[i, "unit"])) if i in part.index
+        rows.append([area, *[publish(part.loc[i], str(part.loc[i, "unit"])) if i in part.index
                              else "–" for i in ids]])
     return header, rows
 
@@ -805,7 +805,8 @@ class PackData:
 
     @cached_property
     def profile(self) -> pd.DataFrame:
-        return comparison.compare(self.planner, list(PROFILE_INDICATORS), benchmark="england")
+        return comparison.publishable(comparison.compare(self.planner, list(PROFILE_INDICATORS), benchmark="england"),
+                                      mark=None)
 
     @cached_property
     def measures(self) -> pd.DataFrame:
