@@ -16,6 +16,7 @@ from sthc_desktop.cli import main
 from sthc_desktop.core.errors import ExportError
 from sthc_desktop.core.view import MapView
 from sthc_desktop.export import export_map
+from sthc_desktop.core import files as core_files
 from sthc_desktop.export import files
 from sthc_desktop.render.briefing import PAPER_SIZES, briefing_map, nice_length, page_size, practice_key_rows
 
@@ -151,7 +152,7 @@ def test_read_only_folder_reports_the_file_and_leaves_nothing(planner, tmp_path,
         if os.access(folder, os.W_OK):  # root ignores modes: refuse the rename as a read-only folder would
             def refuse(*_a, **_k):
                 raise PermissionError(errno.EACCES, "Permission denied")
-            monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+            monkeypatch.setattr(core_files.os, "open", refuse)
         with pytest.raises(ExportError) as info:
             export_map(planner, MapView(), folder / "map.pdf")
         assert str(folder / "map.pdf") in str(info.value) and "read-only" in str(info.value)
@@ -163,7 +164,7 @@ def test_read_only_folder_reports_the_file_and_leaves_nothing(planner, tmp_path,
 def test_failed_rename_removes_the_temporary_file(planner, tmp_path, monkeypatch):
     def refuse(*_a, **_k):
         raise PermissionError(errno.EACCES, "Permission denied")
-    monkeypatch.setattr(files.os, "replace", refuse)
+    monkeypatch.setattr(core_files.os, "replace", refuse)
     with pytest.raises(ExportError, match="read-only"):
         export_map(planner, MapView(), tmp_path / "map.png", dpi=files.MIN_DPI)
     assert list(tmp_path.iterdir()) == []
@@ -179,8 +180,8 @@ def test_full_disk_is_reported_and_leaves_nothing(planner, tmp_path, monkeypatch
     monkeypatch.setattr(files.Figure, "savefig", full)
     target = tmp_path / "map.pdf"
     target.write_bytes(b"the previous export")
-    with pytest.raises(ExportError, match="disk is full"):
-        export_map(planner, MapView(), target)
+    with pytest.raises(ExportError, match="disk is full; the existing file is kept"):
+        export_map(planner, MapView(), target, overwrite=True)
     monkeypatch.setattr(files.Figure, "savefig", real_savefig)
     assert [p.name for p in tmp_path.iterdir()] == ["map.pdf"]
     assert target.read_bytes() == b"the previous export"  # the old file is untouched

@@ -114,7 +114,7 @@ def test_unopenable_and_unsaveable_paths(tmp_path):
     (tmp_path / "binary.sthc").write_bytes(b"\xff\xfe\x00")
     with pytest.raises(DataError, match="not UTF-8"):
         workspace.load(tmp_path / "binary.sthc")
-    with pytest.raises(DataError, match="cannot be saved"):
+    with pytest.raises(DataError, match="does not exist; nothing was written"):
         workspace.save(workspace.Workspace(), tmp_path / "no such folder" / "plan.sthc")
 
 
@@ -154,7 +154,7 @@ CHILD = textwrap.dedent("""
                                     date(2025, 1, 1))
     i = 0
     while True:
-        workspace.save(workspace.Workspace(MapView(classes=3 + i % 5), (record,)), path)
+        workspace.save(workspace.Workspace(MapView(classes=3 + i % 5), (record,)), path, overwrite=True)
         i += 1
         print("saved", flush=True)
 """)
@@ -176,7 +176,7 @@ def test_killing_the_app_during_a_save_leaves_the_previous_workspace_intact(tmp_
         assert survived.view.classes in range(3, 8)
         assert len(survived.imports[0].data) == 6_000_000
     stray = [p.name for p in tmp_path.iterdir() if p.name != "plan.sthc"]
-    assert all(n.startswith(".plan.sthc.") and n.endswith(".tmp") for n in stray)
+    assert all(n.startswith(".plan.sthc.") and n.endswith(".part") for n in stray)
 
 
 def test_the_first_save_is_intact_if_killed_before_any_new_one(tmp_path):

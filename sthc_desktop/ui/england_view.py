@@ -179,7 +179,8 @@ class EnglandView(QWidget):
         QApplication.setOverrideCursor(Qt.WaitCursor)  # a second or two: one page, no progress to show
         try:
             out = export_national_map(self.england, self.model.view, name, paper=self.paper.currentText(),
-                                      orientation=self.orientation.currentText())
+                                      orientation=self.orientation.currentText(),
+                                      overwrite=True)  # the file dialog asked before replacing
         except DataError as exc:
             QMessageBox.warning(self, "Export failed", str(exc))
             return

@@ -26,6 +26,7 @@ from . import scenario_actions, workspace_actions
 from .comparison_view import ComparisonView
 from .map_canvas import MapCanvas
 from .overwrite import confirm_replace
+from .screen_fit import available_geometry, fit_to_screen, keep_on_screen, scrolling
 from .settings import settings
 from .panels import ClassificationPanel, DetailsPanel, IndicatorPicker, LayersPanel, LegendPanel
 from .table_copy import install_copy
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self.picker = IndicatorPicker(self.model)
         self.classification = ClassificationPanel(self.model)
         left = QWidget()
-        left.setMinimumWidth(360)
+        left.setMinimumWidth(280)
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.picker, 1)
@@ -91,11 +92,23 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.method_label)
         self.model.viewChanged.connect(self._status)
         self._status(self.model.view)
-        self.resize(1400, 880)
+        fit_to_screen(self, 1400, 880)
+        self._restored_state = False
         if restore:
-            geometry = settings().value("window/geometry")
+            geometry, state = settings().value("window/geometry"), settings().value("window/state")
             if isinstance(geometry, QByteArray):
                 self.restoreGeometry(geometry)
+                keep_on_screen(self)  # saved on a larger screen, or one no longer attached
+            if isinstance(state, QByteArray):
+                self._restored_state = self.restoreState(state)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._restored_state:  # first run: side panels a quarter of the screen at most
+            side = max(300, min(400, available_geometry(self).width() // 4))
+            # After the layout has run: sizes given before it are overruled by the docks' hints.
+            QTimer.singleShot(0, lambda: self.resizeDocks(self.map_docks, [side] * 4, Qt.Horizontal))
+            self._restored_state = True
 
     def _show_map_tools(self, _index: int) -> None:
         """The borough map's panels, search bar and status text belong to the Map tab only."""
@@ -107,8 +120,9 @@ class MainWindow(QMainWindow):
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        dock.setWidget(scrolling(widget))
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
         self.addDockWidget(area, dock)
         return dock
 
@@ -119,7 +133,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.search = QLineEdit(placeholderText="Find an LSOA, practice (name, map key, ODS code) or ward…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(340)
+        self.search.setMinimumWidth(240)
         self.search.returnPressed.connect(lambda: self.go_to(self.search.text()))
         self._completer_hits = {}
         self.completer_model = QStringListModel(self)
@@ -163,6 +177,9 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence("Ctrl+Q"))  # QKeySequence.Quit is empty on Windows
         self.what_if = scenario_actions.add_menu(self)
+        panels = self.menuBar().addMenu("&Panels")  # hide a panel for room; tick it to bring it back
+        for dock in self.map_docks:
+            panels.addAction(dock.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "Data &sources and licences", self.show_sources, QKeySequence("F1"))
 
@@ -272,12 +289,9 @@ class MainWindow(QMainWindow):
         ExportDialog(self.model, self).exec()
 
     def show_sources(self) -> None:
-        pack = self.model.planner.pack
-        rows = "".join(f"<p><b>{d.name}</b><br>{d.publisher} · {d.period}<br>{d.licence}<br>"
-                       f"<i>{d.attribution}</i></p>" for d in pack.datasets.values())
-        box = QMessageBox(QMessageBox.Information, "Data sources and licences",
-                          f"<p>Data pack: {pack.path}</p>{rows}", parent=self)
-        box.exec()
+        from .sources_dialog import SourcesDialog
+
+        SourcesDialog(self.model.planner.pack, self).exec()
 
     # -- actions ---------------------------------------------------------------------------
     def zoom_to(self, name: str) -> None:
@@ -355,6 +369,7 @@ class MainWindow(QMainWindow):
         if self.restore:
             s = settings()
             s.setValue("window/geometry", self.saveGeometry())
+            s.setValue("window/state", self.saveState())
             s.setValue("view/state", json.dumps(self.model.view.with_(extent=None).to_dict()))
         super().closeEvent(event)
 
