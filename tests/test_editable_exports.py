@@ -236,3 +236,22 @@ def test_suppressed_practice_values_are_absent_from_the_geopackage(small, tmp_pa
                                      "qof_obesity_numerator", "qof_obesity_denominator"]]
     assert shown.isna().all()
     assert practices["qof_obesity"].notna().sum() >= 20
+
+
+def test_pack_workbook_holds_the_spine_and_funnel_numbers(planner, tmp_path, capsys):
+    from sthc_desktop.core.funnel import funnel
+    from sthc_desktop.core.spine import spine_rows
+    out = tmp_path / "pack.xlsx"
+    assert main(["export", "pack", "--localities", "North", "--indicators", INDICATORS, "--out", str(out)]) == 0
+    f = funnel(planner, "qof_obesity")
+    sheet = sheet_rows(out, "Funnel qof_obesity").set_index("code")
+    assert len(sheet) == len(f.practices)
+    for p in f.practices.itertuples():
+        for column in ("value", "numerator", "denominator", "lower_95", "upper_95", "lower_998", "upper_998"):
+            assert math.isclose(sheet.loc[p.code, column], getattr(p, column), rel_tol=1e-12)
+        assert sheet.loc[p.code, "position"] == p.position
+    spine = sheet_rows(out, "Spine charts")
+    expected = spine_rows(planner, ["North"], INDICATORS.split(","))
+    assert list(spine["indicator_id"]) == list(expected["indicator_id"])
+    for column in ("value", "worst", "q25", "q75", "best", "benchmark_value"):
+        assert [float(v) for v in spine[column]] == pytest.approx(list(expected[column]))

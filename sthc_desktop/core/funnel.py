@@ -138,7 +138,8 @@ def funnel(planner, indicator_id: str, *, benchmark: str = "england", period: st
 
 
 def pack_funnels(planner, indicators=FUNNEL_INDICATORS) -> list[Funnel]:
-    """The funnel plots of the pack's practice indicators that the pack holds."""
+    """The funnel plots of the pack's practice indicators that the pack holds (made once per planner)."""
     known = set(planner.pack.catalogue["id"])
-    return [funnel(planner, i) for i in indicators if i in known]
+    return planner.memo(("funnels", tuple(indicators)),
+                        lambda: [funnel(planner, i) for i in indicators if i in known])
 

@@ -22,8 +22,11 @@ from openpyxl.styles import Font
 from sthc_desktop.core.cells import safe_cell
 from sthc_desktop.core.comparison import SUPPRESSION_NOTE
 from sthc_desktop.core.files import atomic_path, check_target
+from sthc_desktop.core.funnel import FUNNEL_INDICATORS, pack_funnels
 from sthc_desktop.core.pack_tables import (NUMBER_FORMATS, Table, datasets_for, map_table, pack_tables,
                                            provenance)
+from sthc_desktop.core.spine import METHOD as SPINE_METHOD
+from sthc_desktop.core.spine import spine_rows
 from sthc_desktop.render.briefing import METHOD_NOTES, PACK_TITLE
 from sthc_desktop.render.charts import OBESITY, obesity_trend_data
 
@@ -92,15 +95,25 @@ def export_pack_workbook(planner, out: str | Path, localities: list[str], indica
                          overwrite: bool = False) -> Path:
     """The locality pack's tables and the data behind its charts, with a provenance sheet."""
     tables = [*pack_tables(planner, localities, indicators), *chart_tables(planner, localities, indicators),
-              provenance(planner, datasets_for(planner, [*indicators, OBESITY]), method=" ".join(METHOD_NOTES))]
+              provenance(planner, datasets_for(planner, [*indicators, OBESITY, *FUNNEL_INDICATORS]),
+                         method=" ".join(METHOD_NOTES))]
     return write_workbook(tables, out, title=PACK_TITLE, overwrite=overwrite)
 
 
 def chart_tables(planner, localities: list[str], indicators: list[str]) -> list[Table]:
-    """The data behind the pack's charts that its tables do not already hold: the adult obesity trend."""
+    """The data behind the pack's charts that its tables do not already hold: the adult obesity trend,
+    the spine charts and the practice funnel plots (each practice with its control limits)."""
     trend = obesity_trend_data(planner).drop(columns=["unit"], errors="ignore")
-    return [Table("Obesity trend", "Adult obesity (QOF) by Care Community and England, by year", trend,
-                  [SUPPRESSION_NOTE])]
+    spines = spine_rows(planner, localities, indicators)
+    tables = [Table("Obesity trend", "Adult obesity (QOF) by Care Community and England, by year", trend,
+                    [SUPPRESSION_NOTE]),
+              Table("Spine charts", "Spine charts: each locality against the St Helens range",
+                    spines.drop(columns=[c for c in spines if c.startswith("pos_")]), [SPINE_METHOD])]
+    for f in pack_funnels(planner):
+        tables.append(Table(f"Funnel {f.indicator_id}", f"Funnel plot: {f.title}, {f.period}",
+                            f.practices.assign(period=f.period, benchmark=f.benchmark,
+                                               benchmark_value=f.benchmark_value), [f.method]))
+    return tables
 
 
 def export_map_workbook(planner, view, out: str | Path, *, overwrite: bool = False) -> Path:

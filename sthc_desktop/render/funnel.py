@@ -1,9 +1,9 @@
 """Draw a practice funnel plot from :class:`sthc_desktop.core.funnel.Funnel`.
 
-Practices are circles at their value against their denominator, labelled by the plan's map key (or ODS code) and
-coloured by where they fall (outside the 99.8% limits in the comparison colours, between 95% and 99.8%
-hollow, within grey); the 95% limits dashed, the 99.8% limits solid, the benchmark a line. The numbers
-come from the core; this module only draws. Qt-free.
+Practices are circles at their value against their denominator, labelled by the plan's map key (or
+their ODS code) and coloured by where they fall (outside the 99.8% limits in the comparison colours,
+between 95% and 99.8% hollow, within grey); the 95% limits dashed, the 99.8% limits solid, the
+benchmark a line. The numbers come from the core; this module only draws. Qt-free.
 """
 
 from __future__ import annotations

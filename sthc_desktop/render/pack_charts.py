@@ -35,10 +35,6 @@ def pack_spines(data: PackData):
     return data.planner.memo(key, lambda: spine_rows(data.planner, data.localities, data.indicators))
 
 
-def pack_funnels(data: PackData) -> list[fn.Funnel]:
-    return data.planner.memo(("funnels",), lambda: fn.pack_funnels(data.planner))
-
-
 def draw_spines(page: Page, rows, localities: list[str], box, size: float) -> dict:
     """Spine charts of ``localities`` stacked in ``box`` (x, y, w, h inches); returns the artists by locality."""
     x, y, w, h = box
@@ -73,7 +69,7 @@ def spine_page(data: PackData, number: int, total: int) -> Figure:
 def funnel_page(data: PackData, number: int, total: int) -> Figure:
     page = Page("A4", "portrait")
     k, m = page.k, page.margin
-    funnels = pack_funnels(data)
+    funnels = fn.pack_funnels(data.planner)
     datasets = list(dict.fromkeys([*data.datasets, *(data.catalogue.loc[f.indicator_id, "dataset"] for f in funnels)]))
     top, bottom = _frame(page, data, FUNNEL_PAGE, "Each practice against control limits around the benchmark",
                          number, total, datasets=datasets)
