@@ -6,8 +6,9 @@ with ``--scenario FILE``) and calls the same
 :func:`~sthc_desktop.core.comparison.compare` (and, with ``--inequality FILE``,
 :func:`~sthc_desktop.core.comparison.inequality_table`) as the comparison view, so both show
 the same numbers. Rows pass through :func:`~sthc_desktop.core.comparison.publishable`:
-counts of 1 to 4 and values built on them are "*" in CSV and null in JSON, flagged in a
-``suppressed`` column. Files are written atomically, after every table has been computed.
+counts of 1 to 4 and values built on them (with their denominators, and the next-smallest
+locality where St Helens' total would give a hidden count back) are "*" in CSV and null in JSON,
+flagged in a ``suppressed`` column, the rule named in ``method``. Files are written atomically, after every table has been computed.
 """
 
 from __future__ import annotations
