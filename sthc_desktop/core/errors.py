@@ -29,7 +29,8 @@ class DataError(Exception):
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.problem}" if where else self.problem
+        text = f"{', '.join(where)}: {self.problem}" if where else self.problem
+        return " ".join(text.splitlines())  # a name or cell holding a line break still gives one line
 
     def __str__(self) -> str:
         return self.message

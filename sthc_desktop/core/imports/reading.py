@@ -22,6 +22,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError
@@ -141,12 +142,7 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_rows(name: str, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    lines = text.splitlines()
-    if max(map(len, lines), default=0) > LINE_LIMIT:
-        number = next(i for i, line in enumerate(lines, start=1) if len(line) > LINE_LIMIT)
-        raise DataError(name, f"line {number} is {size_words(len(lines[number - 1]))} long, over the limit of "
-                              f"{size_words(LINE_LIMIT)} for one line")
-    del lines
+    _refuse_long(name, text)
     csv.field_size_limit(LINE_LIMIT)
     rows, cells = [], 0
     try:
@@ -155,6 +151,22 @@ def _csv_rows(name: str, text: str, delimiter: str) -> list[tuple[int, list[str]
     except csv.Error as exc:
         raise DataError(name, f"not a readable CSV file ({exc})") from None
     return rows
+
+
+def _refuse_long(name: str, text: str) -> None:
+    """DataError for a line over :data:`LINE_LIMIT` (in UTF-8 bytes) or more lines than rows allowed,
+    found from the line breaks' positions in one pass, before any line is parsed."""
+    raw = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    breaks = np.flatnonzero(raw == 10)
+    if len(breaks) == 0:
+        breaks = np.flatnonzero(raw == 13)  # old Mac line ends
+    if len(breaks) > ROW_LIMIT + HEADER_SEARCH:
+        raise DataError(name, f"{len(breaks):,} lines: over the limit of {ROW_LIMIT:,} rows")
+    lengths = np.diff(np.concatenate(([-1], breaks, [len(raw)]))) - 1
+    longest = int(np.argmax(lengths))
+    if lengths[longest] > LINE_LIMIT:
+        raise DataError(name, f"line {longest + 1} is {size_words(int(lengths[longest]))} long, over the limit of "
+                              f"{size_words(LINE_LIMIT)} for one line")
 
 
 def _bounded(name: str, rows: list, number: int, row: list[str], cells: int) -> int:
@@ -271,9 +283,9 @@ def _column_names(header: list[str], above: list[str], width: int) -> list[str]:
     """Header cells as unique names; a blank one takes the cell above it (a merged header), else 'column N'."""
     names, used = [], {}
     for i in range(width):
-        text = header[i] if i < len(header) else ""
+        text = " ".join(header[i].split()) if i < len(header) else ""  # a line break in a header cell: a space
         if not text:
-            text = above[i] if i < len(above) and above[i] else f"column {i + 1}"
+            text = " ".join(above[i].split()) if i < len(above) and above[i] else f"column {i + 1}"
         base, n = text, used.get(text, 0)
         while text in used:  # amortised linear: each base name remembers its last suffix
             n += 1
