@@ -376,3 +376,18 @@ def test_a_workspace_that_is_a_pipe_is_refused(tmp_path):
     os.mkfifo(tmp_path / "plan.sthc")
     with pytest.raises(DataError, match="named pipe"):
         workspace.load(tmp_path / "plan.sthc")
+
+
+def test_a_workbook_hiding_its_size_is_still_bounded():
+    """The same far cell, with the sheet's declared dimension removed."""
+    import re as regex
+
+    data = workbook_bytes(lambda b: [b.active.append(["LSOA code", "Value"]), b.active.__setitem__("XFD1048576", 1)])
+    stripped = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            part = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                part = regex.sub(rb"<dimension[^>]*/>", b"", part)
+            zout.writestr(info, part)
+    assert "has a cell beyond column 1,000" in refusal("synthetic_hidden.xlsx", stripped.getvalue())

@@ -225,12 +225,15 @@ def _workbook_rows(name: str, data: bytes) -> tuple[list[tuple[int, list[str]]],
 
 def _sheet_rows(name: str, sheet) -> list[tuple[int, list[str]]]:
     rows_declared, columns_declared = sheet.max_row or 0, sheet.max_column or 0
-    if rows_declared * columns_declared > CELL_LIMIT * 4 or rows_declared > ROW_LIMIT + HEADER_SEARCH:
+    if rows_declared * columns_declared > CELL_LIMIT or rows_declared > ROW_LIMIT + HEADER_SEARCH:
         raise DataError(name, f"sheet '{sheet.title}' declares {rows_declared:,} rows × {columns_declared:,} "
                               f"columns, over the limit of {CELL_LIMIT:,} cells")
     rows, cells = [], 0
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = _bounded(name, rows, number, [_cell_text(v) for v in values[:COLUMN_LIMIT + 1]], cells)
+        if len(values) > COLUMN_LIMIT and any(v is not None for v in values[COLUMN_LIMIT:]):
+            raise DataError(name, f"sheet '{sheet.title}' has a cell beyond column {COLUMN_LIMIT:,}, over the "
+                                  f"limit of {COLUMN_LIMIT:,} columns", row=number)
+        cells = _bounded(name, rows, number, [_cell_text(v) for v in values[:COLUMN_LIMIT]], cells)
     return rows
 
 
