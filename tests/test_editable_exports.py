@@ -255,3 +255,14 @@ def test_pack_workbook_holds_the_spine_and_funnel_numbers(planner, tmp_path, cap
     assert list(spine["indicator_id"]) == list(expected["indicator_id"])
     for column in ("value", "worst", "q25", "q75", "best", "benchmark_value"):
         assert [float(v) for v in spine[column]] == pytest.approx(list(expected[column]))
+
+
+def test_the_deck_ends_with_the_spine_chart_and_funnel_plot_slides(tmp_path, capsys):
+    from pptx import Presentation
+    out = tmp_path / "pack.pptx"
+    assert main(["export", "pack", "--localities", "North", "--indicators", INDICATORS, "--out", str(out)]) == 0
+    slides = slide_tables(out)
+    assert len(slides) == 1 + 1 + 2
+    assert slides[2][0].startswith("Spine charts") and slides[2][2]
+    assert slides[3][0].startswith("Practice funnel plots") and slides[3][2] and "99.8%" in slides[3][0]
+    assert len(Presentation(out).slides) == 4

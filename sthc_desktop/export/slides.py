@@ -25,10 +25,14 @@ from pptx.util import Inches, Pt
 from sthc_desktop.core.aggregate import BOROUGH, ENGLAND
 from sthc_desktop.core.comparison import SUPPRESSION_NOTE
 from sthc_desktop.core.files import atomic_path, check_target
+from sthc_desktop.core.funnel import pack_funnels
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
+from sthc_desktop.core.spine import METHOD as SPINE_METHOD
 from sthc_desktop.core.view import MapView
 from sthc_desktop.render.briefing import (COMPARISON_FILLS, DEPRIVATION_MAP, PACK_SUBTITLE, PACK_TITLE, PackData,
                                           briefing_map, indicator_table, padded, produced_line, publish)
+
+from sthc_desktop.render.pack_charts import FUNNEL_PAGE, SPINE_PAGE, funnel_figure, pack_spines, spine_grid
 
 from .files import ExportCancelled, Progress
 
@@ -169,6 +173,26 @@ def locality_slide(deck: Deck, locality: str) -> None:
         _text(slide, left, FOOTER_TOP - 0.5, SLIDE_W - left - MARGIN, 0.4, SUPPRESSION_NOTE, 7, colour=MUTED)
 
 
+def spine_slide(deck: Deck) -> None:
+    data = deck.data
+    slide = deck.slide(SPINE_PAGE, "Each Care Community against the St Helens range and England")
+    rows = pack_spines(data)
+    fig = spine_grid(rows, data.localities, SLIDE_W - 2 * MARGIN, PICTURE_H - 0.35)
+    deck.picture(slide, fig, MARGIN, 1.1, height=PICTURE_H - 0.35)
+    _text(slide, MARGIN, FOOTER_TOP - 0.35, SLIDE_W - 2 * MARGIN, 0.35, SPINE_METHOD, 7.5, colour=MUTED)
+
+
+def funnel_slide(deck: Deck) -> None:
+    data = deck.data
+    slide = deck.slide(FUNNEL_PAGE, "Each practice against control limits around the benchmark")
+    funnels = pack_funnels(data.planner)
+    polarities = {f.indicator_id: data.catalogue.loc[f.indicator_id, "polarity"] for f in funnels}
+    fig = funnel_figure(funnels, polarities, SLIDE_W - 2 * MARGIN, PICTURE_H - 0.45)
+    deck.picture(slide, fig, MARGIN, 1.1, height=PICTURE_H - 0.45)
+    note = " ".join(f.method for f in funnels) + " Points are labelled by the plan's map key."
+    _text(slide, MARGIN, FOOTER_TOP - 0.5, SLIDE_W - 2 * MARGIN, 0.45, note, 7, colour=MUTED)
+
+
 def export_pack_slides(planner, out: str | Path, localities: list[str], indicators: list[str], *,
                        produced: date, progress: Progress | None = None,
                        cancelled: Callable[[], bool] | None = None, overwrite: bool = False) -> Path:
@@ -177,7 +201,8 @@ def export_pack_slides(planner, out: str | Path, localities: list[str], indicato
     data = PackData(planner, indicators, localities, produced)
     deck = Deck(data)
     steps = [("Overview", lambda: overview_slide(deck)),
-             *[(name, lambda name=name: locality_slide(deck, name)) for name in localities]]
+             *[(name, lambda name=name: locality_slide(deck, name)) for name in localities],
+             (SPINE_PAGE, lambda: spine_slide(deck)), (FUNNEL_PAGE, lambda: funnel_slide(deck))]
     for done, (label, build) in enumerate(steps, start=1):
         if cancelled is not None and cancelled():
             raise ExportCancelled(out, "export cancelled; nothing was written")

@@ -19,14 +19,12 @@ from sthc_desktop.core.spine import spine_rows
 
 from .briefing import MUTED, Column, Page, PackData, _frame
 from .funnel import funnel_plot
-from .spine import spine_chart
+from .spine import columns_width, spine_chart
 
 SPINE_PAGE = "Spine charts"
 FUNNEL_PAGE = "Practice funnel plots"
-#: Room for the indicator names left of a spine, and the share of the rest the spine itself takes
-#: (its printed columns run to 1.8 spine widths).
+#: Room (inches) for the indicator names left of a spine.
 NAME_WIDTH = 2.1
-SPINE_SHARE = 1 / 1.85
 
 
 def pack_spines(data: PackData):
@@ -47,7 +45,7 @@ def draw_spines(page: Page, rows, localities: list[str], box, size: float) -> di
     for name, part in zip(localities, per):
         height = (len(part) + 1) * row_h
         page.text(x, top - 0.05 * k, name, 10.5 * k, va="top", weight="bold", color=NETWORK_COLOURS[name])
-        ax = page.axes(x + NAME_WIDTH * k, top - heading - height, (w - NAME_WIDTH * k) * SPINE_SHARE, height)
+        ax = page.axes(x + NAME_WIDTH * k, top - heading - height, w - NAME_WIDTH * k - columns_width(size), height)
         drawn[name] = spine_chart(ax, part.reset_index(drop=True), size=size)
         top -= heading + height
     return drawn
@@ -83,3 +81,30 @@ def funnel_page(data: PackData, number: int, total: int) -> Figure:
         polarity = data.catalogue.loc[f.indicator_id, "polarity"]
         funnel_plot(ax, f, polarity, size=7 * k)
     return page.fig
+
+
+def spine_grid(rows, localities: list[str], width: float, height: float, size: float = 7) -> Figure:
+    """The localities' spine charts two by two on one figure (``width`` × ``height`` inches), for a slide."""
+    fig = Figure(figsize=(width, height), facecolor="white")
+    columns = 1 if len(localities) == 1 else 2
+    lines = -(-len(localities) // columns)
+    cell_w, cell_h = width / columns, height / lines
+    for i, name in enumerate(localities):
+        x, top = (i % columns) * cell_w, height - (i // columns) * cell_h
+        left = x + NAME_WIDTH
+        fig.add_axes((left / width, (top - cell_h + 0.1) / height,
+                      (cell_w - NAME_WIDTH - 0.15 - columns_width(size)) / width, (cell_h - 0.45) / height))
+        fig.axes[-1].set_label(name)
+        spine_chart(fig.axes[-1], rows[rows["area"] == name].reset_index(drop=True), size=size)
+        fig.text(x / width + 0.005, (top - 0.05) / height, name, fontsize=size + 3, weight="bold", va="top",
+                 color=NETWORK_COLOURS[name])
+    return fig
+
+
+def funnel_figure(funnels: list[fn.Funnel], polarities: dict[str, str], width: float, height: float,
+                  size: float = 7) -> Figure:
+    """The funnel plots side by side on one figure, for a slide."""
+    fig = Figure(figsize=(width, height), facecolor="white", layout="constrained")
+    for ax, f in zip(fig.subplots(1, max(len(funnels), 1), squeeze=False)[0], funnels):
+        funnel_plot(ax, f, polarities[f.indicator_id], size=size)
+    return fig

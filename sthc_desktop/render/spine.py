@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import offset_copy
 
 from sthc_desktop.core.stats import NOT_COMPARED
 
@@ -17,9 +18,16 @@ from .charts import COMPARISON_COLOURS, FONT
 from .text import format_value
 
 RANGE, QUARTILES, BENCHMARK = "#d9d9d9", "#8c8c8c", "#e41a1c"
-#: Where the printed columns sit, in axes widths right of the spine.
 MIN_ROWS = 6
-COLUMNS = (("Value", 1.04), ("Benchmark", 1.2), ("Worst", 1.45), ("Best", 1.62))
+#: Where the printed columns start right of the spine, in multiples of the type size; the last ends by
+#: COLUMNS_EM (so a caller leaves ``columns_width(size)`` inches for them).
+COLUMNS = (("Value", 0.8), ("Benchmark", 5.0), ("Worst", 11.4), ("Best", 15.2))
+COLUMNS_EM = 19.3
+
+
+def columns_width(size: float) -> float:
+    """Inches the printed columns take right of the spine at type ``size``."""
+    return COLUMNS_EM * size / 72
 
 
 def spine_chart(ax, rows: pd.DataFrame, *, size: float = FONT, title: str | None = None) -> dict:
@@ -30,6 +38,8 @@ def spine_chart(ax, rows: pd.DataFrame, *, size: float = FONT, title: str | None
     ax.set_ylim(len(rows) - max(len(rows), MIN_ROWS) - 0.6, len(rows) - 0.4)
     ax.axis("off")
     markers, lines = {}, {}
+    at = {label: offset_copy(ax.get_yaxis_transform(), fig=ax.figure, x=em * size, units="points")
+          for label, em in COLUMNS}
     for i, r in enumerate(rows.itertuples(index=False)):
         y = len(rows) - 1 - i
         lo, hi = sorted((r.pos_worst, r.pos_best))
@@ -42,12 +52,11 @@ def spine_chart(ax, rows: pd.DataFrame, *, size: float = FONT, title: str | None
             (markers[r.indicator_id],) = ax.plot([r.pos_value], [y], "o", ms=size * 0.9, color=colour,
                                                  markeredgecolor="black", markeredgewidth=0.6, zorder=4)
         ax.text(-0.02, y, f"{r.short_name} ({r.period})", ha="right", va="center", fontsize=size)
-        for (_, x), v in zip(COLUMNS, (r.value, r.benchmark_value, r.worst, r.best)):
-            ax.text(x, y, format_value(v, r.unit), ha="left", va="center", fontsize=size,
-                    transform=ax.get_yaxis_transform())
-    for label, x in COLUMNS:
-        ax.text(x, len(rows) - 0.45, label, ha="left", va="bottom", fontsize=size, weight="bold",
-                transform=ax.get_yaxis_transform())
+        for (label, _), v in zip(COLUMNS, (r.value, r.benchmark_value, r.worst, r.best)):
+            ax.text(1, y, format_value(v, r.unit), ha="left", va="center", fontsize=size, transform=at[label])
+    for label, _ in COLUMNS:
+        ax.text(1, len(rows) - 0.45, label, ha="left", va="bottom", fontsize=size, weight="bold",
+                transform=at[label])
     ax.text(0.0, len(rows) - 0.45, "Worst", ha="left", va="bottom", fontsize=size * 0.9, color="#595959")
     ax.text(1.0, len(rows) - 0.45, "Best", ha="right", va="bottom", fontsize=size * 0.9, color="#595959")
     if title:
