@@ -26,12 +26,12 @@ from shapely.affinity import scale
 from shapely.geometry import Point
 from shapely.ops import polylabel
 
-from sthc_desktop.core.classes import SUPPRESSED_LABEL
+from sthc_desktop.core.classes import SUPPRESSED_CLASS, SUPPRESSED_LABEL
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
 
-from .palettes import NO_DATA_COLOUR, NEUTRAL_FILL, class_colours
+from .palettes import NO_DATA_COLOUR, NEUTRAL_FILL, SUPPRESSED_COLOUR, class_colours
 
 HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 CLOSED_COLOUR = "#7f7f7f"
@@ -245,7 +245,8 @@ class MapFigure:
             if classes.missing:
                 legend.entries.append(LegendEntry("white", "No data", classes.missing, marker="hollow"))
             if classes.suppressed:
-                legend.entries.append(LegendEntry("white", SUPPRESSED_LABEL, classes.suppressed, marker="hollow"))
+                legend.entries.append(LegendEntry(SUPPRESSED_COLOUR, SUPPRESSED_LABEL, classes.suppressed,
+                                                  marker="circle"))
 
         self.wards.set_visible(view.layers.get("wards", True))
         self.borough.set_visible(view.layers.get("borough", True))
@@ -358,7 +359,10 @@ class MapFigure:
             lo, hi = (finite.min(), finite.max()) if len(finite) else (0.0, 1.0)
             share = ((values - lo) / (hi - lo)).fillna(-1).to_numpy() if hi > lo else np.full(len(p), 0.5)
             sizes = np.where(share < 0, 60.0, 60.0 + 440.0 * share) * scale ** 2
-            faces = np.array([colours[i] if i >= 0 else "white" for i in class_idx], dtype=object)
+            # A suppressed practice is drawn mid-sized and grey, so its fill shows round the key number.
+            sizes = np.where(class_idx == SUPPRESSED_CLASS, 220.0 * scale ** 2, sizes)
+            faces = np.array([colours[i] if i >= 0 else SUPPRESSED_COLOUR if i == SUPPRESSED_CLASS else "white"
+                              for i in class_idx], dtype=object)
             edges = np.where(active, network, CLOSED_COLOUR)
             text_colours = np.full(len(p), "#1a1a1a", dtype=object)
         for mask, style in ((active, "-"), (~active, "--")):

@@ -9,6 +9,8 @@ from matplotlib.colors import to_hex
 from sthc_desktop.core.stats import HIGHER_IS_BETTER, NO_JUDGEMENT
 
 NO_DATA_COLOUR = "#ffffff"
+#: A practice whose value is suppressed (disclosure control): grey, no class.
+SUPPRESSED_COLOUR = "#9e9e9e"
 NEUTRAL_FILL = "#f4f4f1"
 
 # ColorBrewer sequential schemes are safe for the common colour-vision deficiencies.
