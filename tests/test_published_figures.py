@@ -179,3 +179,23 @@ def test_the_locality_pack_prints_the_domain_ranks_with_the_measures_named(plann
     # The note under the table names each measure and where it comes from.
     for words in ("average score (population-weighted", "average rank", "most deprived 10%", "File 10"):
         assert words in text, words
+
+
+def test_the_extent_formula_reproduces_file_10_for_st_helens_2025(pack, file10, lsoas_2019):
+    """The IoD2019 extent is computed with the rule checked here against MHCLG's published 2025 value:
+    residents of LSOAs in the most deprived 10% count in full, then a share falling linearly to 0 at 30%
+    (Census 2021 residents stand in for MHCLG's mid-2022 populations, so agreement is to 3 decimals)."""
+    ranks = pd.read_csv(IND / "iod2025_imd_domains_lsoa21_england.csv.gz", usecols=["lsoa21_code", "IMD_rank"])
+    residents = pd.read_csv(IND / "st_helens_census2021_disability_lsoa21.csv").drop_duplicates("lsoa21_code")
+    mine = ranks.merge(residents[["lsoa21_code", "total_residents"]], on="lsoa21_code")
+    weight = ((0.3 - mine["IMD_rank"] / len(ranks)) / 0.2).clip(0, 1)
+    extent = (weight * mine["total_residents"]).sum() / mine["total_residents"].sum()
+    assert extent == pytest.approx(file10.loc[BOROUGH_CODE, "imd25_extent"], abs=5e-4)
+    # The same rule on IoD2019 File 2 ranks and File 6 populations is what the pack holds.
+    nat = lsoas_2019
+    st = nat[nat["Local Authority District code (2019)"] == BOROUGH_CODE]
+    share = ((0.3 - st["Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)"] / len(nat)) / 0.2)
+    expected = (share.clip(0, 1) * st["pop"]).sum() / st["pop"].sum()
+    got = district_ranks.domain_ranks(pack)
+    got = got[(got["edition"] == "IoD2019") & (got["lad_code"] == BOROUGH_CODE) & (got["measure"] == "extent")]
+    assert got["value"].iloc[0] == pytest.approx(expected)
