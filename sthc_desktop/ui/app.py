@@ -16,6 +16,7 @@ from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.planner import Planner
 
 from . import workspace_actions
+from .display_check import startup_problem
 from .main_window import MainWindow
 from .settings import APPLICATION, ORGANISATION
 
@@ -48,6 +49,10 @@ def application() -> QApplication:
 
 
 def run(pack_path: str | Path | None = None) -> int:
+    problem = None if QApplication.instance() else startup_problem()
+    if problem:  # said before Qt starts: Qt would end the process with a message about one plugin
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     app = application()
     install_error_handler()
     try:
