@@ -7,8 +7,10 @@ Wilson (proportions) or Byar / exact Poisson (rates) interval computed from the 
 scores are population-weighted means (weights named by the catalogue's ``weight``
 column); practice scores are weighted by list size; ranks and deciles are not aggregated.
 England always comes from the pack's England rows, never recomputed here, and says how the
-builder made it (recomputed from every England LSOA or practice, or as published); a published
-borough value is preferred to a computed one. Every row says how it was made. Qt-free.
+builder made it (recomputed from every England LSOA or practice, or as published). Published
+before derived: a published borough value (e.g. MHCLG's IoD2025 File 10) is preferred to a computed
+one, and a network's published PCN row (OHID) to the sum of its practices, unless a what-if scenario
+has moved practices. Every row says how it was made. Qt-free.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def area_shares(planner, geography: str) -> pd.DataFrame:
 
 def locality_rows(values: pd.DataFrame, shares: pd.DataFrame, name: str) -> pd.DataFrame:
     """The rows of areas with a share in one locality, with that share in a ``share`` column."""
-    share = values["area_code"].map(shares[name]).fillna(0.0)
+    share = shares[name].reindex(values["area_code"].to_numpy()).fillna(0.0).to_numpy()
     return values[share > 0].assign(share=share[share > 0])
 
 
