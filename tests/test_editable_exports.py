@@ -266,3 +266,14 @@ def test_the_deck_ends_with_the_spine_chart_and_funnel_plot_slides(tmp_path, cap
     assert slides[2][0].startswith("Spine charts") and slides[2][2]
     assert slides[3][0].startswith("Practice funnel plots") and slides[3][2] and "99.8%" in slides[3][0]
     assert len(Presentation(out).slides) == 4
+
+
+def test_the_provenance_sheet_names_a_what_if_scenario(tmp_path, capsys):
+    import json
+    scenario = tmp_path / "synthetic_merger.json"  # SYNTHETIC what-if written by the test
+    scenario.write_text(json.dumps({"name": "Hall Street to North", "move_practices": {"N83017": "North"}}))
+    out = tmp_path / "pack.xlsx"
+    assert main(["export", "pack", "--localities", "North", "--indicators", OBESITY, "--scenario", str(scenario),
+                 "--out", str(out)]) == 0
+    notes = [r[0] for r in openpyxl.load_workbook(out)["Provenance"].iter_rows(values_only=True) if r[0]]
+    assert any("What-if scenario 'Hall Street to North'" in str(n) and "N83017" in str(n) for n in notes)

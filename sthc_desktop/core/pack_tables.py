@@ -113,7 +113,7 @@ def provenance(planner, dataset_keys: list[str], *, method: str = "") -> Table:
         notes.append(f"Method: {method}")
     notes.append(f"Locality method: {planner.assignment_statement}")
     if planner.scenario is not None:
-        notes.append(f"What-if scenario: {getattr(planner.scenario, 'name', planner.scenario)}")
+        notes.append(planner.scenario.statement(pack))
     return Table("Provenance", "Where the figures come from", pd.DataFrame(rows, columns=list(PROVENANCE_COLUMNS)),
                  notes)
 
