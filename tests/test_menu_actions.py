@@ -15,7 +15,7 @@ from conftest import BUNDLED_PACK, write_csv
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
-from sthc_desktop.ui import export_dialog, import_dialog, workspace_actions
+from sthc_desktop.ui import export_dialog, import_dialog, sources_dialog, workspace_actions
 from sthc_desktop.ui.main_window import MainWindow
 
 HOW = ("menu", "key")
@@ -156,7 +156,7 @@ def test_export_briefing_map(window, qtbot, monkeypatch, tmp_path, how):
 @pytest.mark.parametrize("how", HOW)
 def test_data_sources_lists_every_dataset(window, qtbot, monkeypatch, how):
     shown = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    monkeypatch.setattr(sources_dialog.SourcesDialog, "exec", lambda box: shown.append(box.text.toPlainText()) or 0)
     fire(qtbot, window, action(window, "Help", "Data sources and licences"), how)
     assert len(shown) == 1
     for dataset in window.model.planner.pack.datasets.values():

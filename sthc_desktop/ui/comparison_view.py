@@ -78,6 +78,9 @@ class ComparisonView(QWidget):
         for label, key in BENCHMARKS:
             self.benchmark.addItem(label, key)
         self.assignment = QComboBox()
+        # The methods' long names would set the whole window's minimum width; the list shows them in full.
+        self.assignment.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.assignment.setMinimumContentsLength(14)
         self._assignment_index = 0
         self._fill_methods()
         self.lookup_text: str | None = None  # the supplied lookup in use, kept for the workspace

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from sthc_desktop.core import imports
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.workspace import ImportRecord
+from sthc_desktop.ui.screen_fit import fit_to_screen
 from sthc_desktop.ui.view_model import ViewModel
 
 NONE = "(none)"
@@ -110,7 +111,7 @@ class ImportDialog(QDialog):
             box.toggled.connect(self.refresh)
         for edit in (self.name, self.unit, self.period):
             edit.textChanged.connect(self.refresh)
-        self.resize(720, 760)
+        fit_to_screen(self, 720, 760)
         if path is not None:
             self.set_path(path)
 

@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._restored_state:  # first run: side panels a quarter of the screen at most
-            side = max(300, min(400, available_geometry(self).width() // 4))
+            side = max(280, min(400, available_geometry(self).width() // 4))
             # After the layout has run: sizes given before it are overruled by the docks' hints.
             QTimer.singleShot(0, lambda: self.resizeDocks(self.map_docks, [side] * 4, Qt.Horizontal))
             self._restored_state = True
