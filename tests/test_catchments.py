@@ -84,3 +84,37 @@ def test_the_pack_opens_on_the_best_validated_method_and_names_its_error(pack, p
     assert pack.info["best_method"] == best == planner.assignments["lsoa21"].method
     assert f"{errors[best]:.1f} points" in planner.assignment_statement
     assert "Best-validated method" in planner.assignment_statement
+
+
+def test_fractional_aggregation_of_a_count_equals_the_hand_weighted_sum(pack, planner):
+    from sthc_desktop.core.aggregate import aggregate
+    shares = planner.assignments["lsoa21"].shares
+    assert ((shares > 0) & (shares < 1)).any().any()  # the default method really is fractional
+    residents = pack.indicator_values("census21_residents", "lsoa21").set_index("area_code")["value"]
+    got = aggregate(planner, "census21_residents").set_index("area")
+    for area in ("Central", "Newton & Haydock", "North", "South"):
+        assert got.loc[area, "value"] == pytest.approx(sum(shares.loc[c, area] * v for c, v in residents.items()))
+    assert sum(got.loc[a, "value"] for a in shares.columns) == pytest.approx(residents.sum())
+    # A 2021 LSOA takes the shares of its 2011 parent.
+    links = pack.layer("lsoa21").set_index("code")["lsoa11_code"]
+    split = links[links.index != links.to_numpy()].index[0]
+    assert shares.loc[split].to_dict() == planner.assignments["lsoa11"].shares.loc[links[split]].to_dict()
+
+
+def test_catchment_view_of_a_practice_and_split_of_an_lsoa(pack, planner):
+    est = cm.pack_estimates(pack)
+    meta, values, _ = cm.catchment_indicator(pack, "N83019")
+    origins = pack.layer(cm.ORIGINS_LAYER).set_index("code")
+    inside = est["N83019"][origins.loc[est.index, "in_borough"].to_numpy()]
+    assert values["value"].sum() == pytest.approx(inside[inside > 0].sum())
+    assert meta["geography"] == "lsoa11" and "Estimated, not counted" in meta["caveats"]
+    details = planner.practice_details("N83019")
+    published = pack.indicator_values("practice_imd_score", "practice", "IMD2019").set_index("area_code")["value"]
+    implied = cm.implied_scores(est[["N83019"]], origins["imd_score"]).iloc[0]
+    assert f"estimated patients {implied:.1f}, published {published['N83019']:.1f}" in details["catchment_text"]
+    split = cm.lsoa_split(pack, "E01006802")
+    assert split["patients"].sum() == pytest.approx(est.loc["E01006802"].sum())
+    assert split.iloc[0]["ods_code"] == "N83019"  # Billinge's own LSOA: most register at Billinge
+    area = planner.area("lsoa21", "E01006802")
+    assert area["catchment_text"].startswith("Estimated registrations: Billinge Medical Practice")
+    assert area["locality_shares_text"].startswith("North ")

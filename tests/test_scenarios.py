@@ -114,6 +114,8 @@ def test_what_if_menu_moves_a_practice_names_it_saves_it_and_undoes(window, monk
     window.what_if["undo"].trigger()
     assert {a: view.cell_text("iod19_imd_score", a) for a in ("Central", "North")} == before
     assert "what-if" not in window.method_label.text()
+    from PySide6.QtWidgets import QMessageBox
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Discard)  # the test closes unsaved
 
 
 def test_export_pack_under_a_scenario_names_it(pack, tmp_path):

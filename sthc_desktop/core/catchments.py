@@ -51,7 +51,8 @@ class Model:
     reach_km: float = REACH_KM
 
     def describe(self) -> str:
-        return (f"weight exp(−{self.beta_per_km:g}·km) × list size^{self.alpha:g}, practices within "
+        size = f" × list size^{self.alpha:g}" if self.alpha else " (fitted: practice size adds no pull)"
+        return (f"weight exp(−{self.beta_per_km:g}·km){size}, practices within "
                 f"{self.reach_km:g} km; practices outside St Helens competing for neighbouring districts' "
                 f"residents with κ = {self.outside_competition:g}")
 
@@ -230,13 +231,19 @@ def current_practices(practices) -> pd.DataFrame:
                          "network": p["network"].to_numpy()}).sort_values("ods_code").reset_index(drop=True)
 
 
+def pack_cached(pack, key: str, make):
+    """``make()`` once per pack: what depends only on the pack's own rows (a what-if re-uses it)."""
+    cache = pack.__dict__.setdefault("_catchment_cache", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def pack_estimates(pack) -> pd.DataFrame:
-    """Estimated patients of today's practices by LSOA 2011 (St Helens and neighbours), cached on the pack."""
-    cached = getattr(pack, "_catchment_estimates", None)
-    if cached is None:
-        cached = estimate(pack.layer(ORIGINS_LAYER), current_practices(pack.practices), Model.from_info(pack.info))
-        pack._catchment_estimates = cached
-    return cached
+    """Estimated patients of today's practices by LSOA 2011 (St Helens and neighbours)."""
+    return pack_cached(pack, "estimates", lambda: estimate(pack.layer(ORIGINS_LAYER),
+                                                           current_practices(pack.practices),
+                                                           Model.from_info(pack.info)))
 
 
 def method_error(rows: pd.DataFrame, method: str) -> float:
@@ -298,7 +305,7 @@ def assignments(pack, networks: pd.Series | None = None) -> dict:
         networks = current_practices(pack.practices).set_index("ods_code")["network"]
     shares = vintage_shares(pack_estimates(pack), networks, pack.layer("lsoa11")["code"],
                             pack.layer("lsoa21")[["code", "lsoa11_code"]])
-    text = statement(Model.from_info(pack.info), pack.layer(VALIDATION_LAYER))
+    text = pack_cached(pack, "statement", lambda: statement(Model.from_info(pack.info), pack.layer(VALIDATION_LAYER)))
     title = method_label(pack, ESTIMATED_REGISTRATIONS)
     return {v: Assignment(ESTIMATED_REGISTRATIONS, text, main_localities(s), s, title) for v, s in shares.items()}
 
@@ -324,3 +331,95 @@ def method_validation(pack, assignment11, method: str) -> str:
     if method in set(rows["method"]):
         return validation_text(rows, method)
     return validation_text(rows, method, float(network_errors(pack, assignment11).abs().mean()))
+
+
+# -- the catchment view: one practice's patients, one LSOA's split ----------------------------------
+
+def has_model(pack) -> bool:
+    """Whether the pack holds the estimated-registrations tables (packs built before them do not)."""
+    return "catchment_beta_per_km" in pack.info
+
+
+def practice_catchment(pack, ods_code: str) -> pd.DataFrame:
+    """Where a practice's estimated patients live: code, name, district, in_borough, estimated patients
+    and their share of the list, largest first (today's practices; empty for a practice with no list now)."""
+    est = pack_estimates(pack)
+    if ods_code not in est.columns:
+        return pd.DataFrame(columns=["code", "name", "district", "in_borough", "patients", "share"])
+    origins = pack.layer(ORIGINS_LAYER).set_index("code")
+    patients = est[ods_code]
+    frame = origins.loc[patients.index, ["name", "district", "in_borough"]].assign(
+        patients=patients.to_numpy(), share=(patients / patients.sum()).to_numpy())
+    return frame[frame["patients"] > 0].sort_values("patients", ascending=False).rename_axis("code").reset_index()
+
+
+def practice_summary(pack, ods_code: str) -> str:
+    """One line for the details panel: estimated against published IMD 2019, and where the list lives."""
+    catchment = practice_catchment(pack, ods_code)
+    if catchment.empty:
+        return "No registered list today, so no estimated catchment."
+    scores = pack.layer(ORIGINS_LAYER).set_index("code")["imd_score"]
+    implied = float(implied_scores(pack_estimates(pack)[[ods_code]], scores).iloc[0])
+    published = pack.indicator_values("practice_imd_score", "practice", "IMD2019")
+    published = published[published["area_code"] == ods_code]["value"]
+    pub = f"published {published.iloc[0]:.1f} (Fingertips 93553)" if len(published) else "no published score"
+    inside = catchment.loc[catchment["in_borough"].astype(bool), "share"].sum()
+    outside = catchment[~catchment["in_borough"].astype(bool)].groupby("district")["share"].sum()
+    others = ", ".join(f"{d} {v:.1%}" for d, v in outside.sort_values(ascending=False).items() if v >= 0.001)
+    return (f"Estimated registrations: IMD 2019 of its estimated patients {implied:.1f}, {pub}; "
+            f"{inside:.1%} live in St Helens{'; ' + others if others else ''}.")
+
+
+def lsoa_split(pack, code: str, networks: pd.Series | None = None) -> pd.DataFrame:
+    """An LSOA 2011's estimated registered patients by practice (today's practices): ods_code, name,
+    network, patients, share; largest first. A 2021 LSOA reads its 2011 parent."""
+    est = pack_estimates(pack)
+    if code not in est.index:
+        links = pack.layer("lsoa21").set_index("code")["lsoa11_code"]
+        code = links.get(code, code)
+    if code not in est.index:
+        return pd.DataFrame(columns=["ods_code", "name", "network", "patients", "share"])
+    row = est.loc[code]
+    names = pack.practices.set_index("ods_code")["name"]
+    networks = networks if networks is not None else pack.practices.set_index("ods_code")["network"]
+    frame = pd.DataFrame({"ods_code": row.index, "name": names.reindex(row.index).to_numpy(),
+                          "network": networks.reindex(row.index).to_numpy(), "patients": row.to_numpy(),
+                          "share": (row / row.sum()).to_numpy() if row.sum() > 0 else 0.0})
+    return frame.sort_values("patients", ascending=False).reset_index(drop=True)
+
+
+def lsoa_split_text(pack, code: str, networks: pd.Series | None = None, shown: int = 4) -> str:
+    split = lsoa_split(pack, code, networks)
+    if split.empty:
+        return ""
+    top = [f"{r.name} {r.share:.0%}" for r in split.head(shown).itertuples() if r.share >= 0.005]
+    return f"Estimated registrations: {', '.join(top)} (of {split['patients'].sum():,.0f} estimated patients)."
+
+
+def catchment_indicator(pack, ods_code: str) -> tuple[dict, pd.DataFrame, object]:
+    """A practice's estimated patients by St Helens LSOA 2011 as a mappable derived indicator (catalogue
+    row, values, provenance), so the map, legend, hover and exports show its catchment like any other."""
+    from .datapack import Dataset
+
+    name = pack.practices.set_index("ods_code")["name"].get(ods_code, ods_code)
+    catchment = practice_catchment(pack, ods_code)
+    borough = catchment[catchment["in_borough"].astype(bool)]
+    ind = f"catchment_{ods_code}"
+    model = Model.from_info(pack.info)
+    caveat = (f"Estimated, not counted: the estimated-registrations model ({model.describe()}) spreads the "
+              f"practice's list over the LSOAs its patients are likely to live in. "
+              f"{practice_summary(pack, ods_code)}")
+    meta = {"id": ind, "name": f"Estimated patients of {name} ({ods_code})", "short_name": f"{name}: estimated patients",
+            "theme": "Catchments", "unit": "estimated patients", "polarity": "no judgement", "geography": "lsoa11",
+            "dataset": "estimated_registrations", "value_type": "count", "aggregation": "sum", "caveats": caveat,
+            "weight": "", "multiplier": 1.0, "periods": "today's lists", "period": "today's lists",
+            "source": "Estimated registrations (this tool's model of the pack's open data)",
+            "england_method": "no England value"}
+    values = pd.DataFrame({"indicator_id": ind, "area_type": "lsoa11", "area_code": borough["code"].to_numpy(),
+                           "period": "today's lists", "value": borough["patients"].to_numpy(float),
+                           "numerator": np.nan, "denominator": np.nan, "lower_ci": np.nan, "upper_ci": np.nan})
+    dataset = Dataset("estimated_registrations", "Estimated registrations by LSOA",
+                      "This tool's spatial-interaction model, from ONS, MHCLG, NHS England and OHID open data",
+                      "today's lists", "Open Government Licence v3.0 (the inputs)",
+                      "Estimated from ONS, MHCLG, NHS England and OHID data, Open Government Licence v3.0", ())
+    return meta, values, dataset

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
@@ -222,15 +223,14 @@ class DataPack:
         v = self.values
         cached = getattr(self, "_value_rows", (None, {}))  # row positions by indicator, as for indicator()
         if cached[0] is not v:
-            cached = (v, v.groupby("indicator_id", sort=False).indices)
+            groups: dict[str, dict[tuple, np.ndarray]] = {}
+            for (ind, kind, when), rows in v.groupby(["indicator_id", "area_type", "period"], sort=False).indices.items():
+                groups.setdefault(ind, {})[(kind, when)] = rows
+            cached = (v, groups)
             self._value_rows = cached
-        v = v.iloc[cached[1].get(indicator_id, [])]
-        mask = pd.Series(True, index=v.index)
-        if area_type is not None:
-            mask &= v["area_type"] == area_type
-        if period is not None:
-            mask &= v["period"] == period
-        return v[mask]
+        parts = [rows for (kind, when), rows in cached[1].get(indicator_id, {}).items()
+                 if area_type in (None, kind) and period in (None, when)]
+        return v.iloc[np.sort(np.concatenate(parts)) if parts else []]
 
     def attribution_lines(self, dataset_keys: list[str] | None = None) -> list[str]:
         """The attribution lines a published map must carry: boundaries always, plus the datasets used."""

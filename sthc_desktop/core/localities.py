@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, PackError
 
 #: Network names as the strategic plan writes them, in map-key order.
 NETWORKS: tuple[str, ...] = ("Central", "Newton & Haydock", "North", "South")
@@ -254,7 +254,8 @@ def pack_assignments(pack, method: str | None = None, networks: pd.Series | None
     if networks is not None:
         practices = practices.assign(network=practices["ods_code"].map(networks).fillna(practices["network"]))
     found = {v: nearest_practice(pack.layer(v), "code", practices) for v in ("lsoa11", "lsoa21")}
-    validation = catchments.method_validation(pack, found["lsoa11"], NEAREST_PRACTICE)
+    validation = catchments.pack_cached(pack, "nearest validation", lambda: catchments.method_validation(
+        pack, found["lsoa11"], NEAREST_PRACTICE))
     title = method_label(pack, NEAREST_PRACTICE)
     return {v: Assignment(a.method, f"{a.statement} {validation}".strip(), a.localities.rename_axis("code"),
                           title=title) for v, a in found.items()}
@@ -264,10 +265,20 @@ def method_label(pack, method: str) -> str:
     """How a method chooser names a pack method: with its validation error, and whether it is the best."""
     from . import catchments
 
-    try:
-        rows = pack.layer(catchments.VALIDATION_LAYER)
-    except Exception:  # a pack without the validation tables: the name alone
-        return method.capitalize()
-    error = catchments.method_error(rows, method)
-    best = "best validated, " if catchments.best_method(rows) == method else ""
-    return f"{method} ({best}IMD error {error:.1f} points)"
+    def make():
+        try:
+            rows = pack.layer(catchments.VALIDATION_LAYER)
+        except PackError:  # a pack without the validation tables: the name alone
+            return method
+        error = catchments.method_error(rows, method)
+        best = "best validated, " if catchments.best_method(rows) == method else ""
+        return f"{method} ({best}IMD error {error:.1f} points)"
+    return catchments.pack_cached(pack, f"label {method}", make)
+
+
+def shares_text(shares: dict[str, float]) -> str:
+    """An area's locality shares in words: "Central 62% · North 30% · South 8%" (whole: the name alone)."""
+    shown = {k: v for k, v in shares.items() if round(v * 100) >= 1}
+    if len(shown) <= 1:
+        return next(iter(shown), "–")
+    return " · ".join(f"{k} {v:.0%}" for k, v in shown.items())

@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from . import catchments
 from . import localities as loc
 from .classes import Classes, classify
 from .datapack import DataPack
@@ -170,7 +171,7 @@ class Planner:
         row = frame.iloc[int(idx[0])].to_dict()
         row.pop("geometry", None)
         row["locality"] = self.localities[geography].get(row["code"])
-        row["locality_shares"] = self.locality_shares(geography, row["code"])
+        row.update(self._membership(geography, row["code"]))
         return {"geography": geography, **row}
 
     def area(self, geography: str, code: str, view: MapView | None = None) -> dict:
@@ -183,8 +184,15 @@ class Planner:
             row = frame[frame["code"] == code].iloc[0].to_dict()
         row.pop("geometry", None)
         row["locality"] = self.localities[geography].get(code)
-        row["locality_shares"] = self.locality_shares(geography, code)
+        row.update(self._membership(geography, code))
         return {"geography": geography, **row}
+
+    def _membership(self, geography: str, code: str) -> dict:
+        """An LSOA's locality shares (and their words) and its estimated split across practices."""
+        shares = self.locality_shares(geography, code)
+        split = catchments.lsoa_split_text(self.pack, code, self.practice_networks) \
+            if catchments.has_model(self.pack) else ""
+        return {"locality_shares": shares, "locality_shares_text": loc.shares_text(shares), "catchment_text": split}
 
     def locality_shares(self, geography: str, code: str) -> dict[str, float]:
         """An LSOA's share in each locality (largest first, shares above 0.05%) under the assignment."""
@@ -211,7 +219,9 @@ class Planner:
         out = {"geography": "practice", "code": ods_code, "name": r["name"], "plan_name": r["plan_name"],
                "map_key": r["map_key"], "locality": self.practice_networks.get(ods_code, r["network"]),
                "status": status, "status_text": status_text,
-               "list_size": r["list_size"], "list_size_date": r["list_size_date"]}
+               "list_size": r["list_size"], "list_size_date": r["list_size_date"],
+               "catchment_text": catchments.practice_summary(self.pack, ods_code)
+               if catchments.has_model(self.pack) else ""}
         if view is not None:
             layer = self.layer_for(view)
             if not layer.is_area:

@@ -147,7 +147,7 @@ class MapCanvas(FigureCanvasQTAgg):
                 return text
         else:
             text = (f"<b>{hit['name']}</b> ({hit['code']})<br>Ward: {hit.get('ward_name') or '–'}"
-                    f" · Care Community: {hit.get('locality') or '–'}")
+                    f" · Care Community: {hit.get('locality_shares_text') or hit.get('locality') or '–'}")
             if not layer.is_area:
                 return text
         value = (SUPPRESSED_TEXT if hit.get("suppressed") in (True, 1)  # disclosure control: a count of 1 to 4

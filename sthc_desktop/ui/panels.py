@@ -280,11 +280,13 @@ class DetailsPanel(QWidget):
             plan = selection.get("plan_name")
             renamed = f" (plan: {plan})" if plan and plan != selection["name"] else ""
             self.heading.setText(f"<b>{selection['name']}</b>{renamed}<br>{key}{selection['code']} · "
-                                 f"{selection.get('locality')} · {selection.get('status_text')}")
+                                 f"{selection.get('locality')} · {selection.get('status_text')}"
+                                 f"<br>{selection.get('catchment_text') or ''}")
         else:
             self.heading.setText(f"<b>{selection['name']}</b> ({selection['code']})<br>"
                                  f"Ward: {selection.get('ward_name') or '–'} · "
-                                 f"Care Community: {selection.get('locality') or '–'}")
+                                 f"Care Community: {selection.get('locality_shares_text') or selection.get('locality') or '–'}"
+                                 f"<br>{selection.get('catchment_text') or ''}")
         details = self.model.planner.area_details(geography, selection["code"])
         for r in details.itertuples():
             row = self.table.rowCount()

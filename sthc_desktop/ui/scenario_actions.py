@@ -1,5 +1,5 @@
 """The What-if menu: move a practice to another network or an LSOA to another locality, name the
-scenario, undo the last change, clear it.
+scenario, undo the last change, clear it; and show a practice's estimated catchment on the map.
 
 Wiring only: the choices come from the planner, the scenario is a
 :class:`~sthc_desktop.core.scenarios.Scenario` and the document model
@@ -13,6 +13,7 @@ import pandas as pd
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog
 
+from sthc_desktop.core import catchments
 from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.scenarios import Scenario
 
@@ -31,6 +32,10 @@ def add_menu(window) -> dict[str, QAction]:
         "clear": window._action(menu, "&Clear the scenario (back to the pack's networks)",
                                 lambda: model.set_scenario(None)),
     }
+
+    menu.addSeparator()
+    actions["catchment"] = window._action(menu, "Show a practice's estimated &catchment on the map…",
+                                          lambda: show_catchment(window))
 
     def enable(_planner=None):
         actions["undo"].setEnabled(model.history.can_undo)
@@ -86,6 +91,24 @@ def move_lsoa(window) -> None:
     scenario = _scenario(window) if network else None
     if scenario is not None:
         window.model.set_scenario(scenario.move_lsoa(code, network))
+
+
+def show_catchment(window) -> None:
+    """Map where a practice's estimated patients live (a derived indicator of the planner) and select it,
+    so the details panel gives its estimated against published IMD and its list size."""
+    planner = window.model.planner
+    today = set(catchments.current_practices(planner.pack.practices)["ods_code"])
+    key = planner.practice_key()
+    labels = {f"{'' if pd.isna(r.map_key) else f'{int(r.map_key)}: '}{r.name} ({r.ods_code})": r.ods_code
+              for r in key.itertuples() if r.ods_code in today}
+    label, ok = QInputDialog.getItem(window, "Practice catchment", "Practice:", list(labels), 0, False)
+    if not ok:
+        return
+    code = labels[label]
+    planner.add_indicator(*catchments.catchment_indicator(planner.pack, code))
+    window.model.set_planner(planner)  # the picker lists the new layer
+    window.model.set_indicator(f"catchment_{code}")
+    window.model.select(planner.practice_details(code, window.model.view))
 
 
 def rename(window) -> None:
