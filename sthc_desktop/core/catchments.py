@@ -423,3 +423,22 @@ def catchment_indicator(pack, ods_code: str) -> tuple[dict, pd.DataFrame, object
                       "today's lists", "Open Government Licence v3.0 (the inputs)",
                       "Estimated from ONS, MHCLG, NHS England and OHID data, Open Government Licence v3.0", ())
     return meta, values, dataset
+
+
+def validation_note(pack) -> str:
+    """The validation of every pack method in one paragraph for method notes: mean absolute error, in
+    IMD 2019 points, against Fingertips 93553 at practice and Care Community level ("" without the model)."""
+    if not has_model(pack):
+        return ""
+    errors = mean_errors(pack.layer(VALIDATION_LAYER))
+    best = pack.info.get("best_method")
+    parts = []
+    for method, part in errors.groupby("method", sort=False):
+        cells = []
+        for level, what in (("practice", "practices"), ("network", "Care Communities")):
+            here = part[part["level"] == level]
+            cells.append(f"{what} " + ", ".join(f"{r.mae:.1f} {r.fit}" for r in here.itertuples())
+                         + f" ({int(here['areas'].max())} {what})")
+        parts.append(f"{method}{' (best validated: the default)' if method == best else ''}: {'; '.join(cells)}")
+    return ("Validation of the locality methods against the registered-patient IMD 2019 scores (Fingertips "
+            "93553; networks weighted by list size), mean absolute error in IMD points: " + ". ".join(parts) + ".")

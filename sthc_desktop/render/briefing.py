@@ -24,9 +24,11 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Rectangle
+from matplotlib.text import Text
 from shapely.geometry import box
 
 from sthc_desktop.core import comparison, district_ranks
+from sthc_desktop.core.catchments import validation_note
 from sthc_desktop.core.datapack import GEOGRAPHY_NAMES
 from sthc_desktop.core.deprivation import EDITIONS, INEQUALITY_METHOD
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
@@ -47,6 +49,8 @@ RULE = "#bdbdbd"
 LINE_SPACING = 1.25
 #: Smallest type (points at A4) a panel may be set in before it is allowed to stop fitting.
 FIT_SCALES = (1.0, 0.93, 0.86, 0.8, 0.74, 0.68)
+#: No text on a printed page is set smaller than this (points at A4): smaller is unreadable on paper.
+MIN_TYPE = 7.0
 
 MEASURE_DPI = 288  # fine enough that font hinting does not shrink the measure
 _MEASURE = RendererAgg(10, 10, MEASURE_DPI)
@@ -157,10 +161,14 @@ class Column:
     def space(self, points: float) -> None:
         self.y -= points * self.scale / 72
 
+    def points(self, size: float) -> float:
+        """``size`` at this column's scale, never under the printed minimum (measure and draw agree)."""
+        return max(size * self.scale, MIN_TYPE * self.page.k)
+
     def text(self, s: str, size: float, *, weight: str = "normal", colour: str = INK, indent: float = 0.0,
              style: str = "normal", after: float = 2.0) -> int:
         """A wrapped paragraph; returns the number of lines it took."""
-        pt = size * self.scale
+        pt = self.points(size)
         lines = wrap(s, pt, self.width - indent, weight)
         step = pt * LINE_SPACING / 72
         for line in lines:
@@ -174,7 +182,7 @@ class Column:
     def keyed(self, key: str, s: str, size: float, *, key_colour: str = INK, colour: str = INK,
               after: float = 0.8) -> None:
         """A hanging-indented entry: ``key`` in the margin (a map key number), ``s`` beside it."""
-        pt = size * self.scale
+        pt = self.points(size)
         hang = text_width("00", pt, "bold") + 0.06 * self.page.k
         top = self.y
         self.text(s, size, indent=hang, colour=colour, after=after)
@@ -184,7 +192,7 @@ class Column:
 
     def swatch(self, entry: LegendEntry, size: float, label: str | None = None) -> None:
         """A legend row: a colour patch (or practice symbol) and its label."""
-        pt = size * self.scale
+        pt = self.points(size)
         box_w, box_h = 0.24 * self.scale, pt * 1.05 / 72
         top = self.y
         self.text(label or entry.label, size, indent=box_w + 0.08 * self.scale, after=1.2)
@@ -208,7 +216,7 @@ class Column:
               fills: list[list[str | None]] | None = None, align: list[str] | None = None,
               after: float = 3.0) -> None:
         """A table across the column: ``widths`` are shares of its width, ``fills`` cell colours."""
-        pt = size * self.scale
+        pt = self.points(size)
         step = pt * LINE_SPACING / 72
         pad = 0.035 * self.scale
         cols = [w * self.width / sum(widths) for w in widths]
@@ -238,7 +246,7 @@ class Column:
 
     def line_swatch(self, colour: str, label: str, size: float) -> None:
         """A legend row for an outline (a Care Community boundary)."""
-        pt = size * self.scale
+        pt = self.points(size)
         box_w = 0.24 * self.scale
         top = self.y
         self.text(label, size, indent=box_w + 0.08 * self.scale, after=1.2)
@@ -478,7 +486,7 @@ def briefing_map(planner: Planner, view: MapView, *, paper: str = "A4", orientat
         if key_rows:
             boxes += [(px, middle_top, kw, middle_bottom), (px + kw + gap, middle_top, kw, middle_bottom)]
         fit(page, boxes, both)
-    return BriefingMap(page.fig, fig_map.legend, title, area, datasets, attribution)
+    return BriefingMap(legible(page.fig), fig_map.legend, title, area, datasets, attribution)
 
 
 @dataclass
@@ -845,7 +853,22 @@ def pack_pages(planner: Planner, localities: list[str], indicators: list[str], *
               (FUNNEL_PAGE, lambda: funnel_page(data, total - 2, total))]
     pages.append((DISTRICT_RANKS_PAGE, lambda: district_ranks_page(data, total)))
     pages.append(("Notes", lambda: notes_page(data, total)))
-    return pages
+    return [(label, lambda build=build: legible(build())) for label, build in pages]
+
+
+def legible(fig: Figure) -> Figure:
+    """Raise any text under :data:`MIN_TYPE` (charts' ticks, legends and notes) to it; columns of text
+    are set at it or larger already."""
+    least = MIN_TYPE * min(fig.get_figwidth(), fig.get_figheight()) / PAPER_SIZES["A4"][0]
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_major_ticks() + axis.get_minor_ticks()
+            if ticks and ticks[0].label1.get_fontsize() < least:
+                ax.tick_params(axis="x" if axis is ax.xaxis else "y", which="both", labelsize=least)
+    for text in fig.findobj(Text):
+        if text.get_text().strip() and text.get_fontsize() < least:
+            text.set_fontsize(least)
+    return fig
 
 
 def _frame(page: Page, data: PackData, title: str, subtitle: str, number: int, total: int,
@@ -866,7 +889,8 @@ def _frame(page: Page, data: PackData, title: str, subtitle: str, number: int, t
 
     def footer(col: Column):
         col.text(f"{PACK_TITLE} · page {number} of {total} · {produced_line(data.produced)}. "
-                 f"Localities: {data.planner.assignment_statement}", 6.5, colour=MUTED, after=1)
+                 f"Localities: {data.planner.assignments['lsoa21'].name} (the method in full: Notes)", 6.5,
+                 colour=MUTED, after=1)
         # One paragraph: the attribution lines run on, so short ones leave no half-empty lines.
         lines = data.planner.pack.attribution_lines(datasets if datasets is not None else data.datasets)
         col.text(" · ".join(lines), 6, colour=MUTED, after=0)
@@ -897,7 +921,9 @@ def cover_page(data: PackData, total: int) -> Figure:
                  f"Every figure in this pack traces to one of these datasets:", 8, after=3)
         rows = [[d.name, d.publisher, d.period] for d in pack.datasets.values()]
         col.table(["Dataset", "Publisher", "Period"], rows, [3.2, 2.2, 2.2], 7, after=4)
-        col.text(f"Care Communities: {planner.assignment_statement}", 8, after=2)
+        # The method's name, validation error and any what-if; the full statement is on the notes page.
+        col.text(f"Care Communities by {planner.assignments['lsoa21'].name} (method and validation: see Notes)",
+                 8, after=2)
         if info.get("population_weights"):
             col.text(f"Population weights: {info['population_weights']}", 8, after=2)
 
@@ -1299,6 +1325,8 @@ def notes_page(data: PackData, total: int) -> Figure:
         blocks.append(definition(ind, source, caveats, heading=i == 0))
     methods = [*METHOD_NOTES, f"Care Communities (the assignment of small areas to localities): "
                               f"{planner.assignment_statement}"]
+    if validation_note(pack):
+        methods.append(validation_note(pack))
     if data.inequality["most_deprived"].notna().any():
         methods.append(inequality_note(data.inequality, data.catalogue))
     if pack.info.get("population_weights"):
