@@ -117,7 +117,7 @@ def check(table: TableFile, pack: DataPack, spec: ImportSpec) -> CheckResult:
     seen: dict[tuple, int] = {}
     columns = {"value": spec.value_column, "lower_ci": spec.lower_ci_column, "upper_ci": spec.upper_ci_column,
                "numerator": spec.count_column, "denominator": spec.denominator_column}
-    for row, r in zip(rows.index, rows.to_dict("records")):
+    for row, r in _records(rows, [spec.code_column, spec.period_column, *columns.values()]):
         code = r[spec.code_column].upper()
         period = r[spec.period_column] if spec.period_column else spec.period
         if spec.period_column and not period:
@@ -154,6 +154,13 @@ def check(table: TableFile, pack: DataPack, spec: ImportSpec) -> CheckResult:
         c.caveats.append(_conversion_caveat(c.converted, codes))
     values = pd.DataFrame.from_records(records, columns=list(VALUE_COLUMNS[1:]) + ["source_code"])
     return _finish(c, pack, _spread(c, values), geography)
+
+
+def _records(rows: pd.DataFrame, columns: list[str | None]):
+    """(spreadsheet row, {column: cell}) for the columns a reading uses: one pass, no per-row frame work."""
+    used = list(dict.fromkeys(c for c in columns if c))
+    for row, cells in zip(rows.index, zip(*(rows[c].tolist() for c in used))):
+        yield row, dict(zip(used, cells))
 
 
 def _target(spec: ImportSpec, rows: pd.DataFrame, codes: Codes) -> frozenset:
@@ -239,7 +246,7 @@ def _check_points(c: _Check, rows: pd.DataFrame) -> CheckResult:
 
     spec = c.spec
     records, seen = [], {}
-    for row, r in zip(rows.index, rows.to_dict("records")):
+    for row, r in _records(rows, [spec.code_column, spec.x_column, spec.y_column, spec.value_column]):
         postcode = re.sub(r"\s+", " ", r[spec.code_column].upper())
         if not POSTCODE.match(postcode):
             c.add(row, spec.code_column, f"not a postcode: '{short(postcode)}'")

@@ -61,6 +61,13 @@ def number_style(name: str, frame: pd.DataFrame, delimiter: str | None) -> tuple
 def to_number(text: str, decimal: str = ".") -> float | None:
     """A cell as a number; None if it is blank or a suppression mark; :class:`NotANumber` otherwise."""
     t = text.strip()
+    if decimal == "." and t[:1].isdigit() and t[-1:].isdigit():  # the common case, without rewriting
+        try:
+            value = float(t)
+        except ValueError:
+            pass
+        else:
+            return _plausible(value, t)
     if t.lower() in MISSING:
         return None
     plain = _SPACES.sub("", t).replace("\u2212", "-")
@@ -74,6 +81,10 @@ def to_number(text: str, decimal: str = ".") -> float | None:
         value = float(plain)
     except ValueError:
         raise NotANumber(f"not a number: '{short(t)}'") from None
+    return _plausible(value, t)
+
+
+def _plausible(value: float, t: str) -> float:
     if not math.isfinite(value):
         raise NotANumber(f"not a finite number: '{short(t)}'")
     if abs(value) > LARGEST:
