@@ -60,8 +60,11 @@ def test_pack_workbook_tables_equal_compare_and_carry_provenance(tmp_path, capsy
     out = tmp_path / "pack.xlsx"
     assert main(["export", "pack", "--localities", "North", "--indicators", INDICATORS, "--out", str(out)]) == 0
     book = openpyxl.load_workbook(out)
-    assert {"vs England", "vs St Helens", "Plan measures", "Practices", "Obesity trend",
+    assert {"vs England", "vs St Helens", "Deprivation profile", "Plan measures", "Practices", "District ranks",
+            "Obesity trend", "Spine charts", "Funnel qof_obesity", "Funnel qof_smoking",
             "Provenance"} <= set(book.sheetnames)
+    ranks = sheet_rows(out, "District ranks")
+    assert set(ranks["lad_name"]) == {"St. Helens"} and all(isinstance(r, int) for r in ranks["rank"])
     same_numbers(sheet_rows(out, "vs England"), compare_csv(tmp_path, [], INDICATORS))
     same_numbers(sheet_rows(out, "vs St Helens"), compare_csv(tmp_path, [], INDICATORS, benchmark="borough"))
     assert book["vs England"]["F2"].number_format == "#,##0.00"

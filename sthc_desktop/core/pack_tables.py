@@ -1,10 +1,11 @@
 """The tables behind a locality pack or one map, as numbers an analyst can reuse.
 
-The spreadsheet, slide-deck and GIS exports all take their figures from here, so each shows the
-same numbers as ``compare`` and the pack: the comparison with England and with St Helens
+The workbook export takes its tables from here (the GeoPackage its provenance), each the same
+numbers as ``compare`` and the pack: the comparison with England and with St Helens
 (:func:`~sthc_desktop.core.comparison.compare`), the inequality within each locality, the
-strategic plan's measures, the practices by map key, the data behind one map (one row per area)
-and the provenance of every figure. Every table of rows about people passes through
+deprivation profile, the strategic plan's measures, the practices by map key, St Helens' ranks
+among England's districts, the data behind one map (one row per area) and the provenance of every
+figure. Every table of rows about people passes through
 :func:`~sthc_desktop.core.comparison.publishable`, so a suppressed cell is "*" (or empty where
 ``mark=None``) in every format. Qt-free and matplotlib-free.
 """
@@ -16,8 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import comparison, stats
+from . import comparison, district_ranks, stats
 from .aggregate import ENGLAND
+from .errors import PackError
 from .view import MapView
 
 #: Columns of the data behind one map: one row per area (LSOA or practice).
@@ -68,12 +70,29 @@ def practice_table(planner, localities: list[str] | None = None) -> Table:
     return Table("Practices", "Practices by the strategic plan's map key", p[keep].reset_index(drop=True))
 
 
-def pack_tables(planner, localities: list[str], indicators: list[str], *,
+def district_rank_table(planner) -> list[Table]:
+    """St Helens' rank among England's districts on the IMD and each domain, both editions (none for a
+    pack built without district summaries)."""
+    try:
+        long = district_ranks.domain_ranks(planner.pack)
+    except PackError:
+        return []
+    mine = long[long["lad_code"] == district_ranks.BOROUGH_CODE].reset_index(drop=True)
+    return [Table("District ranks", district_ranks.TABLE_TITLE, mine, [district_ranks.RANK_NOTE])]
+
+
+def pack_tables(planner, localities: list[str], indicators: list[str], *, profile: list[str] = (),
                 mark: str | None = comparison.SUPPRESSED) -> list[Table]:
-    """Every table of the locality pack, in the pack's order."""
-    return [*comparison_tables(planner, indicators, mark=mark),
+    """Every table of the locality pack, in the pack's order (``profile``: the deprivation-profile
+    indicators of its overview)."""
+    tables = comparison_tables(planner, indicators, mark=mark)
+    if profile:
+        rows = comparison.publishable(comparison.compare(planner, list(profile)), mark=mark)
+        tables.append(Table("Deprivation profile", "The deprivation profile of each Care Community (MHCLG's "
+                            "local-authority summaries)", rows))
+    return [*tables,
             Table("Plan measures", "The strategic plan's key measures (borough)", comparison.plan_measures(planner)),
-            practice_table(planner, localities)]
+            practice_table(planner, localities), *district_rank_table(planner)]
 
 
 def map_table(planner, view: MapView, *, mark: str | None = comparison.SUPPRESSED) -> Table:

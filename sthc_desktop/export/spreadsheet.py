@@ -27,7 +27,7 @@ from sthc_desktop.core.pack_tables import (NUMBER_FORMATS, Table, datasets_for, 
                                            provenance)
 from sthc_desktop.core.spine import METHOD as SPINE_METHOD
 from sthc_desktop.core.spine import spine_rows
-from sthc_desktop.render.briefing import METHOD_NOTES, PACK_TITLE
+from sthc_desktop.render.briefing import METHOD_NOTES, PACK_TITLE, PROFILE_INDICATORS
 from sthc_desktop.render.charts import OBESITY, obesity_trend_data
 
 #: Characters a sheet name may not hold, and its longest length (Excel's rules).
@@ -94,7 +94,7 @@ def write_workbook(tables: list[Table], out: str | Path, *, title: str = "", ove
 def export_pack_workbook(planner, out: str | Path, localities: list[str], indicators: list[str], *,
                          overwrite: bool = False) -> Path:
     """The locality pack's tables and the data behind its charts, with a provenance sheet."""
-    tables = [*pack_tables(planner, localities, indicators), *chart_tables(planner, localities, indicators),
+    tables = [*pack_tables(planner, localities, indicators, profile=PROFILE_INDICATORS), *chart_tables(planner, localities, indicators),
               provenance(planner, datasets_for(planner, [*indicators, OBESITY, *FUNNEL_INDICATORS]),
                          method=" ".join(METHOD_NOTES))]
     return write_workbook(tables, out, title=PACK_TITLE, overwrite=overwrite)
