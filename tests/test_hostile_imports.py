@@ -391,3 +391,39 @@ def test_a_workbook_hiding_its_size_is_still_bounded():
                 part = regex.sub(rb"<dimension[^>]*/>", b"", part)
             zout.writestr(info, part)
     assert "has a cell beyond column 1,000" in refusal("synthetic_hidden.xlsx", stripped.getvalue())
+
+
+# -- through the menu, as a user meets them ----------------------------------------------------------------
+@pytest.mark.parametrize("make", ["pipe", "nhs"])
+def test_file_import_refuses_a_pipe_or_patient_file_in_the_dialog_and_keeps_nothing(qtbot, isolated_settings,
+                                                                                   tmp_path, monkeypatch, make):
+    from PySide6.QtCore import Qt
+
+    from sthc_desktop.core.datapack import DataPack
+    from sthc_desktop.core.planner import Planner
+    from sthc_desktop.core.view import MapView
+    from sthc_desktop.ui import import_dialog
+    from sthc_desktop.ui.main_window import MainWindow
+
+    from conftest import BUNDLED_PACK
+
+    window = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView(), restore=False)
+    qtbot.addWidget(window)
+    path = tmp_path / "synthetic_refused.csv"
+    if make == "pipe":
+        os.mkfifo(path)
+    else:
+        path.write_bytes(csv_bytes(["Ref", "LSOA code", "Value"], [(n, "E01006802", 1) for n in NHS]))
+    seen = {}
+
+    def answer(dialog):
+        dialog.set_path(path)
+        seen["problem"] = dialog.problems.item(0, 2).text()
+        seen["can_import"] = dialog.import_button.isEnabled()
+        qtbot.mouseClick(dialog.import_button, Qt.LeftButton)
+        return dialog.result()
+    monkeypatch.setattr(import_dialog.ImportDialog, "exec", answer)
+    before = len(window.model.planner.pack.catalogue)
+    next(a for a in window.menuBar().actions()[0].menu().actions() if a.text().startswith("&Import")).trigger()
+    assert ("named pipe" if make == "pipe" else "NHS numbers") in seen["problem"]
+    assert not seen["can_import"] and window.imports == [] and len(window.model.planner.pack.catalogue) == before
