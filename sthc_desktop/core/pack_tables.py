@@ -32,7 +32,7 @@ NUMBER_FORMATS = {"value": "#,##0.00", "lower_ci": "#,##0.00", "upper_ci": "#,##
                   "least_deprived": "#,##0.00", "gap": "#,##0.00", "list_size": "#,##0", "map_key": "0",
                   "lower_95": "#,##0.00", "upper_95": "#,##0.00", "lower_998": "#,##0.00",
                   "upper_998": "#,##0.00", "worst": "#,##0.00", "q25": "#,##0.00", "benchmark_value": "#,##0.00",
-                  "q75": "#,##0.00", "best": "#,##0.00"}
+                  "q75": "#,##0.00", "best": "#,##0.00", "residents": "#,##0", "share_pct": "0.0"}
 PROVENANCE_COLUMNS = ("dataset", "publisher", "period", "licence", "attribution")
 
 

@@ -21,13 +21,14 @@ from openpyxl.styles import Font
 
 from sthc_desktop.core.cells import safe_cell
 from sthc_desktop.core.comparison import SUPPRESSION_NOTE
+from sthc_desktop.core.deprivation import decile_populations
 from sthc_desktop.core.files import atomic_path, check_target
 from sthc_desktop.core.funnel import FUNNEL_INDICATORS, pack_funnels
 from sthc_desktop.core.pack_tables import (NUMBER_FORMATS, Table, datasets_for, map_table, pack_tables,
                                            provenance)
 from sthc_desktop.core.spine import METHOD as SPINE_METHOD
 from sthc_desktop.core.spine import spine_rows
-from sthc_desktop.render.briefing import METHOD_NOTES, PACK_TITLE, PROFILE_INDICATORS
+from sthc_desktop.render.briefing import METHOD_NOTES, PACK_TITLE, PROFILE_EDITION, PROFILE_INDICATORS
 from sthc_desktop.render.charts import OBESITY, obesity_trend_data
 
 #: Characters a sheet name may not hold, and its longest length (Excel's rules).
@@ -102,11 +103,16 @@ def export_pack_workbook(planner, out: str | Path, localities: list[str], indica
 
 def chart_tables(planner, localities: list[str], indicators: list[str]) -> list[Table]:
     """The data behind the pack's charts that its tables do not already hold: the adult obesity trend,
-    the spine charts and the practice funnel plots (each practice with its control limits)."""
+    residents by IMD decile, the spine charts and the practice funnel plots (each practice with its control limits)."""
     trend = obesity_trend_data(planner).drop(columns=["unit"], errors="ignore")
     spines = spine_rows(planner, localities, indicators)
+    residents = decile_populations(planner, PROFILE_EDITION)
+    deciles = residents.stack().rename("residents").rename_axis(["area", "decile"]).reset_index()
+    deciles["share_pct"] = deciles["residents"] / deciles.groupby("area")["residents"].transform("sum") * 100
     tables = [Table("Obesity trend", "Adult obesity (QOF) by Care Community and England, by year", trend,
                     [SUPPRESSION_NOTE]),
+              Table("Residents by IMD decile", "Residents by national IMD decile (1 = most deprived 10%), "
+                    f"IoD20{PROFILE_EDITION}, population weights", deciles),
               Table("Spine charts", "Spine charts: each locality against the St Helens range",
                     spines.drop(columns=[c for c in spines if c.startswith("pos_")]), [SPINE_METHOD])]
     for f in pack_funnels(planner):
