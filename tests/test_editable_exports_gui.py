@@ -23,6 +23,7 @@ def export_through_the_menu(qtbot, window, monkeypatch, out, *, pack: bool, fmt:
             dialog.pack_format.setCurrentText(fmt)
         else:
             dialog.format.setCurrentText(fmt)
+            assert not dialog.paper.isEnabled() and not dialog.dpi.isEnabled()  # no page in a data file
         assert dialog.out.text().endswith("." + fmt.lower())
         dialog.out.setText(str(out))
         qtbot.mouseClick(dialog.export_button, Qt.LeftButton)

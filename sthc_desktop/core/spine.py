@@ -68,7 +68,8 @@ def _row(planner, meta, locality: str, against: dict[str, pd.DataFrame]) -> dict
     comparison_word = here["comparison"]
     if bench_area == BOROUGH:  # compared with St Helens instead
         borough = against["borough"]
-        comparison_word = borough[(borough["indicator_id"] == ind) & (borough["area"] == locality)]["comparison"].iloc[0]
+        comparison_word = borough.loc[(borough["indicator_id"] == ind) & (borough["area"] == locality),
+                                      "comparison"].iloc[0]
     layer = planner.layer_for(MapView(indicator_id=ind, period=here["period"]))
     values = layer.frame["value"].to_numpy(dtype=float)
     values = values[np.isfinite(values)]

@@ -149,7 +149,8 @@ def overview_slide(deck: Deck) -> None:
     page = briefing_map(data.planner, MapView(indicator_id=DEPRIVATION_MAP), produced=data.produced)
     deck.picture(slide, page.figure, MARGIN, 1.1, height=PICTURE_H)
     left = MARGIN + 4.1
-    _text(slide, left, 1.1, SLIDE_W - left - MARGIN, 0.3, "Key indicators, coloured by comparison with England (95% intervals)", 11, bold=True)
+    _text(slide, left, 1.1, SLIDE_W - left - MARGIN, 0.3,
+          "Key indicators, coloured by comparison with England (95% intervals)", 11, bold=True)
     header, rows, fills = overview_table(data.england)
     add_table(slide, header, rows, (left, 1.5, SLIDE_W - left - MARGIN, 5.0), fills=fills, size=8,
               widths=[3.2, 1.0, *[1.0] * (len(header) - 2)])

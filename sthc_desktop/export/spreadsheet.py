@@ -95,7 +95,8 @@ def write_workbook(tables: list[Table], out: str | Path, *, title: str = "", ove
 def export_pack_workbook(planner, out: str | Path, localities: list[str], indicators: list[str], *,
                          overwrite: bool = False) -> Path:
     """The locality pack's tables and the data behind its charts, with a provenance sheet."""
-    tables = [*pack_tables(planner, localities, indicators, profile=PROFILE_INDICATORS), *chart_tables(planner, localities, indicators),
+    tables = [*pack_tables(planner, localities, indicators, profile=PROFILE_INDICATORS),
+              *chart_tables(planner, localities, indicators),
               provenance(planner, datasets_for(planner, [*indicators, OBESITY, *FUNNEL_INDICATORS]),
                          method=" ".join(METHOD_NOTES))]
     return write_workbook(tables, out, title=PACK_TITLE, overwrite=overwrite)

@@ -23,7 +23,7 @@ from sthc_desktop.core.indicators import THEMES
 from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.export import (DEFAULT_DPI, MAX_DPI, MIN_DPI, PRINT_DPI, ExportCancelled, export_map,
                                  export_pack)
-from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS
+from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS, PAGE_FORMATS
 from sthc_desktop.export.locality_pack import choose_indicators
 from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES, briefing_map, pack_pages
 
@@ -122,7 +122,7 @@ class ExportDialog(QDialog):
         self.locality_boxes = {}
         ticks = QVBoxLayout()
         for name in NETWORKS:
-            box = QCheckBox(name, checked=True)
+            box = QCheckBox(name.replace("&", "&&"), checked=True)  # "&" alone marks a shortcut key
             box.toggled.connect(self._changed)
             self.locality_boxes[name] = box
             ticks.addWidget(box)
@@ -161,6 +161,8 @@ class ExportDialog(QDialog):
 
     def _changed(self, *_args) -> None:
         self.dpi.setEnabled(not self.is_pack and self._suffix() == "png")
+        for box in (self.paper, self.orientation):  # the data and GIS files have no page
+            box.setEnabled(self._suffix() in PAGE_FORMATS)
         text = self.out.text().strip()
         if text:
             self.out.setText(str(Path(text).with_suffix("." + self._suffix())))
