@@ -39,6 +39,9 @@ def copy_pack(tmp_path_factory):
     (['DELETE FROM "practices"'], "layer 'practices' is empty"),
     (['ALTER TABLE "indicators" DROP COLUMN "periods"'], "layer 'indicators' has no column 'periods'"),
     (['ALTER TABLE "practices" DROP COLUMN "ods_code"'], "layer 'practices' has no column 'ods_code'"),
+    (['ALTER TABLE "indicator_values" DROP COLUMN "value"', 'ALTER TABLE "indicator_values" ADD COLUMN "value" TEXT',
+      'UPDATE "indicator_values" SET "value" = \'abc\''],
+     "column 'value' of layer 'indicator_values' holds object values, not numbers"),
     (['UPDATE "datasets" SET "files" = \'[[[\''], "row 1 of the 'datasets' table is not a dataset"),
     (['UPDATE "datasets" SET "files" = \'{"a": 1}\''], "row 1 of the 'datasets' table is not a dataset"),
 ])

@@ -48,6 +48,8 @@ REQUIRED_COLUMNS = {
     "datasets": ("dataset", "name", "publisher", "period", "licence", "attribution", "files"),
     "pack_info": ("key", "value"),
 }
+#: Columns that must hold numbers (their declared type is checked on opening).
+NUMERIC_COLUMNS = {"indicator_values": VALUE_COLUMNS[4:], "practices": ("map_key",)}
 #: Largest pack opened (an England-scale pack is about 60 MB).
 SIZE_LIMIT = 4 * 1024 * MB
 
@@ -108,6 +110,11 @@ class DataPack:
         absent = [c for c in columns if c not in set(info["fields"])]
         if absent:
             raise PackError(self.path, f"damaged data pack: layer '{name}' has no column '{absent[0]}'")
+        types = dict(zip(info["fields"], info["dtypes"]))
+        for column in NUMERIC_COLUMNS.get(name, ()):
+            if not (types[column].startswith(("float", "int"))):
+                raise PackError(self.path, f"damaged data pack: column '{column}' of layer '{name}' holds "
+                                           f"{types[column]} values, not numbers")
 
     # -- raw layers -------------------------------------------------------------------
     def layer(self, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
