@@ -56,9 +56,18 @@ def same_numbers(sheet: pd.DataFrame, expected: pd.DataFrame) -> None:
         assert a["comparison"] == b["comparison"]
 
 
-def test_pack_workbook_tables_equal_compare_and_carry_provenance(tmp_path, capsys):
-    out = tmp_path / "pack.xlsx"
-    assert main(["export", "pack", "--localities", "North", "--indicators", INDICATORS, "--out", str(out)]) == 0
+@pytest.fixture(scope="module")
+def north_pack(tmp_path_factory):
+    """The North pack for INDICATORS as a workbook and a deck, written once by the command line."""
+    folder = tmp_path_factory.mktemp("north_pack")
+    for suffix in ("xlsx", "pptx"):
+        assert main(["export", "pack", "--localities", "North", "--indicators", INDICATORS,
+                     "--out", str(folder / f"pack.{suffix}")]) == 0
+    return folder / "pack.xlsx", folder / "pack.pptx"
+
+
+def test_pack_workbook_tables_equal_compare_and_carry_provenance(north_pack, tmp_path, capsys):
+    out = north_pack[0]
     book = openpyxl.load_workbook(out)
     assert {"vs England", "vs St Helens", "Deprivation profile", "Plan measures", "Practices", "District ranks",
             "Obesity trend", "Spine charts", "Funnel qof_obesity", "Funnel qof_smoking",
@@ -160,10 +169,10 @@ def slide_tables(path):
     return slides
 
 
-def test_pack_deck_has_an_overview_and_a_slide_per_locality_with_native_tables(pack, tmp_path, capsys):
+def test_pack_deck_has_an_overview_and_a_slide_per_locality_with_native_tables(north_pack, pack, tmp_path,
+                                                                               capsys):
     from sthc_desktop.render.text import format_value
-    out = tmp_path / "pack.pptx"
-    assert main(["export", "pack", "--localities", "North", "--indicators", INDICATORS, "--out", str(out)]) == 0
+    out = north_pack[1]
     slides = slide_tables(out)
     assert len(slides) >= 2
     expected = compare_csv(tmp_path, [], INDICATORS)
@@ -241,11 +250,10 @@ def test_suppressed_practice_values_are_absent_from_the_geopackage(small, tmp_pa
     assert practices["qof_obesity"].notna().sum() >= 20
 
 
-def test_pack_workbook_holds_the_spine_and_funnel_numbers(planner, tmp_path, capsys):
+def test_pack_workbook_holds_the_spine_and_funnel_numbers(north_pack, planner):
     from sthc_desktop.core.funnel import funnel
     from sthc_desktop.core.spine import spine_rows
-    out = tmp_path / "pack.xlsx"
-    assert main(["export", "pack", "--localities", "North", "--indicators", INDICATORS, "--out", str(out)]) == 0
+    out = north_pack[0]
     f = funnel(planner, "qof_obesity")
     sheet = sheet_rows(out, "Funnel qof_obesity").set_index("code")
     assert len(sheet) == len(f.practices)
@@ -260,10 +268,9 @@ def test_pack_workbook_holds_the_spine_and_funnel_numbers(planner, tmp_path, cap
         assert [float(v) for v in spine[column]] == pytest.approx(list(expected[column]))
 
 
-def test_the_deck_ends_with_the_spine_chart_and_funnel_plot_slides(tmp_path, capsys):
+def test_the_deck_ends_with_the_spine_chart_and_funnel_plot_slides(north_pack):
     from pptx import Presentation
-    out = tmp_path / "pack.pptx"
-    assert main(["export", "pack", "--localities", "North", "--indicators", INDICATORS, "--out", str(out)]) == 0
+    out = north_pack[1]
     slides = slide_tables(out)
     assert len(slides) == 1 + 1 + 2
     assert slides[2][0].startswith("Spine charts") and slides[2][2]
