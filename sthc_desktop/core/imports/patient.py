@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pandas as pd
-
 from ..errors import DataError
 from .model import TableFile
 
@@ -28,6 +26,7 @@ _PERSON_HEADER = re.compile(
 _BIRTH_HEADER = re.compile(r"\b(date ?of ?birth|birth ?date|birthdate|born|dob|d\.o\.b)", re.I)
 _NAME_HEADER = re.compile(r"^((full|person|patient)'?s? )?names?$", re.I)
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")
+_SEPARATORS = re.compile(r"[\s-]")
 _TEN_DIGITS = re.compile(r"^(\d{10})(?:\.0+)?$")
 _SCIENTIFIC_TEN = re.compile(r"^[1-9](?:\.\d+)?[eE]\+?0?9$")  # 1.0E+09 … 9.99E+09
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
@@ -68,11 +67,12 @@ def date_parts(text: str, this_year: int) -> tuple[int, int | None] | None:
 def refuse_patient_data(table: TableFile) -> None:
     """Raise DataError naming the first column that looks patient-identifiable, and why."""
     this_year = date.today().year
-    filled = {c: _sample(table.frame[c][table.frame[c] != ""]) for c in table.columns}
+    # Plain lists, not pandas string methods: a wide file pays per column, and most columns are short.
+    filled = {c: _sample([v for v in table.frame[c].tolist() if v]) for c in table.columns}
     beside_people = any(_NAME_HEADER.match(c) for c in table.columns) or any(
-        len(cells) and cells.str.upper().str.match(_POSTCODE).mean() > 0.5 for cells in filled.values())
+        cells and sum(bool(_POSTCODE.match(v.upper())) for v in cells) * 2 > len(cells) for cells in filled.values())
     for column, cells in filled.items():
-        if cells.empty:
+        if not cells:
             continue
         _refuse_nhs_numbers(table.name, column, cells)
         _refuse_birth_dates(table.name, column, cells, this_year, beside_people)
@@ -82,16 +82,18 @@ def refuse_patient_data(table: TableFile) -> None:
             raise DataError(table.name, f"looks like {what} (the column name); {_REFUSAL}", column=column)
 
 
-def _sample(cells: pd.Series, size: int = SAMPLE) -> pd.Series:
+def _sample(cells: list[str], size: int = SAMPLE) -> list[str]:
     """Evenly spaced cells: each test is a share of a column, which a sample of thousands shows."""
-    return cells if len(cells) <= size else cells.iloc[::len(cells) // size + 1]
+    return cells if len(cells) <= size else cells[::len(cells) // size + 1]
 
 
-def _refuse_nhs_numbers(name: str, column: str, cells: pd.Series) -> None:
-    squeezed = cells.str.replace(r"[\s-]", "", regex=True)
-    ten = squeezed.str.extract(_TEN_DIGITS, expand=False).dropna()
-    scientific = int(squeezed.str.match(_SCIENTIFIC_TEN).sum())
-    valid = int(sum(nhs_number_ok(d) for d in ten))
+def _refuse_nhs_numbers(name: str, column: str, cells: list[str]) -> None:
+    if not any(c[:1].isdigit() for c in cells):
+        return
+    squeezed = [_SEPARATORS.sub("", c) for c in cells]
+    ten = [m.group(1) for m in map(_TEN_DIGITS.match, squeezed) if m]
+    scientific = sum(bool(_SCIENTIFIC_TEN.match(c)) for c in squeezed)
+    valid = sum(nhs_number_ok(d) for d in ten)
     if valid * 2 > len(cells):
         raise DataError(name, f"looks like NHS numbers ({valid} of {len(cells)} cells are 10-digit numbers passing "
                               f"the Modulus 11 check); {_REFUSAL}: remove patient-level columns first", column=column)
@@ -101,12 +103,13 @@ def _refuse_nhs_numbers(name: str, column: str, cells: pd.Series) -> None:
                               f"cells are 10-digit numbers{how}); {_REFUSAL}", column=column)
 
 
-def _refuse_birth_dates(name: str, column: str, cells: pd.Series, this_year: int, beside_people: bool) -> None:
-    if not cells.str.contains(r"\d", regex=True).any():
+def _refuse_birth_dates(name: str, column: str, cells: list[str], this_year: int, beside_people: bool) -> None:
+    distinct = set(cells)
+    if len(distinct) < 3:
         return
-    parts = {c: date_parts(c, this_year) for c in cells.drop_duplicates()}
+    parts = {c: date_parts(c, this_year) for c in distinct}
     parts = {c: p for c, p in parts.items() if p is not None and 1900 <= p[0] <= this_year}
-    dated = int(cells.isin(list(parts)).sum())
+    dated = sum(c in parts for c in cells)
     if dated * 2 <= len(cells) or len(parts) < 3:
         return
     years = [y for y, _ in parts.values()]
