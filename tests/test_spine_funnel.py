@@ -151,3 +151,22 @@ def test_the_comparison_view_shows_the_spine_chart_and_the_funnel_plot(qtbot, pl
     f = fn.funnel(planner, "qof_smoking")
     assert set(view.funnel.drawn["points"]) == set(f.practices["code"])
     assert "99.8%" in view.funnel.note.text()
+
+
+def test_spine_page_text_is_readable_on_the_sheet_and_never_overlaps(planner):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from sthc_desktop.core.localities import NETWORKS
+    from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS
+    from sthc_desktop.render.briefing import pack_pages
+    from sthc_desktop.render.pack_charts import SPINE_PAGE
+    fig = dict(pack_pages(planner, list(NETWORKS), list(DEFAULT_INDICATORS)))[SPINE_PAGE]()
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for ax in fig.axes for t in ax.texts if t.get_text().strip()]
+    assert len(texts) > 4 * len(DEFAULT_INDICATORS) * 5 and min(t.get_fontsize() for t in texts) >= 7
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    for b in boxes:
+        assert b.x0 >= fig.bbox.x0 and b.x1 <= fig.bbox.x1 and b.y0 >= fig.bbox.y0 and b.y1 <= fig.bbox.y1
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5), (a, b)

@@ -46,7 +46,7 @@ def funnel_plot(ax, funnel: fn.Funnel, polarity: str, *, size: float = FONT) -> 
                                     markerfacecolor="white" if hollow else colour, markeredgecolor=colour
                                     if hollow else "black", markeredgewidth=0.9 if hollow else 0.4)
         label = p.code if pd.isna(p.map_key) else str(int(p.map_key))  # not on the plan: its ODS code
-        ax.annotate(label, (p.denominator, p.value), xytext=(3, 3), textcoords="offset points", fontsize=size * 0.8)
+        ax.annotate(label, (p.denominator, p.value), xytext=(3, 3), textcoords="offset points", fontsize=size * 0.85)
     ax.set_xlabel("Denominator (registered patients in the indicator's age group)", fontsize=size)
     ax.set_ylabel(funnel.unit, fontsize=size)
     ax.set_title(f"{funnel.title}, {funnel.period}", fontsize=size + 1, loc="left")

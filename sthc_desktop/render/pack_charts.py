@@ -60,7 +60,7 @@ def spine_page(data: PackData, number: int, total: int) -> Figure:
     note = Column(page, m, top, width, bottom)
     note.text(SPINE_METHOD, 7, colour=MUTED, after=3)
     rows = pack_spines(data)
-    draw_spines(page, rows, data.localities, (m, bottom, width, note.y - bottom), 6.5 * k)
+    draw_spines(page, rows, data.localities, (m, bottom, width, note.y - bottom), 7 * k)  # 7 pt at A4
     return page.fig
 
 
@@ -79,7 +79,7 @@ def funnel_page(data: PackData, number: int, total: int) -> Figure:
         col.text(f.method + " Points are labelled by the plan's map key.", 7, colour=MUTED, after=2)
         ax = page.axes(m + 0.6 * k, box_top - slot + 0.55 * k, width - 0.8 * k, col.y - (box_top - slot) - 0.9 * k)
         polarity = data.catalogue.loc[f.indicator_id, "polarity"]
-        funnel_plot(ax, f, polarity, size=7 * k)
+        funnel_plot(ax, f, polarity, size=8.5 * k)  # labels and legend 7.2 pt at A4
     return page.fig
 
 

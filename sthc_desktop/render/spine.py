@@ -21,8 +21,8 @@ RANGE, QUARTILES, BENCHMARK = "#d9d9d9", "#8c8c8c", "#e41a1c"
 MIN_ROWS = 6
 #: Where the printed columns start right of the spine, in multiples of the type size; the last ends by
 #: COLUMNS_EM (so a caller leaves ``columns_width(size)`` inches for them).
-COLUMNS = (("Value", 0.8), ("Benchmark", 5.0), ("Worst", 11.4), ("Best", 15.2))
-COLUMNS_EM = 19.3
+COLUMNS = (("Value", 0.8), ("Benchmark", 5.0), ("Worst", 12.3), ("Best", 16.2))
+COLUMNS_EM = 20.3
 
 
 def columns_width(size: float) -> float:
@@ -57,8 +57,8 @@ def spine_chart(ax, rows: pd.DataFrame, *, size: float = FONT, title: str | None
     for label, _ in COLUMNS:
         ax.text(1, len(rows) - 0.45, label, ha="left", va="bottom", fontsize=size, weight="bold",
                 transform=at[label])
-    ax.text(0.0, len(rows) - 0.45, "Worst", ha="left", va="bottom", fontsize=size * 0.9, color="#595959")
-    ax.text(1.0, len(rows) - 0.45, "Best", ha="right", va="bottom", fontsize=size * 0.9, color="#595959")
+    ax.text(0.0, len(rows) - 0.45, "Worst", ha="left", va="bottom", fontsize=size, color="#595959")
+    ax.text(1.0, len(rows) - 0.45, "Best", ha="right", va="bottom", fontsize=size, color="#595959")
     if title:
         ax.set_title(title, fontsize=size + 1.5, loc="left", pad=size * 1.6, weight="bold")
     return {"markers": markers, "benchmarks": lines}
