@@ -74,7 +74,8 @@ def test_validation_figures_are_recomputed_from_the_packs_own_rows(pack):
     np.testing.assert_allclose(net_rows.loc[target.index, "published"], target.to_numpy())
     # The figure the statement prints is the mean of the held-out rows.
     held = stored[(stored["method"] == cm.ESTIMATED_REGISTRATIONS) & (stored["fit"] == "leave-one-network-out")]
-    assert f"by {held['abs_error'].mean():.1f} points" in cm.validation_text(stored, cm.ESTIMATED_REGISTRATIONS)
+    assert f"averages {held['abs_error'].mean():.1f} points from" in cm.validation_text(stored,
+                                                                                      cm.ESTIMATED_REGISTRATIONS)
 
 
 def test_the_pack_opens_on_the_best_validated_method_and_names_its_error(pack, planner):
@@ -82,8 +83,8 @@ def test_the_pack_opens_on_the_best_validated_method_and_names_its_error(pack, p
     errors = {m: cm.method_error(rows, m) for m in set(rows["method"])}
     best = min(errors, key=errors.get)
     assert pack.info["best_method"] == best == planner.assignments["lsoa21"].method
-    assert f"{errors[best]:.1f} points" in planner.assignment_statement
-    assert "Best-validated method" in planner.assignment_statement
+    assert f"averages {errors[best]:.1f} points from" in planner.assignment_statement
+    assert "Best validated" in planner.assignment_statement
 
 
 def test_fractional_aggregation_of_a_count_equals_the_hand_weighted_sum(pack, planner):
@@ -118,3 +119,15 @@ def test_catchment_view_of_a_practice_and_split_of_an_lsoa(pack, planner):
     area = planner.area("lsoa21", "E01006802")
     assert area["catchment_text"].startswith("Estimated registrations: Billinge Medical Practice")
     assert area["locality_shares_text"].startswith("North ")
+
+
+def test_deprivation_profile_counts_residents_by_their_shares(pack, planner):
+    from sthc_desktop.core.deprivation import decile_populations
+    shares = planner.assignments["lsoa11"].shares
+    deciles = pack.indicator_values("iod19_imd_decile", "lsoa11").set_index("area_code")["value"]
+    pop = pack.indicator_values("iod19_population_2015", "lsoa11").set_index("area_code")["value"]
+    table = decile_populations(planner, "19")
+    in_1 = deciles[deciles == 1].index
+    for area in shares.columns:
+        assert table.loc[area, 1] == pytest.approx((shares.loc[in_1, area] * pop[in_1]).sum())
+    assert table.loc["St Helens", 1] == pytest.approx(pop[in_1].sum())

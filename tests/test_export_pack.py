@@ -269,15 +269,16 @@ def test_pack_under_a_supplied_lookup_follows_it_and_names_it(pack, tmp_path, ca
     lookup = tmp_path / "swapped.csv"
     pd.DataFrame({"lsoa21cd": lsoas["code"], "locality": lsoas["locality"].map(lambda n: swap.get(n, n))}) \
         .to_csv(lookup, index=False)
+    unswapped = tmp_path / "bundled.csv"  # the layer's (main) localities as whole LSOAs
+    pd.DataFrame({"lsoa21cd": lsoas["code"], "locality": lsoas["locality"]}).to_csv(unswapped, index=False)
     out = tmp_path / "pack.pdf"
     assert main(["export", "pack", "--localities", "North", "--indicators", "iod19_income_score",
                  "--lookup", str(lookup), "--out", str(out)]) == 0
     pages = pdf_pages(out)
     for page in pages:  # every page names the method in use
-        assert "Localities: Supplied lookup: each LSOA is assigned to the Care Community given in swapped.csv" \
-            in page
+        assert "Localities: supplied lookup swapped.csv (IMD error" in page
     swapped = compare(Planner(pack, lookup_assignments(pack, lookup)), ["iod19_income_score"])
-    bundled = compare(Planner(pack), ["iod19_income_score"])
+    bundled = compare(Planner(pack, lookup_assignments(pack, unswapped)), ["iod19_income_score"])
     value = lambda frame, area: format_value(frame.loc[frame["area"] == area, "value"].iloc[0], "%")  # noqa: E731
     assert value(swapped, "North") == value(bundled, "South") != value(bundled, "North")
     assert f"Income deprivation 2019: score (rate) IoD2019 {value(swapped, 'North')}" in pages[2]

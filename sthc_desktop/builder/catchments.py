@@ -88,5 +88,5 @@ def catchment_tables(origin_frame: pd.DataFrame, practices, values: pd.DataFrame
         est = cm.estimate(origin_frame, today, result.model)
         shares = cm.vintage_shares(est, today.set_index("ods_code")["network"], borough["code"], links)
         info["assignment_method"] = cm.ESTIMATED_REGISTRATIONS
-        info["assignment_statement"] = cm.statement(result.model, rows)
+        info["assignment_statement"] = cm.statement(rows)
     return rows, info, shares

@@ -51,10 +51,9 @@ class Model:
     reach_km: float = REACH_KM
 
     def describe(self) -> str:
-        size = f" × list size^{self.alpha:g}" if self.alpha else " (fitted: practice size adds no pull)"
-        return (f"weight exp(−{self.beta_per_km:g}·km){size}, practices within "
-                f"{self.reach_km:g} km; practices outside St Helens competing for neighbouring districts' "
-                f"residents with κ = {self.outside_competition:g}")
+        size = f" × list size^{self.alpha:g}" if self.alpha else ", size adding no pull"
+        return (f"weight exp(−{self.beta_per_km:g}·km){size}, within {self.reach_km:g} km; practices outside "
+                f"St Helens weigh κ = {self.outside_competition:g} for neighbouring districts' residents")
 
     def as_info(self) -> dict[str, str]:
         return {f"catchment_{k}": repr(float(v)) for k, v in asdict(self).items()}
@@ -263,24 +262,29 @@ def best_method(rows: pd.DataFrame) -> str:
 
 
 def validation_text(rows: pd.DataFrame, method: str, error: float | None = None) -> str:
-    """One sentence naming a method's validation error (for method notes and the method chooser);
-    ``error`` is given for an assignment judged now (a lookup) rather than in the pack's rows."""
+    """One sentence naming a method's validation error beside the other methods' (for method notes and
+    the method chooser); ``error`` is given for an assignment judged now (a lookup) rather than in the
+    pack's rows."""
     error = method_error(rows, method) if error is None else error
     if np.isnan(error):
         return ""
-    best = best_method(rows) == method
-    held = " (leave-one-network-out)" if method == ESTIMATED_REGISTRATIONS else ""
-    return (f"{'Best-validated method: ' if best else 'Validation: '}its Care Community IMD 2019 averages "
-            f"differ from the registered-patient values (Fingertips 93553 weighted by list size) by "
-            f"{error:.1f} points on average{held}.")
+    details = []
+    errors = mean_errors(rows).set_index(["method", "level", "fit"])["mae"]
+    if method == ESTIMATED_REGISTRATIONS and (method, "practice", "leave-one-practice-out") in errors.index:
+        details += ["mean, leave-one-network-out",
+                    f"practices {errors[(method, 'practice', 'leave-one-practice-out')]:.1f}, leave-one-out"]
+    details += [f"{m} {method_error(rows, m):.1f}" for m in dict.fromkeys(rows["method"]) if m != method]
+    return (f"{'Best validated' if best_method(rows) == method else 'Validation'}: Care Community IMD 2019 "
+            f"averages {error:.1f} points from the registered-patient values "
+            f"({'; '.join(['Fingertips 93553', *details])}).")
 
 
-def statement(model: Model, rows: pd.DataFrame) -> str:
-    return ("Estimated registrations: each LSOA's residents are shared among the Care Communities in "
-            "proportion to the patients a spatial-interaction model estimates today's practices register "
-            f"from it ({model.describe()}; each practice's estimate adds up to its list size; fitted to the "
-            "practices' published IMD 2019 scores). 2021 LSOAs take the shares of their 2011 LSOA (ONS "
-            f"lookup). {validation_text(rows, ESTIMATED_REGISTRATIONS)}")
+def statement(rows: pd.DataFrame) -> str:
+    """The method statement outputs print: what the method does and its validation error."""
+    return ("Estimated registrations: LSOA residents shared among Care Communities by the patients a distance-"
+            "decay model estimates today's practices register from each (totals = list sizes); 2021 LSOAs "
+            "take their 2011 LSOA's shares. "
+            f"{validation_text(rows, ESTIMATED_REGISTRATIONS)}")
 
 
 def vintage_shares(est: pd.DataFrame, networks: pd.Series, lsoa11_codes, links: pd.DataFrame) -> dict:
@@ -305,7 +309,7 @@ def assignments(pack, networks: pd.Series | None = None) -> dict:
         networks = current_practices(pack.practices).set_index("ods_code")["network"]
     shares = vintage_shares(pack_estimates(pack), networks, pack.layer("lsoa11")["code"],
                             pack.layer("lsoa21")[["code", "lsoa11_code"]])
-    text = pack_cached(pack, "statement", lambda: statement(Model.from_info(pack.info), pack.layer(VALIDATION_LAYER)))
+    text = pack_cached(pack, "statement", lambda: statement(pack.layer(VALIDATION_LAYER)))
     title = method_label(pack, ESTIMATED_REGISTRATIONS)
     return {v: Assignment(ESTIMATED_REGISTRATIONS, text, main_localities(s), s, title) for v, s in shares.items()}
 
@@ -424,21 +428,3 @@ def catchment_indicator(pack, ods_code: str) -> tuple[dict, pd.DataFrame, object
                       "Estimated from ONS, MHCLG, NHS England and OHID data, Open Government Licence v3.0", ())
     return meta, values, dataset
 
-
-def validation_note(pack) -> str:
-    """The validation of every pack method in one paragraph for method notes: mean absolute error, in
-    IMD 2019 points, against Fingertips 93553 at practice and Care Community level ("" without the model)."""
-    if not has_model(pack):
-        return ""
-    errors = mean_errors(pack.layer(VALIDATION_LAYER))
-    best = pack.info.get("best_method")
-    parts = []
-    for method, part in errors.groupby("method", sort=False):
-        cells = []
-        for level, what in (("practice", "practices"), ("network", "Care Communities")):
-            here = part[part["level"] == level]
-            cells.append(f"{what} " + ", ".join(f"{r.mae:.1f} {r.fit}" for r in here.itertuples())
-                         + f" ({int(here['areas'].max())} {what})")
-        parts.append(f"{method}{' (best validated: the default)' if method == best else ''}: {'; '.join(cells)}")
-    return ("Validation of the locality methods against the registered-patient IMD 2019 scores (Fingertips "
-            "93553; networks weighted by list size), mean absolute error in IMD points: " + ". ".join(parts) + ".")

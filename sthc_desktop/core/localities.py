@@ -218,14 +218,15 @@ def assignment_from_lookup(path, vintage_codes: dict[str, set], links: pd.DataFr
     return {v: Assignment(SUPPLIED_LOOKUP, statement, s.rename_axis("code")) for v, s in found.items()}
 
 
-def _with_validation(pack, found: dict[str, Assignment]) -> dict[str, Assignment]:
+def _with_validation(pack, found: dict[str, Assignment], path) -> dict[str, Assignment]:
+    """The lookup's assignments judged as the pack's methods are, its title naming the file and the error."""
     from . import catchments
 
-    if "lsoa11" not in found:
+    if "lsoa11" not in found or not catchments.has_model(pack):
         return found
     text = catchments.method_validation(pack, found["lsoa11"], found["lsoa11"].method)
     error = catchments.network_errors(pack, found["lsoa11"]).abs().mean()
-    title = f"{found['lsoa11'].method} (IMD error {error:.1f} points)"
+    title = f"{found['lsoa11'].method} {Path(path).name} (IMD error {error:.1f} points)"
     return {v: Assignment(a.method, f"{a.statement} {text}".strip(), a.localities, a.weights, title)
             for v, a in found.items()}
 
@@ -236,7 +237,7 @@ def lookup_assignments(pack, path) -> dict[str, Assignment]:
     rows = pack.indicator_values("census21_residents", "lsoa21")
     residents = pd.Series(rows["value"].to_numpy(), index=rows["area_code"].to_numpy())
     codes = {v: set(pack.layer(v)["code"]) for v in ("lsoa11", "lsoa21")}
-    return _with_validation(pack, assignment_from_lookup(path, codes, links, residents))
+    return _with_validation(pack, assignment_from_lookup(path, codes, links, residents), path)
 
 
 def pack_assignments(pack, method: str | None = None, networks: pd.Series | None = None) -> dict[str, Assignment]:

@@ -28,7 +28,6 @@ from matplotlib.text import Text
 from shapely.geometry import box
 
 from sthc_desktop.core import comparison, district_ranks
-from sthc_desktop.core.catchments import validation_note
 from sthc_desktop.core.datapack import GEOGRAPHY_NAMES
 from sthc_desktop.core.deprivation import EDITIONS, INEQUALITY_METHOD
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
@@ -47,6 +46,7 @@ INK = "#1a1a1a"
 MUTED = "#555555"
 RULE = "#bdbdbd"
 LINE_SPACING = 1.25
+TIGHTEST_LEADING = 1.1
 #: Smallest type (points at A4) a panel may be set in before it is allowed to stop fitting.
 FIT_SCALES = (1.0, 0.93, 0.86, 0.8, 0.74, 0.68)
 #: No text on a printed page is set smaller than this (points at A4): smaller is unreadable on paper.
@@ -148,6 +148,8 @@ class Column:
         self.page, self.x, self.top, self.width, self.bottom = page, x, top, width, bottom
         self.y = top
         self.scale = scale * page.k
+        # Type held at MIN_TYPE cannot shrink with the scale, so a tight fit closes up the lines instead.
+        self.leading = max(TIGHTEST_LEADING, LINE_SPACING - (1 - scale) * 0.5)
         self.draw = draw
 
     @property
@@ -170,7 +172,7 @@ class Column:
         """A wrapped paragraph; returns the number of lines it took."""
         pt = self.points(size)
         lines = wrap(s, pt, self.width - indent, weight)
-        step = pt * LINE_SPACING / 72
+        step = pt * self.leading / 72
         for line in lines:
             if self.draw and line:
                 self.page.text(self.x + indent, self.y, line, pt, va="top", ha="left", weight=weight,
@@ -199,7 +201,7 @@ class Column:
         if not self.draw:
             return
         trans = self.page.fig.dpi_scale_trans
-        y = top - pt * LINE_SPACING / 72 / 2
+        y = top - pt * self.leading / 72 / 2
         if entry.marker:
             r = box_h / 2
             hollow = entry.marker == "hollow"
@@ -217,7 +219,7 @@ class Column:
               after: float = 3.0) -> None:
         """A table across the column: ``widths`` are shares of its width, ``fills`` cell colours."""
         pt = self.points(size)
-        step = pt * LINE_SPACING / 72
+        step = pt * self.leading / 72
         pad = 0.035 * self.scale
         cols = [w * self.width / sum(widths) for w in widths]
         align = align or ["left"] * len(cols)
@@ -251,7 +253,7 @@ class Column:
         top = self.y
         self.text(label, size, indent=box_w + 0.08 * self.scale, after=1.2)
         if self.draw:
-            y = top - pt * LINE_SPACING / 72 / 2
+            y = top - pt * self.leading / 72 / 2
             self.page.fig.add_artist(Rectangle((self.x, y), box_w, 0, transform=self.page.fig.dpi_scale_trans,
                                                edgecolor=colour, linewidth=2.2 * self.scale))
 
@@ -658,15 +660,15 @@ PROFILE_INDICATORS = ("profile19_imd_average_score", "profile19_pct_lsoas_most_d
 #: How many comparison bar charts a locality page draws beside the obesity trend, and the least
 #: height (inches at A4) the charts need below the key-indicators table.
 BAR_CHARTS = 2
-MIN_CHARTS = 2.2
+MIN_CHARTS = 1.9
 #: The least height of one bar chart on a locality page (inches at A4): fewer bars when there is less.
 BAR_HEIGHT = 1.1
 CHART_FONT = 6.5
 #: The usual and the least height of a locality page's map (inches at A4): a long practice list
 #: makes the map row taller, and the charts below make it give way down to the least.
 MAP_HEIGHT = 2.9
-MIN_MAP = 2.5
-#: The smallest type scale of a locality page's practice list (5.4 pt at A4).
+MIN_MAP = 2.3
+#: The smallest type scale of a locality page's practice list (never under MIN_TYPE).
 READABLE = 0.86
 #: Columns of the legend strip under a locality page's map.
 LEGEND_COLUMNS = 6
@@ -889,8 +891,7 @@ def _frame(page: Page, data: PackData, title: str, subtitle: str, number: int, t
 
     def footer(col: Column):
         col.text(f"{PACK_TITLE} · page {number} of {total} · {produced_line(data.produced)}. "
-                 f"Localities: {data.planner.assignments['lsoa21'].name} (the method in full: Notes)", 6.5,
-                 colour=MUTED, after=1)
+                 f"Localities: {data.planner.assignments['lsoa21'].name}", 6.5, colour=MUTED, after=1)
         # One paragraph: the attribution lines run on, so short ones leave no half-empty lines.
         lines = data.planner.pack.attribution_lines(datasets if datasets is not None else data.datasets)
         col.text(" · ".join(lines), 6, colour=MUTED, after=0)
@@ -1016,7 +1017,7 @@ def overview_page(data: PackData, total: int) -> Figure:
         head.space(5)
         head.text(f"Deprivation profile of each Care Community ({edition.strip()})", 8.5, weight="bold",
                   after=1.5)
-        head.table(header, rows, [1.5, 1.1, 1.1, 1.1], 6.8, align=["left", "right", "right", "right"], after=1)
+        head.table(header, rows, [1.3, 0.95, 1.4, 1.3], 6.8, align=["left", "right", "right", "right"], after=1)
         head.text("MHCLG's local-authority summaries applied to each Care Community: the population-weighted "
                   "average score, and the shares of LSOAs and of residents in England's most deprived 10%. "
                   "“–”: not in the pack.", 6, colour=MUTED, after=0)
@@ -1025,8 +1026,8 @@ def overview_page(data: PackData, total: int) -> Figure:
 
     # The residents of each area by national decile: the chart keeps its own decile key at the right.
     chart_top = top - map_h - 0.12 * k
-    chart_h = 1.75 * k
-    ax = page.axes(m + 0.95 * k, chart_top - chart_h + 0.4 * k, width - 0.95 * k - 1.25 * k, chart_h - 0.65 * k)
+    chart_h = 1.25 * k
+    ax = page.axes(m + 0.95 * k, chart_top - chart_h + 0.4 * k, width - 0.95 * k - 2.2 * k, chart_h - 0.65 * k)
     charts.deprivation_deciles(ax, planner, PROFILE_EDITION, share=True, size=CHART_FONT * k)
 
     measures = data.measures
@@ -1036,7 +1037,7 @@ def overview_page(data: PackData, total: int) -> Figure:
         col.text("Strategic plan key measures: baselines and 2026/27 targets (St Helens)", 10, weight="bold",
                  after=2)
         head = ["Priority", "Measure", "Baseline", "Target 2026/27", "Aim"]
-        widths = [1.25, 3.6, 1.15, 1.15, 2.0]
+        widths = [1.1, 3.5, 1.45, 1.3, 2.2]  # a rate and its unit on one line
         table_rows, last = [], None
         for r in measures.itertuples():
             row = [r.priority if r.priority != last else "", r.measure, _measure(r.baseline, r.baseline_unit),
@@ -1049,11 +1050,10 @@ def overview_page(data: PackData, total: int) -> Figure:
         if has_latest:
             head.append("Latest St Helens value")
             widths.append(1.4)
-        col.table(head, table_rows, widths, 6.6, align=["left", "left", "right", "right", "left", "right"], after=2)
-        note = ("Baselines and targets as printed in the plan (the plan does not state their periods); “–” where "
-                "the plan gives no figure.")
+        col.table(head, table_rows, widths, 6.6, align=["left", "left", "right", "right", "left", "right"], after=1)
+        note = "Baselines and targets as printed in the plan (no periods stated; “–”: no figure)."
         if not has_latest:
-            note += " The data pack holds no later published value for these measures, so progress is not shown."
+            note += " No later published value is in the pack, so progress is not shown."
         col.text(note, 6.5, colour=MUTED)
 
     fit(page, [(m, chart_top - chart_h - 0.15 * k, width, bottom)], content)
@@ -1168,7 +1168,8 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     # keep their room; a table too long for both takes the charts' room instead.
     room = top - bottom - legend_h - table_col.used - 0.4 * k
     wanted = max(practices_col.used, MAP_HEIGHT * k)
-    charts_fit = room - MIN_CHARTS * k >= MIN_MAP * k
+    # Charts only where the practice list keeps its room beside the map (its type cannot shrink under 7 pt).
+    charts_fit = room - MIN_CHARTS * k >= max(MIN_MAP * k, practices_col.used)
     row_h = min(wanted, room - MIN_CHARTS * k) if charts_fit else max(min(wanted, room), MIN_MAP * k)
     drawn = draw_map(page, planner, view, (m, top - row_h, map_w, row_h), base=base)
     data.keep_sheet(page, drawn)
@@ -1325,8 +1326,6 @@ def notes_page(data: PackData, total: int) -> Figure:
         blocks.append(definition(ind, source, caveats, heading=i == 0))
     methods = [*METHOD_NOTES, f"Care Communities (the assignment of small areas to localities): "
                               f"{planner.assignment_statement}"]
-    if validation_note(pack):
-        methods.append(validation_note(pack))
     if data.inequality["most_deprived"].notna().any():
         methods.append(inequality_note(data.inequality, data.catalogue))
     if pack.info.get("population_weights"):
