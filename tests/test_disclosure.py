@@ -34,10 +34,11 @@ OBESITY = "qof_obesity"
 YEAR = "2024-25"  # the latest year: the one the pack's tables show
 
 
-def small_count_pack(folder, count: int):
-    """A copy of the bundled pack with Central's obesity register in ``YEAR`` made ``count`` (synthetic)."""
-    (folder / str(count)).mkdir(exist_ok=True)
-    path = folder / str(count) / "small.gpkg"  # one name: the pack's name is printed on its pages
+def small_count_pack(folder, count: int, others_zero: bool = True):
+    """A copy of the bundled pack with one Central practice's obesity register in ``YEAR`` made ``count``
+    and, with ``others_zero``, the other Central practices' 0, so Central's total is ``count`` (synthetic)."""
+    (folder / f"{count}{others_zero}").mkdir(exist_ok=True)
+    path = folder / f"{count}{others_zero}" / "small.gpkg"  # one name: the pack's name is printed on its pages
     shutil.copy(BUNDLED_PACK, path)
     values = pyogrio.read_dataframe(path, layer="indicator_values")
     practices = DataPack(BUNDLED_PACK).practices
@@ -45,7 +46,8 @@ def small_count_pack(folder, count: int):
     rows = ((values["indicator_id"] == OBESITY) & (values["period"] == YEAR) & (values["area_type"] == "practice")
             & values["area_code"].isin(central))
     first = values[rows].index[0]
-    values.loc[rows, "numerator"] = 0.0
+    if others_zero:
+        values.loc[rows, "numerator"] = 0.0
     values.loc[first, "numerator"] = float(count)
     num, den = values.loc[rows, "numerator"], values.loc[rows, "denominator"]
     lo, hi = stats.wilson_interval(num.to_numpy(), den.to_numpy())
@@ -133,9 +135,11 @@ def test_a_practice_on_a_count_of_3_is_drawn_suppressed_and_does_not_move_the_br
     layer = planner.layer_for(view)
     classes = planner.classes_for(view)
     at = int(np.flatnonzero(layer.frame["code"].to_numpy() == practice)[0])
-    assert classes.class_of[at] == SUPPRESSED_CLASS and classes.suppressed == 1
-    assert np.isnan(layer.frame["value"].iloc[at])
-    others = layer.frame["value"].drop(index=layer.frame.index[at])
+    hidden = layer.frame["suppressed"].to_numpy()
+    # Central's other registers are 0 here: each is hidden with it, or Central's total would give it back.
+    assert classes.class_of[at] == SUPPRESSED_CLASS and classes.suppressed == hidden.sum() > 1
+    assert (classes.class_of[hidden] == SUPPRESSED_CLASS).all() and layer.frame.loc[hidden, "value"].isna().all()
+    others = layer.frame["value"][~hidden]
     expected = classify(others, layer.meta, view.scheme, view.classes)
     assert classes.labels == expected.labels
     details = planner.practice_details(practice, view)
@@ -183,9 +187,37 @@ def test_the_exported_practice_map_marks_the_suppressed_practice(small, tmp_path
     from pypdf import PdfReader
 
     from sthc_desktop.core.classes import SUPPRESSED_LABEL
-    path, _, _ = small
+    path, _, planner = small
+    hidden = int(planner.layer_for(MapView(indicator_id=OBESITY, period=YEAR)).frame["suppressed"].sum())
     out = tmp_path / "map.pdf"
     assert main(["--pack", str(path), "export", "map", "--indicator", OBESITY, "--period", YEAR,
                  "--out", str(out)]) == 0
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(out).pages)
-    assert f"{SUPPRESSED_LABEL} (1)" in text
+    assert f"{SUPPRESSED_LABEL} ({hidden})" in text
+
+
+def test_a_locality_total_minus_its_shown_practices_does_not_give_a_hidden_practice_back(tmp_path):
+    """One Central practice's register is 3, the others keep theirs: Central's total is shown, so a second
+    Central practice is hidden on the map, its hover and the funnel plot (complementary)."""
+    from sthc_desktop.core.funnel import funnel
+    path, practice = small_count_pack(tmp_path, 3, others_zero=False)
+    planner = Planner(DataPack(path))
+    totals = publishable(compare(planner, [OBESITY], period=YEAR)).set_index("area")
+    layer = planner.layer_for(MapView(indicator_id=OBESITY, period=YEAR)).frame
+    assert not totals.loc["Central", "suppressed"]
+    for locality in NETWORKS:
+        cells = layer[layer["locality"] == locality]
+        hidden = cells[cells["suppressed"]]
+        if hidden.empty:
+            assert float(totals.loc[locality, "numerator"]) == cells["numerator"].sum()
+            continue
+        assert len(hidden) >= 2 and hidden[["numerator", "denominator", "value"]].isna().all().all()
+        left = float(totals.loc[locality, "numerator"]) - cells["numerator"].sum()
+        assert left >= 5 and left != 3
+        for code in hidden["code"]:
+            details = planner.practice_details(code, MapView(indicator_id=OBESITY, period=YEAR))
+            assert details["suppressed"] and np.isnan(details["value"])
+    assert practice in set(layer.loc[layer["suppressed"], "code"])
+    shown = set(funnel(planner, OBESITY, period=YEAR).practices["code"])
+    assert shown.isdisjoint(layer.loc[layer["suppressed"], "code"])
+

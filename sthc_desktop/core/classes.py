@@ -59,7 +59,7 @@ def default_scheme(meta: dict) -> str:
 
 
 SUPPRESSED_CLASS = -2
-SUPPRESSED_LABEL = "Suppressed (count of 1 to 4)"
+SUPPRESSED_LABEL = "Suppressed (count of 1 to 4 or hidden with one)"
 
 
 def classify(values, meta: dict, scheme: str | None = None, k: int = 5, suppressed=None) -> Classes:

@@ -37,7 +37,7 @@ NOT_IN_PACK = "not in the pack"
 INEQUALITY_COLUMNS = ("indicator_id", "indicator_name", "unit", *INEQUALITY_RESULT_COLUMNS)
 #: What a suppressed cell shows, in a table and where a sentence has room (hover, details).
 SUPPRESSED = "*"
-SUPPRESSED_TEXT = "* suppressed (a count of 1 to 4)"
+SUPPRESSED_TEXT = "* suppressed (a count of 1 to 4, or hidden with one)"
 #: Each count column, and the columns hidden with it when it is 1 to 4 (primary suppression). A
 #: hidden rate's denominator goes too: with the rate's own total it would give the count back.
 DISCLOSURE_RULES: dict[str, tuple[str, ...]] = {
@@ -50,12 +50,15 @@ DISCLOSURE_RULES: dict[str, tuple[str, ...]] = {
 PRIMARY_RULE = "suppressed (primary): the count behind it is between 1 and 4"
 COMPLEMENTARY_RULE = ("suppressed (complementary): the next-smallest locality, hidden with {hidden} so the "
                       "hidden count cannot be recovered from the St Helens total minus the other localities")
+CELL_RULE = ("suppressed (complementary): the next-smallest in {locality}, hidden with {hidden} so the hidden "
+             "count cannot be recovered from {locality}'s total minus the other cells")
 TOTAL_RULE = ("suppressed (complementary): the St Helens total, hidden because no other locality could be "
               "hidden to protect {hidden}")
 SUPPRESSION_NOTE = ("* suppressed (NHS England disclosure control): a value resting on a count between 1 and 4 is "
                     "not shown, nor its interval, count or denominator (primary); where St Helens' total would "
-                    "give it back by subtraction, the next-smallest locality is hidden too (complementary). Each "
-                    "row's method names the rule.")
+                    "give it back by subtraction, the next-smallest locality is hidden too, and on maps the "
+                    "next-smallest practice or area of the locality (complementary). Each row's method names the "
+                    "rule.")
 
 
 def catalogue(pack) -> pd.DataFrame:
@@ -187,7 +190,12 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
     * complementary (rows with an ``area`` column, :func:`compare`): within one indicator and
       period, if the hidden localities could be recovered from the St Helens row (one hidden, or
       hidden counts adding up to 1 to 4), the next-smallest locality by count is hidden as well,
-      or the St Helens total when no locality is left.
+      or the St Helens total when no locality is left;
+    * complementary (map layers: rows with a ``locality`` column, practices or LSOAs): the same
+      within each locality, whose total the comparison prints, so the locality total minus its
+      shown practices cannot give a hidden one back; where every cell of a locality is hidden and
+      they add up to 1 to 4, a cell of the next-smallest locality too (as :func:`compare` hides
+      that locality's total).
 
     Hidden cells become ``mark`` ("*"; ``None`` leaves them empty, for JSON, charts and maps), the
     row's comparison becomes "not compared", its ``method`` (if any) names the rule, and a new
@@ -206,8 +214,13 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
     for rows in hide.values():
         suppressed |= rows
     rules = np.where(suppressed, PRIMARY_RULE, "").astype(object)
+    extra = {}
     if "area" in out and "numerator" in out:
-        for position, rule in _complementary(out, suppressed).items():
+        extra = _complementary(out, suppressed)
+    elif "locality" in out and "numerator" in out:
+        extra = _complementary_within_localities(out, suppressed)
+    if extra:
+        for position, rule in extra.items():
             suppressed[position] = True
             rules[position] = rule
             for column in (c for c in DISCLOSURE_RULES["numerator"] if c in hide):
@@ -242,13 +255,60 @@ def _complementary(frame: pd.DataFrame, primary: np.ndarray) -> dict[int, str]:
         if not hidden or not total:
             continue
         names = " and ".join(str(area[i]) for i in hidden)
-        while (len(hidden) == 1 or stats.is_disclosive(np.nansum(counts[hidden]))) and len(hidden) < len(localities):
-            left = [i for i in localities if i not in hidden and np.isfinite(counts[i])]
-            if not left:
-                break
-            chosen = min(left, key=lambda i: (counts[i], area[i]))
+        for chosen in _hide_until_safe(hidden, localities, counts, area):
             hidden.append(chosen)
             extra[chosen] = COMPLEMENTARY_RULE.format(hidden=names)
         if len(hidden) == 1 or stats.is_disclosive(np.nansum(counts[hidden])):
             extra[total[0]] = TOTAL_RULE.format(hidden=names)
     return extra
+
+
+def _hide_until_safe(hidden: list[int], cells: list[int], counts: np.ndarray, names: np.ndarray) -> list[int]:
+    """Cells to hide besides ``hidden`` (smallest count first) until the hidden ones are two or more and
+    add up to 5 or more, or none is left; the others of ``cells`` stay shown."""
+    hidden, extra = list(hidden), []
+    while (len(hidden) == 1 or stats.is_disclosive(np.nansum(counts[hidden]))) and len(hidden) < len(cells):
+        left = [i for i in cells if i not in hidden and np.isfinite(counts[i])]
+        if not left:
+            break
+        chosen = min(left, key=lambda i: (counts[i], str(names[i])))
+        hidden.append(chosen)
+        extra.append(chosen)
+    return extra
+
+
+def _complementary_within_localities(frame: pd.DataFrame, primary: np.ndarray) -> dict[int, str]:
+    """Row positions of a map layer to hide so no hidden cell follows from its locality's total (or, where
+    a whole locality is hidden, from St Helens' total), with the rule."""
+    locality = frame["locality"].fillna("").astype(str).to_numpy()
+    code = frame["code"].astype(str).to_numpy() if "code" in frame else np.arange(len(frame)).astype(str)
+    counts = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
+    hidden = primary.copy()
+    extra: dict[int, str] = {}
+    groups = {name: [int(i) for i in np.flatnonzero(locality == name)] for name in dict.fromkeys(locality)}
+    for name, cells in groups.items():
+        first = [i for i in cells if hidden[i]]
+        if not first:
+            continue
+        names = " and ".join(code[i] for i in first)
+        for i in _hide_until_safe(first, cells, counts, code):
+            hidden[i] = True
+            extra[i] = CELL_RULE.format(locality=name or "St Helens", hidden=names)
+    # A locality hidden whole with a total of 1 to 4 is hidden in the comparison, which then hides the
+    # next-smallest locality's total: one cell of that locality goes too, or its cells would give it back.
+    closed = [n for n, cells in groups.items() if n and all(hidden[i] for i in cells)
+              and stats.is_disclosive(np.nansum(counts[cells]))]
+    if closed:
+        totals = {n: np.nansum(counts[cells]) for n, cells in groups.items() if n and n not in closed}
+        for name in sorted(totals, key=lambda n: (totals[n], n)):
+            cells = groups[name]
+            if any(hidden[i] for i in cells):
+                break
+            left = [i for i in cells if np.isfinite(counts[i])]
+            if left:
+                chosen = min(left, key=lambda i: (counts[i], code[i]))
+                hidden[chosen] = True
+                extra[chosen] = CELL_RULE.format(locality=name, hidden=" and ".join(closed))
+                break
+    return extra
+

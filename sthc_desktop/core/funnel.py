@@ -13,7 +13,7 @@ function) form, so the limits are smooth curves:
   ``Q(r + 1, E) = α/2`` for E = n·p0 (exact Poisson limits).
 
 α is 0.05 (95%, z = 1.96) or 0.002 (99.8%, z = 3.09). A practice above or below the 99.8% limits is
-flagged. Suppressed practices (counts of 1 to 4) are left out. Qt-free and matplotlib-free.
+flagged. Suppressed practices (counts of 1 to 4, or hidden with one) are left out. Qt-free and matplotlib-free.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ ABOVE_998, ABOVE_95, WITHIN, BELOW_95, BELOW_998 = ("above 99.8% limit", "above 
                                                     "below 95% limit", "below 99.8% limit")
 METHOD = ("Funnel plot (OHID method): 95% and 99.8% control limits around {benchmark}'s value ({p0}), exact "
           "{form} limits for each denominator; practices outside the 99.8% limits differ by more than "
-          "chance alone would explain. Practices with counts of 1 to 4 are not shown.")
+          "chance alone would explain. Practices with counts of 1 to 4, or hidden with one, are not shown.")
 
 
 def _root(f, hi: float) -> float:
