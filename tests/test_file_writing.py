@@ -87,7 +87,7 @@ def test_links_pipes_folders_and_read_only_files_are_never_replaced(tmp_path, ca
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "out.csv" in err and words in err and "not replaced" in err
     assert untouched(tmp_path / "out.csv")
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(files.SUFFIX)]
+    assert not [p for p in tmp_path.iterdir() if files.SUFFIX in p.name]
 
 
 def test_a_full_disk_keeps_the_old_file_and_says_so(tmp_path, monkeypatch):
@@ -105,12 +105,37 @@ def test_a_full_disk_keeps_the_old_file_and_says_so(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["plan.sthc"]
 
 
+@pytest.mark.parametrize("free", [0, 10**12])
+def test_a_writer_failing_in_its_own_words_on_a_full_disk_is_told_as_a_full_disk(tmp_path, capsys, monkeypatch,
+                                                                                 free):
+    import pandas as pd
+    out = tmp_path / "c.csv"
+    out.write_text("kept")
+
+    def fail(*_a, **_k):  # as GDAL or zlib report a write that ran out of space
+        raise RuntimeError("Failed to commit transaction")
+    monkeypatch.setattr(pd.DataFrame, "to_csv", fail)
+    monkeypatch.setattr(files.shutil, "disk_usage", lambda _p: shutil_usage(free))
+    if free:  # with space left it is some other fault: not hidden behind a message
+        with pytest.raises(RuntimeError, match="commit"):
+            compare(out, "--overwrite")
+    else:
+        assert compare(out, "--overwrite") == 2
+        assert "c.csv: the disk is full; the existing file is kept" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["c.csv"] and out.read_text() == "kept"
+
+
+def shutil_usage(free):
+    import shutil
+    return shutil._ntuple_diskusage(10**12, 10**12 - free, free)
+
+
 def test_leftovers_of_crashed_writes_are_removed_and_nothing_else(tmp_path):
     dead = 4_194_305  # above Linux's largest process id, so never running
     old = time.time() - 3600
-    leftovers = [tmp_path / f".c.csv.{dead}.0123456789ab.part", tmp_path / f".other.pdf.{dead}.ba9876543210.part",
+    leftovers = [tmp_path / f".c.{dead}.0123456789ab.part.csv", tmp_path / f".other.{dead}.ba9876543210.part.pdf",
                  tmp_path / ".c.csv.k2j_9x0a.part", tmp_path / ".c.csv.k2j_9x0a.tmp"]  # older versions' names
-    kept = [tmp_path / f".c.csv.{os.getpid() + 1}.0123456789ab.part",  # written after this process started
+    kept = [tmp_path / f".c.{os.getpid() + 1}.0123456789ab.part.csv",  # written after this process started
             tmp_path / ".notes.part", tmp_path / "c.csv.part"]          # not the writer's names
     for p in leftovers + kept:
         p.write_text("partial")

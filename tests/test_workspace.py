@@ -176,7 +176,7 @@ def test_killing_the_app_during_a_save_leaves_the_previous_workspace_intact(tmp_
         assert survived.view.classes in range(3, 8)
         assert len(survived.imports[0].data) == 6_000_000
     stray = [p.name for p in tmp_path.iterdir() if p.name != "plan.sthc"]
-    assert all(n.startswith(".plan.sthc.") and n.endswith(".part") for n in stray)
+    assert all(n.startswith(".plan.") and n.endswith(".part.sthc") for n in stray)
 
 
 def test_the_first_save_is_intact_if_killed_before_any_new_one(tmp_path):

@@ -888,8 +888,9 @@ def _write(out_dir: Path, layers, practices, tables, pack_name: str = PACK_NAME)
     for path in (target, manifest_path):
         check_target(path, overwrite=True)
     with ExitStack() as stack:
-        pack_tmp = stack.enter_context(atomic_path(target, overwrite=True))
+        # Entered last, the pack's writer is the one to report a failure while the pack is written.
         manifest_tmp = stack.enter_context(atomic_path(manifest_path, overwrite=True))
+        pack_tmp = stack.enter_context(atomic_path(target, overwrite=True))
         for name, frame in {**layers, "practices": practices, **tables}.items():
             pyogrio.write_dataframe(frame, pack_tmp, layer=name, driver="GPKG")
         manifest_tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -24,18 +24,22 @@ import errno
 import os
 import re
 import secrets
+import shutil
 import stat
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ExportError
+from .errors import DataError, ExportError
 
-#: Temporary names are ``.<target name>.<process id>.<random>.part``.
+#: Temporary names are ``.<target stem>.<process id>.<random>.part<target suffix>`` (GDAL and other
+#: writers choose a format by the suffix).
 SUFFIX = ".part"
-_OURS = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{12}\.part$")
+_OURS = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{12}\.part(\.[^.]+)?$")
 #: Earlier versions' temporary names (mkstemp's eight random characters), removed for their own target.
 _EARLIER = r"^\.{name}\.[a-z0-9_]{{8}}\.(part|tmp)$"
+#: Less space than this left beside a failed write means the disk filled up.
+FULL_BELOW = 256 * 1024
 #: No temporary file of this process is older than this module.
 _LOADED = time.time()
 
@@ -78,7 +82,7 @@ def atomic_path(out: str | Path, *, overwrite: bool = False):
     out = check_target(out, overwrite=overwrite)
     existed = os.path.lexists(out)
     remove_leftovers(out)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(6)}{SUFFIX}")
+    tmp = out.with_name(f".{out.stem}.{os.getpid()}.{secrets.token_hex(6)}{SUFFIX}{out.suffix}")
     try:
         # Prove the folder is writable before the caller does the work; the writer makes the file anew,
         # so it gets the umask's permissions.
@@ -95,6 +99,14 @@ def atomic_path(out: str | Path, *, overwrite: bool = False):
     except OSError as exc:
         _discard(tmp)
         raise WriteError(out, _problem(exc, existed)) from None
+    except Exception as exc:
+        # Writers report a full disk in their own words (GDAL "Failed to commit transaction", zlib
+        # "inconsistent stream state"): tell it by the exception chain or the space left.
+        full = not isinstance(exc, DataError) and _disk_full(exc, tmp.parent)
+        _discard(tmp)
+        if full:
+            raise WriteError(out, _problem(OSError(errno.ENOSPC, "No space left on device"), existed)) from None
+        raise
     except BaseException:
         _discard(tmp)
         raise
@@ -146,6 +158,18 @@ def _running(pid: int) -> bool:
     except OSError:
         return True  # someone else's process
     return True
+
+
+def _disk_full(exc: BaseException, folder: Path) -> bool:
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW
+    except OSError:
+        return False
 
 
 def _sync(path: Path) -> None:
