@@ -221,3 +221,33 @@ def test_a_locality_total_minus_its_shown_practices_does_not_give_a_hidden_pract
     shown = set(funnel(planner, OBESITY, period=YEAR).practices["code"])
     assert shown.isdisjoint(layer.loc[layer["suppressed"], "code"])
 
+
+
+HOUSEHOLDS = "census21_hh_deprived_2plus"
+
+
+def test_a_hidden_end_of_the_inequality_table_takes_the_gap_with_it(tmp_path):
+    """Households deprived in 2+ dimensions made 0 in every St Helens LSOA but the most deprived, which has 2
+    (synthetic): the most deprived fifth's count of its locality and of St Helens is 2, so that value, its
+    count and the gap (most minus least, which with the least deprived fifth shown would give it back) are
+    "*" in the --inequality CSV."""
+    path = tmp_path / "small.gpkg"
+    shutil.copy(BUNDLED_PACK, path)
+    values = pyogrio.read_dataframe(path, layer="indicator_values")
+    scores = values[(values["indicator_id"] == "iod25_imd_score") & (values["area_type"] == "lsoa21")]
+    most = scores.sort_values("value", ascending=False)["area_code"].iloc[0]
+    rows = (values["indicator_id"] == HOUSEHOLDS) & (values["area_type"] == "lsoa21")
+    values.loc[rows, "numerator"] = np.where(values.loc[rows, "area_code"] == most, 2.0, 0.0)
+    values.loc[rows, "value"] = 100 * values.loc[rows, "numerator"] / values.loc[rows, "denominator"]
+    pyogrio.write_dataframe(values, path, layer="indicator_values", driver="GPKG")
+    out, unequal = tmp_path / "c.csv", tmp_path / "i.csv"
+    assert main(["--pack", str(path), "compare", "--indicators", HOUSEHOLDS, "--method", "nearest practice",
+                 "--out", str(out), "--inequality", str(unequal)]) == 0
+    with open(unequal, newline="", encoding="utf-8") as f:
+        rows = pd.DataFrame(list(csv.DictReader(f))).set_index("area")
+    hidden = rows[rows["most_deprived"] == SUPPRESSED]
+    assert len(hidden) == 2 and "St Helens" in hidden.index  # its locality and the borough
+    assert (hidden[["numerator_most_deprived", "gap"]] == SUPPRESSED).all().all()
+    assert (hidden["least_deprived"].astype(float) == 0).all()
+    assert hidden["method"].str.contains("primary").all()
+    assert (rows.drop(index=hidden.index)["gap"].astype(float) == 0).all()
