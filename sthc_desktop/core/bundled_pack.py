@@ -12,7 +12,6 @@ from importlib.resources import files
 from pathlib import Path
 
 PACK_FILE = "st_helens.gpkg"
-MANIFEST_FILE = "st_helens.manifest.json"
 #: ``geodata/`` of a source checkout (two levels above this file).
 SOURCE_FOLDER = Path(__file__).resolve().parents[2] / "geodata"
 
