@@ -129,3 +129,32 @@ def test_export_pack_under_a_scenario_names_it(pack, tmp_path):
     assert done.returncode == 0, done.stderr
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out).pages)
     assert "Board option B" in text
+
+
+def test_a_workspace_brings_back_the_method_and_the_scenario(window, monkeypatch, tmp_path, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from conftest import BUNDLED_PACK
+    from sthc_desktop.core.datapack import DataPack
+    from sthc_desktop.core.planner import Planner
+    from sthc_desktop.core.view import MapView
+    from sthc_desktop.ui.main_window import MainWindow
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Discard)  # closing unsaved windows
+    view = window.comparison
+    window.tabs.setCurrentWidget(view)
+    index = view.assignment.findData("nearest practice")
+    view.assignment.setCurrentIndex(index)
+    view.assignment.activated.emit(index)
+    choose_in_dialogs(monkeypatch, [f"({MOVE[0]})", MOVE[1]], name="Kept")
+    window.what_if["practice"].trigger()
+    shown = window.method_label.text()
+    assert shown.startswith("Localities: nearest practice") and "what-if 'Kept'" in shown
+    assert window.save_to(tmp_path / "kept.sthc")
+    again = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView())
+    qtbot.addWidget(again)
+    assert again.open_workspace(tmp_path / "kept.sthc")
+    assert again.model.planner.assignments["lsoa21"].method == "nearest practice"
+    assert again.model.scenario.name == "Kept" and again.model.scenario.practices == {MOVE[0]: MOVE[1]}
+    again.show()
+    again.tabs.setCurrentWidget(again.comparison)  # the tab brings itself up to date when shown
+    assert again.comparison.assignment.currentData() == "nearest practice"

@@ -287,6 +287,10 @@ class ComparisonView(QWidget):
             return
         self._stale = False
         planner = self.model.planner
+        shown = self.assignment.findData(planner.assignments["lsoa21"].method)  # chosen here or by a workspace
+        if shown >= 0:
+            self._assignment_index = shown
+            self.assignment.setCurrentIndex(shown)
         self.method_label.setText(f"Care Communities: {planner.assignment_statement}")
         self.refresh()
         self._draw_context()

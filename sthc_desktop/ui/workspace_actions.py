@@ -14,6 +14,7 @@ from PySide6.QtCore import QStandardPaths
 
 from sthc_desktop.core import scenarios, workspace
 from sthc_desktop.core.errors import DataError
+from sthc_desktop.core.localities import PACK_METHODS
 from sthc_desktop.core.workspace import ImportRecord, Workspace
 from sthc_desktop.ui.settings import settings
 from sthc_desktop.ui.view_model import ViewModel
@@ -54,6 +55,8 @@ def open_workspace(model: ViewModel, path: str | Path) -> tuple[Workspace, list[
     each field or import dropped as bad. DataError if the file is not a workspace or is newer."""
     opened, notes = workspace.load(path).opened_on(model.planner, path)
     model.set_planner(model.planner)
+    if opened.assignment_method in PACK_METHODS:  # a supplied lookup comes back through its CSV text
+        model.set_assignment(opened.assignment_method)
     if opened.scenario is not None:
         try:
             model.set_scenario(scenarios.from_dict(opened.scenario, path, *scenarios.known_codes(model.planner.pack)))
