@@ -59,6 +59,17 @@ def test_employment_2025_for_st_helens_matches_file_10_to_its_precision(planner,
     assert "working-age" in planner.pack.indicator("iod25_employment_score")["unit"]
 
 
+def test_st_helens_2025_share_of_lsoas_in_the_most_deprived_10_percent_is_file_10(planner, file10):
+    published = file10.loc[BOROUGH_CODE, "imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally"]
+    rows = compare(planner, ["profile25_pct_lsoas_most_deprived_10", "profile19_pct_lsoas_most_deprived_10"])
+    row = rows[rows["indicator_id"].str.startswith("profile25")].set_index("area").loc["St Helens"]
+    assert row["value"] == 100 * published
+    assert "as published by MHCLG, IoD2025 File 10" in row["method"] and "not recomputed" in row["method"]
+    # IoD2019 has no File 10 among the sources: the share is counted from the LSOAs and says so.
+    row = rows[rows["indicator_id"].str.startswith("profile19")].set_index("area").loc["St Helens"]
+    assert row["value"] == 100 * row["numerator"] / row["denominator"] and "published" not in row["method"]
+
+
 def test_st_helens_domain_ranks_2019_match_the_raw_lsoa_files(pack, lsoas_2019):
     nat, n = lsoas_2019, len(lsoas_2019)
     lad = nat["Local Authority District code (2019)"]

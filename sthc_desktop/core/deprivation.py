@@ -19,6 +19,9 @@ import pandas as pd
 
 from .aggregate import (BOROUGH, POPULATION_WEIGHTED, RATIO_OF_SUMS, RESULT_COLUMNS, aggregate, combine,
                         latest_period, locality_rows, weights_for)
+from .datapack import BOROUGH_CODE
+from .district_ranks import domain_ranks
+from .errors import PackError
 from .localities import NETWORKS
 
 #: The two editions of the Indices of Deprivation, each on its own LSOA boundaries.
@@ -158,7 +161,29 @@ def profile_values(planner, indicator_id: str) -> pd.DataFrame:
                          numerator=num, denominator=den,
                          method=f"Deprivation profile (MHCLG summary): {how}; {where}; counts every LSOA and "
                                 f"resident, not a sample, so no interval"))
+    if suffix == "pct_lsoas_most_deprived_10":
+        _prefer_published_share(pack, e["label"], rows[-1])
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+
+
+def _prefer_published_share(pack, edition: str, borough: dict) -> None:
+    """Published before derived: St Helens' share of LSOAs in the most deprived 10% as MHCLG publishes it
+    (IoD2025 File 10, in the pack's district summaries) replaces the share counted from the pack's LSOAs,
+    which the method still gives; the LSOA counts stay. Packs without a published row keep the count."""
+    try:
+        table = domain_ranks(pack)
+    except PackError:
+        return
+    hit = table[(table["edition"] == edition) & (table["lad_code"] == BOROUGH_CODE) & (table["domain"] == "imd")
+                & (table["measure"] == "proportion_most_deprived_10")
+                & table["source"].str.startswith("as published")]
+    if hit.empty:
+        return
+    counted = borough["value"]
+    borough["value"] = 100.0 * float(hit["value"].iloc[0])
+    borough["method"] = (f"St Helens: share of LSOAs in England's most deprived 10% {hit['source'].iloc[0]}; not "
+                         f"recomputed, preferred to the share counted from the pack's LSOAs ({counted:.2f}%: "
+                         f"{borough['numerator']:.0f} of {borough['denominator']:.0f})")
 
 
 def has_inequality(meta: dict) -> bool:
