@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QCompleter, QDockWidget, QFileDialog, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDockWidget, QFileDialog, QLabel, QLineEdit,
                                QMainWindow, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from sthc_desktop.core.errors import DataError
@@ -28,7 +28,7 @@ from .map_canvas import MapCanvas
 from .overwrite import confirm_replace
 from .screen_fit import available_geometry, fit_to_screen, keep_on_screen, scrolling
 from .settings import settings
-from .panels import ClassificationPanel, DetailsPanel, IndicatorPicker, LayersPanel, LegendPanel
+from .panels import ClassificationPanel, DetailsPanel, IndicatorPicker, LayersPanel, LegendPanel, clear_on_escape
 from .table_copy import install_copy
 from .view_model import ViewModel
 
@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._show_map_tools)
         self._menus()
         install_copy(self)  # Ctrl+C copies any table of the window, header and all
+        for table in self.findChildren(QAbstractItemView):
+            table.setTabKeyNavigation(False)  # Tab moves on to the next control, not the next cell
         self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
         self.autosave_timer.start()
         self.model.viewChanged.connect(lambda _v: self._set_modified(True))
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.source_label, 1)
         self.statusBar().addPermanentWidget(self.method_label)
         self.model.viewChanged.connect(self._status)
+        self.model.viewChanged.connect(self._show_zoom_name)
         self._status(self.model.view)
         fit_to_screen(self, 1400, 880)
         self._restored_state = False
@@ -139,9 +142,11 @@ class MainWindow(QMainWindow):
         self.completer_model = QStringListModel(self)
         self.completer = QCompleter(self.completer_model, self)
         self.completer.setCaseSensitivity(Qt.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchContains)
+        # The planner's search already chose the suggestions (forgiving of punctuation): show them all.
+        self.completer.setCompletionMode(QCompleter.UnfilteredPopupCompletion)
         self.completer.activated.connect(self._completed)
         self.search.setCompleter(self.completer)
+        clear_on_escape(self.search)
         self.search.textEdited.connect(self._suggest)
         bar.addWidget(self.search)
         bar.addSeparator()
@@ -297,6 +302,15 @@ class MainWindow(QMainWindow):
     def zoom_to(self, name: str) -> None:
         self.model.zoom_to_locality(None if name == WHOLE_BOROUGH else name)
         self.zoom_box.setCurrentText(name)
+
+    def _show_zoom_name(self, view) -> None:
+        """"Zoom to" names the locality the map is zoomed to (after a workspace opens too); blank when panned."""
+        if view.extent is None:
+            self.zoom_box.setCurrentText(WHOLE_BOROUGH)
+            return
+        zoomed = [n for n in NETWORKS if n in set(self.model.planner.localities["lsoa21"])
+                  and all(abs(a - b) < 0.01 for a, b in zip(self.model.planner.locality_bounds(n), view.extent))]
+        self.zoom_box.setCurrentIndex(self.zoom_box.findText(zoomed[0]) if zoomed else -1)
 
     def _suggest(self, text: str) -> None:
         hits = self.model.planner.search(text, limit=15) if len(text.strip()) >= 2 else []

@@ -4,8 +4,8 @@ details. Each observes the view model and shows what the core computed."""
 from __future__ import annotations
 
 import pandas as pd
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QPixmap, QIcon, QPainter, QPen
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QSpinBox, QTableWidget, QTableWidgetItem, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -22,6 +22,20 @@ ID_ROLE = Qt.UserRole
 GROUP_ABOVE = 12  # a theme with more indicators than this is split by edition
 
 
+class _ClearOnEscape(QObject):
+    def eventFilter(self, box, event) -> bool:
+        if event.type() == QEvent.KeyPress and event.key() == Qt.Key_Escape and box.text():
+            box.clear()
+            return True
+        return False
+
+
+def clear_on_escape(box: QLineEdit) -> None:
+    """Escape in a search box clears it, as in a browser's find bar (a shortcut would not see the key:
+    the line edit claims Escape for itself)."""
+    box.installEventFilter(_ClearOnEscape(box))
+
+
 class IndicatorPicker(QWidget):
     """Searchable indicator tree grouped by theme, showing each indicator's period and source."""
 
@@ -30,6 +44,7 @@ class IndicatorPicker(QWidget):
         self.model = model
         self.search = QLineEdit(placeholderText="Search indicators…")
         self.search.setClearButtonEnabled(True)
+        clear_on_escape(self.search)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Indicator", "Period"])
         self.tree.setRootIsDecorated(True)
@@ -94,12 +109,14 @@ class IndicatorPicker(QWidget):
     def _filter(self, text: str) -> None:
         q = text.strip().lower()
 
-        def show(node) -> bool:
+        def show(node, in_matching_group: bool = False) -> bool:
+            named = not q or q in node.text(0).lower()
             if node.data(0, ID_ROLE):
-                match = not q or q in node.text(0).lower() or q in node.toolTip(0).lower() \
+                match = in_matching_group or named or q in node.toolTip(0).lower() \
                     or q in str(node.data(0, ID_ROLE)).lower()
-            else:
-                match = any([show(node.child(j)) for j in range(node.childCount())])
+            else:  # a theme or edition matching the search shows everything under it
+                match = any([show(node.child(j), in_matching_group or (bool(q) and named))
+                             for j in range(node.childCount())])
                 node.setExpanded(bool(q) or node.isExpanded())
             node.setHidden(not match)
             return match

@@ -1,0 +1,105 @@
+"""Small things a planner trips over: the pack's "Newton & Haydock" tick box, Tab out of the legend,
+Escape to clear a search, a search forgiving of punctuation and case, a theme's name finding its
+indicators, and "Zoom to" naming the locality a reopened workspace is zoomed to."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import QApplication, QCheckBox, QDialog
+
+from conftest import BUNDLED_PACK
+from sthc_desktop.core.datapack import DataPack
+from sthc_desktop.core.planner import Planner
+from sthc_desktop.core.view import MapView
+from sthc_desktop.ui import export_dialog, workspace_actions
+from sthc_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, isolated_settings):
+    QStandardPaths.setTestModeEnabled(True)
+    made = []
+
+    def make():
+        w = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView(), restore=False)
+        w.show()
+        qtbot.waitExposed(w)
+        w.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is w)  # keys go to the active window
+        made.append(w)
+        return w
+    yield make
+    for w in made:
+        w._set_modified(False)
+        w.close()
+    workspace_actions.clean_exit()
+    QStandardPaths.setTestModeEnabled(False)
+
+
+def test_pack_tick_box_reads_newton_and_haydock(window, qtbot, monkeypatch):
+    w = window()
+    seen = []
+    monkeypatch.setattr(export_dialog.ExportDialog, "exec",
+                        lambda d: seen.extend(b.text() for b in d.findChildren(QCheckBox)) or QDialog.Rejected)
+    qtbot.keyClick(w, Qt.Key_E, Qt.ControlModifier)
+    # "&&" is how Qt writes a shown "&"; a lone "&" would underline the next letter instead.
+    assert "Newton && Haydock" in seen
+
+
+def test_tab_leaves_the_legend_table(window, qtbot):
+    w = window()
+    table = w.legend.table
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key_Tab)
+    assert QApplication.focusWidget() is not table
+    assert table.currentRow() == 0 and table.currentColumn() == 0
+
+
+def test_escape_clears_the_search_boxes(window, qtbot):
+    w = window()
+    for box in (w.search, w.picker.search):
+        box.setFocus()
+        qtbot.keyClicks(box, "obesity")
+        assert box.text() == "obesity"
+        qtbot.keyClick(box, Qt.Key_Escape)
+        assert box.text() == ""
+
+
+@pytest.mark.parametrize("typed", ["St Helens 014D", "st. helens 014d.", "ST HELENS 014D"])
+def test_search_forgives_punctuation_and_case(window, qtbot, typed):
+    w = window()
+    w.search.setFocus()
+    qtbot.keyClicks(w.search, typed)
+    qtbot.keyClick(w.search, Qt.Key_Return)
+    assert w.model.selection is not None and w.model.selection["name"] == "St. Helens 014D"
+
+
+def test_searching_a_theme_shows_its_indicators(window, qtbot):
+    w = window()
+    qtbot.keyClicks(w.picker.search, "admission")
+    shown = []
+
+    def walk(node):
+        for j in range(node.childCount()):
+            child = node.child(j)
+            if not child.isHidden():
+                if child.data(0, Qt.UserRole):
+                    shown.append(child.data(0, Qt.UserRole))
+                walk(child)
+    walk(w.picker.tree.invisibleRootItem())
+    assert "ae_attendances_0_4" in shown  # "A&E age 0-4" sits under Admissions
+    assert "qof_obesity" not in shown
+
+
+def test_reopened_workspace_names_its_zoom(window, tmp_path):
+    w = window()
+    w.zoom_to("South")
+    assert w.save_to(tmp_path / "south.sthc")
+    other = window()
+    assert other.zoom_box.currentText() == "Whole borough"
+    assert other.open_workspace(tmp_path / "south.sthc")
+    assert other.zoom_box.currentText() == "South"
+    other.model.update(extent=(350000.0, 390000.0, 352000.0, 392000.0))  # panned away: no name claimed
+    assert other.zoom_box.currentText() == ""
