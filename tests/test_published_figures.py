@@ -116,6 +116,15 @@ def test_districts_command_works_on_the_bundled_pack(tmp_path, capsys):
     table = pd.read_csv(out)
     assert BOROUGH_CODE in set(table["lad_code"]) and len(table) == 6
     assert table["imd_rank_of_average_score"].is_monotonic_increasing
+    # The file says which way its ranks run, and both editions run the same way (1 = most deprived).
+    assert (table["ranks"] == district_ranks.RANK_DIRECTION).all() and "1 = most deprived" in table["ranks"][0]
+    later = tmp_path / "d25.csv"
+    assert main(["districts", "--edition", "2025", "--out", str(later)]) == 0
+    for frame in (table, pd.read_csv(later)):
+        frame = frame.sort_values("imd_average_rank", ascending=False)
+        assert frame["imd_rank_of_average_rank"].is_monotonic_increasing
+        by_score = frame.sort_values("imd_average_score", ascending=False)
+        assert by_score["imd_rank_of_average_score"].is_monotonic_increasing
     for domain in district_ranks.DOMAINS:
         assert f"{domain}_rank_of_average_rank" in table and f"{domain}_rank_of_proportion_most_deprived_10" in table
     assert "Employment 9" in capsys.readouterr().out

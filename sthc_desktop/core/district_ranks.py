@@ -28,6 +28,9 @@ MEASURES = {"average_score": "rank of average score", "average_rank": "rank of a
 TABLE_MEASURES = ("average_score", "average_rank", "proportion_most_deprived_10")
 SHORT_MEASURES = {"average_score": "average score", "average_rank": "average rank",
                   "proportion_most_deprived_10": "LSOAs in most deprived 10%"}
+#: The direction of every rank the ``districts`` table gives, in the file itself.
+RANK_DIRECTION = ("every *_rank_of_* column: 1 = most deprived district; *_average_rank: population-weighted mean "
+                  "of LSOA ranks, the most deprived LSOA ranked highest (as File 10), so higher is more deprived")
 TABLE_TITLE = "Where St Helens ranks among England's districts (1 = most deprived)"
 NOT_COMPUTABLE = "–"
 RANK_NOTE = ("Ranks among all England districts, 1 = most deprived, on MHCLG's local-authority summary measures: "
@@ -50,7 +53,8 @@ def domain_ranks(pack) -> pd.DataFrame:
 
 def district_table(pack, edition: str, codes: list[str] | None = None) -> pd.DataFrame:
     """One row per district of ``edition`` (all, or those in ``codes``), most deprived on the IMD first:
-    ``{domain}_{measure}`` and ``{domain}_rank_of_{measure}`` for every measure the edition has."""
+    ``{domain}_{measure}`` and ``{domain}_rank_of_{measure}`` for every measure the edition has, and the
+    ranks' direction (:data:`RANK_DIRECTION`) in a ``ranks`` column."""
     long = domain_ranks(pack)
     long = long[long["edition"] == edition]
     if codes is not None:
@@ -67,6 +71,7 @@ def district_table(pack, edition: str, codes: list[str] | None = None) -> pd.Dat
         columns[f"{domain}_rank_of_{measure}"] = wide[("rank", key)].astype(int)
     table = pd.DataFrame(columns).reset_index()
     table.insert(2, "districts", int(long["districts"].iloc[0]) if len(long) else 0)
+    table.insert(3, "ranks", RANK_DIRECTION)
     table["source"] = long["source"].iloc[0] if len(long) else ""
     return table.sort_values(["imd_rank_of_average_score", "lad_code"]).reset_index(drop=True)
 
