@@ -25,9 +25,10 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from .datapack import Dataset
 from .errors import PackError
+from .localities import ESTIMATED_REGISTRATIONS, NETWORKS, Assignment, main_localities, method_label
 
-ESTIMATED_REGISTRATIONS = "estimated registrations"  # the same words as localities.ESTIMATED_REGISTRATIONS
 
 #: Columns of the pack's ``catchment_origins`` table (one row per LSOA 2011 in reach).
 ORIGIN_COLUMNS = ("code", "name", "district", "x", "y", "population", "imd_score", "in_borough")
@@ -290,8 +291,6 @@ def statement(rows: pd.DataFrame) -> str:
 def vintage_shares(est: pd.DataFrame, networks: pd.Series, lsoa11_codes, links: pd.DataFrame) -> dict:
     """Locality shares of the borough's LSOAs 2011 and 2021 (a 2021 LSOA takes its 2011 parent's shares;
     ``links`` has the lsoa21 layer's ``code`` and ``lsoa11_code``)."""
-    from .localities import NETWORKS
-
     shares = locality_shares(est.loc[list(lsoa11_codes)], networks).reindex(columns=list(NETWORKS),
                                                                            fill_value=0.0)
     shares.index.name = "code"
@@ -303,8 +302,6 @@ def assignments(pack, networks: pd.Series | None = None) -> dict:
     """Estimated-registrations assignments of both LSOA vintages, with fractional shares.
 
     ``networks`` (ODS code -> network) overrides the practices' networks, for a what-if."""
-    from .localities import Assignment, main_localities, method_label
-
     if networks is None:
         networks = current_practices(pack.practices).set_index("ods_code")["network"]
     shares = vintage_shares(pack_estimates(pack), networks, pack.layer("lsoa11")["code"],
@@ -403,8 +400,6 @@ def lsoa_split_text(pack, code: str, networks: pd.Series | None = None, shown: i
 def catchment_indicator(pack, ods_code: str) -> tuple[dict, pd.DataFrame, object]:
     """A practice's estimated patients by St Helens LSOA 2011 as a mappable derived indicator (catalogue
     row, values, provenance), so the map, legend, hover and exports show its catchment like any other."""
-    from .datapack import Dataset
-
     name = pack.practices.set_index("ods_code")["name"].get(ods_code, ods_code)
     catchment = practice_catchment(pack, ods_code)
     borough = catchment[catchment["in_borough"].astype(bool)]
