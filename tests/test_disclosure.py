@@ -251,3 +251,20 @@ def test_a_hidden_end_of_the_inequality_table_takes_the_gap_with_it(tmp_path):
     assert (hidden["least_deprived"].astype(float) == 0).all()
     assert hidden["method"].str.contains("primary").all()
     assert (rows.drop(index=hidden.index)["gap"].astype(float) == 0).all()
+
+
+def test_the_deprivation_profile_shares_of_residents_are_shown_in_full_as_the_decile_chart_draws_them():
+    """Under estimated registrations a locality can hold a fraction of a resident in a decile (Newton &
+    Haydock 1.3 in IMD 2025 decile 10). Hiding that share would not protect it, since the area's ten deciles
+    add up to its shown total, and the decile chart draws it: the share is population, not patients, so
+    the table, the chart and the workbook show the same full figures."""
+    from sthc_desktop.core.comparison import catalogue
+    from sthc_desktop.core.deprivation import decile_populations, decile_shares
+    planner = Planner(DataPack(BUNDLED_PACK))
+    ids = [i for i in catalogue(planner.pack)["id"] if i.startswith("profile25_pct_residents_decile_")]
+    assert (decile_populations(planner, "25").to_numpy() < 5).any()  # a small resident count is there to hide
+    rows = publishable(compare(planner, ids))
+    assert not rows["suppressed"].any()
+    shares = decile_shares(planner, "25")
+    for r in rows.itertuples():
+        assert r.value == pytest.approx(shares.loc[r.area, int(r.indicator_id.rsplit("_", 1)[1])])

@@ -35,6 +35,8 @@ BENCHMARKS = {"england": ENGLAND, "borough": BOROUGH}
 NOT_COMPARED_TYPES = ("rank", "decile")
 NOT_IN_PACK = "not in the pack"
 INEQUALITY_COLUMNS = ("indicator_id", "indicator_name", "unit", *INEQUALITY_RESULT_COLUMNS)
+#: Deprivation-profile shares of residents by IMD decile or quintile: population estimates, not suppressed.
+RESIDENT_SHARES = ("profile19_pct_residents_", "profile25_pct_residents_")
 #: What a suppressed cell shows, in a table and where a sentence has room (hover, details).
 SUPPRESSED = "*"
 SUPPRESSED_TEXT = "* suppressed (a count of 1 to 4, or hidden with one)"
@@ -58,7 +60,8 @@ SUPPRESSION_NOTE = ("* suppressed (NHS England disclosure control): a value rest
                     "not shown, nor its interval, count or denominator (primary); where St Helens' total would "
                     "give it back by subtraction, the next-smallest locality is hidden too, and on maps the "
                     "next-smallest practice or area of the locality (complementary). Each row's method names the "
-                    "rule.")
+                    "rule. The deprivation profile's shares of LSOAs and residents count areas and published "
+                    "population estimates, not patients, and are shown in full.")
 
 
 def catalogue(pack) -> pd.DataFrame:
@@ -199,10 +202,16 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
 
     Hidden cells become ``mark`` ("*"; ``None`` leaves them empty, for JSON, charts and maps), the
     row's comparison becomes "not compared", its ``method`` (if any) names the rule, and a new
-    boolean column ``suppressed`` flags the row. Shares of LSOAs count areas, not people, and are
-    never suppressed. The input is not changed."""
+    boolean column ``suppressed`` flags the row. The deprivation profile's shares (of LSOAs, and of
+    residents by IMD decile and quintile) are never suppressed: they count areas and residents of
+    published population estimates, not patients or events, and each area's deciles add up to its
+    total, so a hidden one would come back by subtraction. The input is not changed."""
     out = frame.copy()
-    people = ~out["unit"].eq(LSOA_SHARE_UNIT).to_numpy() if "unit" in out else np.ones(len(out), dtype=bool)
+    people = np.ones(len(out), dtype=bool)
+    if "unit" in out:
+        people &= ~out["unit"].eq(LSOA_SHARE_UNIT).to_numpy()
+    if "indicator_id" in out:
+        people &= ~out["indicator_id"].astype(str).str.startswith(RESIDENT_SHARES).to_numpy()
     hide: dict[str, np.ndarray] = {}
     for count, built in DISCLOSURE_RULES.items():
         if count not in out:
