@@ -1,6 +1,6 @@
-# Runs in the bundle before the app, after PyInstaller's own hook, which points matplotlib at a new
-# temporary folder on every run (so each start rebuilt the font cache, seconds each time). Use the
-# user's cache folder instead, as matplotlib does outside a bundle.
+# Runs in the bundle before the app, in place of PyInstaller's own hook, which points matplotlib at a
+# new temporary folder on every run (so each start rebuilt the font cache, seconds each time). Use
+# the user's cache folder instead, as matplotlib does outside a bundle.
 import os
 import sys
 
