@@ -158,3 +158,24 @@ def test_a_workspace_brings_back_the_method_and_the_scenario(window, monkeypatch
     again.show()
     again.tabs.setCurrentWidget(again.comparison)  # the tab brings itself up to date when shown
     assert again.comparison.assignment.currentData() == "nearest practice"
+
+
+def test_pack_workbook_under_a_saved_scenario_holds_the_screens_figures(pack, tmp_path):
+    """`export pack` under --scenario: its comparison sheet has the figures the comparison view shows
+    for the same scenario (both from the planner the scenario makes)."""
+    import openpyxl
+
+    from sthc_desktop.cli import main
+    scenario = scenarios.Scenario("Board option C").move_practice(*MOVE).move_lsoa("E01006802", "South")
+    path = tmp_path / "option_c.json"
+    path.write_text(json.dumps(scenario.to_dict()))
+    out = tmp_path / "pack.xlsx"
+    assert main(["export", "pack", "--localities", "North", "--indicators", "iod19_imd_score,qof_obesity",
+                 "--scenario", str(path), "--out", str(out)]) == 0
+    rows = list(openpyxl.load_workbook(out)["vs England"].iter_rows(values_only=True))
+    sheet = pd.DataFrame(rows[1:], columns=rows[0]).set_index(["indicator_id", "area"])["value"]
+    screen = compare(scenarios.apply(pack, scenario), ["iod19_imd_score", "qof_obesity"])
+    for r in screen.itertuples():
+        assert sheet[(r.indicator_id, r.area)] == pytest.approx(r.value)
+    base = compare(scenarios.apply(pack, None), ["iod19_imd_score"]).set_index("area")["value"]
+    assert sheet[("iod19_imd_score", "North")] != pytest.approx(base["North"])  # the scenario is in it
