@@ -217,6 +217,8 @@ def test_a_locality_total_minus_its_shown_practices_does_not_give_a_hidden_pract
         for code in hidden["code"]:
             details = planner.practice_details(code, MapView(indicator_id=OBESITY, period=YEAR))
             assert details["suppressed"] and np.isnan(details["value"])
+            panel = planner.area_details("practice", code).set_index("indicator_id").loc[OBESITY]
+            assert panel["suppressed"] and np.isnan(panel["value"]) and panel["period"] == YEAR
     assert practice in set(layer.loc[layer["suppressed"], "code"])
     shown = set(funnel(planner, OBESITY, period=YEAR).practices["code"])
     assert shown.isdisjoint(layer.loc[layer["suppressed"], "code"])

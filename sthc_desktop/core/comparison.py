@@ -287,27 +287,33 @@ def _hide_until_safe(hidden: list[int], cells: list[int], counts: np.ndarray, na
 
 
 def _complementary_within_localities(frame: pd.DataFrame, primary: np.ndarray) -> dict[int, str]:
-    """Row positions of a map layer to hide so no hidden cell follows from its locality's total (or, where
-    a whole locality is hidden, from St Helens' total), with the rule."""
+    """Row positions of a map layer (or of many, by ``indicator_id`` and ``period``) to hide so no hidden
+    cell follows from its locality's total (or, where a whole locality is hidden, from St Helens'), with
+    the rule."""
+    keys = [c for c in ("indicator_id", "period") if c in frame]
+    blocks = frame.groupby(keys, sort=False).indices.values() if keys else [np.arange(len(frame))]
     locality = frame["locality"].fillna("").astype(str).to_numpy()
     code = frame["code"].astype(str).to_numpy() if "code" in frame else np.arange(len(frame)).astype(str)
     counts = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
     hidden = primary.copy()
     extra: dict[int, str] = {}
-    groups = {name: [int(i) for i in np.flatnonzero(locality == name)] for name in dict.fromkeys(locality)}
-    for name, cells in groups.items():
-        first = [i for i in cells if hidden[i]]
-        if not first:
+    for block in blocks:
+        block = np.asarray(block)
+        groups = {name: [int(i) for i in block[locality[block] == name]] for name in dict.fromkeys(locality[block])}
+        for name, cells in groups.items():
+            first = [i for i in cells if hidden[i]]
+            if not first:
+                continue
+            names = " and ".join(code[i] for i in first)
+            for i in _hide_until_safe(first, cells, counts, code):
+                hidden[i] = True
+                extra[i] = CELL_RULE.format(locality=name or "St Helens", hidden=names)
+        # A locality hidden whole with a total of 1 to 4 is hidden in the comparison, which then hides the
+        # next-smallest locality's total: one cell of that locality goes too, or its cells would give it back.
+        closed = [n for n, cells in groups.items() if n and all(hidden[i] for i in cells)
+                  and stats.is_disclosive(np.nansum(counts[cells]))]
+        if not closed:
             continue
-        names = " and ".join(code[i] for i in first)
-        for i in _hide_until_safe(first, cells, counts, code):
-            hidden[i] = True
-            extra[i] = CELL_RULE.format(locality=name or "St Helens", hidden=names)
-    # A locality hidden whole with a total of 1 to 4 is hidden in the comparison, which then hides the
-    # next-smallest locality's total: one cell of that locality goes too, or its cells would give it back.
-    closed = [n for n, cells in groups.items() if n and all(hidden[i] for i in cells)
-              and stats.is_disclosive(np.nansum(counts[cells]))]
-    if closed:
         totals = {n: np.nansum(counts[cells]) for n, cells in groups.items() if n and n not in closed}
         for name in sorted(totals, key=lambda n: (totals[n], n)):
             cells = groups[name]

@@ -244,14 +244,24 @@ class Planner:
 
         area_type = "practice" if geography == "practice" else geography
         v = self.pack.values
-        # Values resting on a count of 1 to 4 are not shown (disclosure control, as on every output).
-        rows = publishable(v[(v["area_type"] == area_type) & (v["area_code"] == code)], mark=None)
         columns = ["indicator_id", "indicator", "theme", "period", "value", "lower_ci", "upper_ci", "unit",
                    "borough", "england", "suppressed"]
-        if rows.empty:
+        mine = v[(v["area_type"] == area_type) & (v["area_code"] == code)]
+        if mine.empty:
             return pd.DataFrame(columns=columns)
         cat = self.pack.catalogue.set_index("id")
-        latest = rows.sort_values("period").groupby("indicator_id").tail(1)
+        latest = mine.sort_values("period").groupby("indicator_id").tail(1)
+        # Disclosure control as on the map: the same periods for every area of this kind, each in its
+        # locality, so a cell hidden with a neighbour (complementary) is hidden here too.
+        wanted = pd.MultiIndex.from_frame(latest[["indicator_id", "period"]])
+        peers = v[(v["area_type"] == area_type)
+                  & pd.MultiIndex.from_frame(v[["indicator_id", "period"]]).isin(wanted)]
+        practices = self.pack.practices.dropna(subset=["ods_code"])
+        homes = (practices.set_index("ods_code")["network"] if area_type == "practice"
+                 else self.localities.get(geography, pd.Series(dtype=object)))
+        peers = publishable(peers.assign(code=peers["area_code"], locality=peers["area_code"].map(homes)),
+                            mark=None)
+        latest = peers[peers["area_code"] == code]
         out = []
         for r in latest.itertuples():
             meta = cat.loc[r.indicator_id]
