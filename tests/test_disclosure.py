@@ -270,3 +270,36 @@ def test_the_deprivation_profile_shares_of_residents_are_shown_in_full_as_the_de
     shares = decile_shares(planner, "25")
     for r in rows.itertuples():
         assert r.value == pytest.approx(shares.loc[r.area, int(r.indicator_id.rsplit("_", 1)[1])])
+
+
+def test_a_locality_of_two_lsoas_hides_both_ends_of_its_inequality_row(tmp_path):
+    """A supplied lookup gives Central two LSOAs (synthetic assignment), the most deprived with 2 households
+    deprived in 2+ dimensions (synthetic): its two ends are all its LSOAs, so Central's total (shown: 5 or
+    more) minus the least deprived end would give the hidden 2 back; that end is hidden too."""
+    path = tmp_path / "small.gpkg"
+    shutil.copy(BUNDLED_PACK, path)
+    values = pyogrio.read_dataframe(path, layer="indicator_values")
+    scores = values[(values["indicator_id"] == "iod25_imd_score") & (values["area_type"] == "lsoa21")]
+    codes = scores.sort_values("value", ascending=False)["area_code"].tolist()
+    rows = (values["indicator_id"] == HOUSEHOLDS) & (values["area_type"] == "lsoa21")
+    at = rows & (values["area_code"] == codes[0])
+    values.loc[at, "numerator"] = 2.0
+    values.loc[at, "value"] = 100 * 2.0 / values.loc[at, "denominator"]
+    pyogrio.write_dataframe(values, path, layer="indicator_values", driver="GPKG")
+    lookup = tmp_path / "lookup.csv"
+    others = ["North", "South", "Newton & Haydock"]
+    lines = [f"{c},{'Central' if i in (0, len(codes) - 1) else others[i % 3]}" for i, c in enumerate(codes)]
+    lookup.write_text("lsoa21cd,locality\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    out, unequal = tmp_path / "c.csv", tmp_path / "i.csv"
+    assert main(["--pack", str(path), "compare", "--indicators", HOUSEHOLDS, "--lookup", str(lookup),
+                 "--out", str(out), "--inequality", str(unequal)]) == 0
+    with open(out, newline="", encoding="utf-8") as f:
+        totals = pd.DataFrame(list(csv.DictReader(f))).set_index("area")
+    with open(unequal, newline="", encoding="utf-8") as f:
+        ends = pd.DataFrame(list(csv.DictReader(f))).set_index("area")
+    assert float(totals.loc["Central", "numerator"]) >= 5
+    assert ends.loc["Central", "lsoas_most_deprived"] == ends.loc["Central", "lsoas_least_deprived"] == "1"
+    for column in ("most_deprived", "numerator_most_deprived", "least_deprived", "numerator_least_deprived", "gap"):
+        assert ends.loc["Central", column] == SUPPRESSED, column
+    assert "complementary" in ends.loc["Central", "method"]
+    assert ends.loc["South", "least_deprived"] != SUPPRESSED

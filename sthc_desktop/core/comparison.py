@@ -52,6 +52,8 @@ DISCLOSURE_RULES: dict[str, tuple[str, ...]] = {
 PRIMARY_RULE = "suppressed (primary): the count behind it is between 1 and 4"
 COMPLEMENTARY_RULE = ("suppressed (complementary): the next-smallest locality, hidden with {hidden} so the "
                       "hidden count cannot be recovered from the St Helens total minus the other localities")
+ENDS_RULE = ("suppressed (complementary): both ends, as its two ends are all the area's LSOAs and the area's "
+             "total minus one end would give the other back")
 CELL_RULE = ("suppressed (complementary): the next-smallest in {locality}, hidden with {hidden} so the hidden "
              "count cannot be recovered from {locality}'s total minus the other cells")
 TOTAL_RULE = ("suppressed (complementary): the St Helens total, hidden because no other locality could be "
@@ -198,7 +200,9 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
       within each locality, whose total the comparison prints, so the locality total minus its
       shown practices cannot give a hidden one back; where every cell of a locality is hidden and
       they add up to 1 to 4, a cell of the next-smallest locality too (as :func:`compare` hides
-      that locality's total).
+      that locality's total);
+    * complementary (:func:`inequality_table`): in an area too small for fifths, whose two ends are
+      its only LSOAs, a hidden end hides the other.
 
     Hidden cells become ``mark`` ("*"; ``None`` leaves them empty, for JSON, charts and maps), the
     row's comparison becomes "not compared", its ``method`` (if any) names the rule, and a new
@@ -223,6 +227,8 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
     for rows in hide.values():
         suppressed |= rows
     rules = np.where(suppressed, PRIMARY_RULE, "").astype(object)
+    if {"lsoas_most_deprived", "lsoas_least_deprived"} <= set(out) and suppressed.any():
+        _both_ends(out, hide, rules)
     extra = {}
     if "area" in out and "numerator" in out:
         extra = _complementary(out, suppressed)
@@ -247,6 +253,22 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
                          for m, r in zip(method, rules)]
     out["suppressed"] = suppressed
     return out
+
+
+def _both_ends(frame: pd.DataFrame, hide: dict[str, np.ndarray], rules: np.ndarray) -> None:
+    """Inequality rows of one LSOA at each end (an area too small for fifths, its two extremes): one end
+    hidden hides the other, whose count with the area's total on the comparison would give it back."""
+    whole = (pd.to_numeric(frame["lsoas_most_deprived"], errors="coerce")
+             + pd.to_numeric(frame["lsoas_least_deprived"], errors="coerce")).le(2).to_numpy()
+    ends = [c for c in ("numerator_most_deprived", "numerator_least_deprived") if c in hide]
+    if len(ends) < 2:
+        return
+    hidden = np.array([hide[c] for c in ends])
+    rows = whole & hidden.any(axis=0) & ~hidden.all(axis=0)
+    for count in ends:
+        for column in (c for c in DISCLOSURE_RULES[count] if c in hide):
+            hide[column] |= rows
+    rules[rows] = f"{PRIMARY_RULE}; {ENDS_RULE}"
 
 
 def _complementary(frame: pd.DataFrame, primary: np.ndarray) -> dict[int, str]:
