@@ -144,13 +144,14 @@ class Column:
     """Sets text, swatches and table rows top-down in a box; with ``draw=False`` it only measures."""
 
     def __init__(self, page: Page, x: float, top: float, width: float, bottom: float, *,
-                 scale: float = 1.0, draw: bool = True):
+                 scale: float = 1.0, draw: bool = True, least: float = MIN_TYPE):
         self.page, self.x, self.top, self.width, self.bottom = page, x, top, width, bottom
         self.y = top
         self.scale = scale * page.k
         # Type held at MIN_TYPE cannot shrink with the scale, so a tight fit closes up the lines instead.
         self.leading = max(TIGHTEST_LEADING, LINE_SPACING - (1 - scale) * 0.5)
         self.draw = draw
+        self.least = least
 
     @property
     def overflow(self) -> bool:
@@ -165,7 +166,7 @@ class Column:
 
     def points(self, size: float) -> float:
         """``size`` at this column's scale, never under the printed minimum (measure and draw agree)."""
-        return max(size * self.scale, MIN_TYPE * self.page.k)
+        return max(size * self.scale, self.least * self.page.k)
 
     def text(self, s: str, size: float, *, weight: str = "normal", colour: str = INK, indent: float = 0.0,
              style: str = "normal", after: float = 2.0) -> int:
@@ -461,7 +462,7 @@ def briefing_map(planner: Planner, view: MapView, *, paper: str = "A4", orientat
         panel_h = middle - map_h - gap
         map_box = (m, middle_bottom + panel_h + gap, content_w, middle - panel_h - gap)
     else:
-        map_w = content_w * 0.6
+        map_w = content_w * 0.56
         map_box = (m, middle_bottom, map_w, middle)
     fig_map = draw_map(page, planner, view, map_box)
 
@@ -660,7 +661,7 @@ PROFILE_INDICATORS = ("profile19_imd_average_score", "profile19_pct_lsoas_most_d
 #: How many comparison bar charts a locality page draws beside the obesity trend, and the least
 #: height (inches at A4) the charts need below the key-indicators table.
 BAR_CHARTS = 2
-MIN_CHARTS = 1.9
+MIN_CHARTS = 1.75
 #: The least height of one bar chart on a locality page (inches at A4): fewer bars when there is less.
 BAR_HEIGHT = 1.1
 CHART_FONT = 6.5
@@ -669,7 +670,7 @@ CHART_FONT = 6.5
 MAP_HEIGHT = 2.9
 MIN_MAP = 2.3
 #: The smallest type scale of a locality page's practice list (never under MIN_TYPE).
-READABLE = 0.86
+READABLE = 0.68
 #: Columns of the legend strip under a locality page's map.
 LEGEND_COLUMNS = 6
 SUPPRESSION_NOTE = comparison.SUPPRESSION_NOTE
@@ -1105,7 +1106,7 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     top, bottom = _frame(page, data, locality, "Care Community locality profile", number, total, colour=colour)
     width = page.width - 2 * m
     gap = 0.2 * k
-    map_w = width * 0.42
+    map_w = width * 0.38
     side_x, side_w = m + map_w + gap, width - map_w - gap
     practices = practice_key_rows(planner, network=locality)
     dates = [p["list_size_date"] for p in practices if isinstance(p.get("list_size_date"), str)]
@@ -1121,7 +1122,7 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
         col.text("Practices by map key", 8.5, weight="bold", after=0.5)
         col.text(f"The strategic plan's numbering; status and registered list now{when}", 6.3, colour=MUTED,
                  after=1.5)
-        col.table(["Key", "Practice", "Status", "List size"], prow, [0.5, 3.4, 1.4, 1.3], 6.3,
+        col.table(["Key", "Practice", "Status", "List size"], prow, [0.55, 2.9, 1.65, 1.6], 6.3,
                   align=["left", "left", "left", "right"], after=0)
 
     header, rows, fills = indicator_table(data.england, data.borough, locality)
@@ -1129,7 +1130,7 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
 
     def table(col: Column):
         col.text(f"Key indicators: {locality} against St Helens and England", 10, weight="bold", after=2)
-        col.table(header, rows, [3.5, 0.95, 1.9, 1.05, 0.9, 1.05, 0.9], 6.5,
+        col.table(header, rows, [3.45, 0.9, 1.8, 1.2, 0.85, 1.2, 0.85], 6.5,
                   fills=fills, align=["left", "left", "right", "left", "right", "left", "right"], after=2)
         col.text("vs: significantly better / similar / worse than the comparator (95% confidence intervals); "
                  "higher / lower where there is no better direction; not compared without an interval.", 6.5,
@@ -1154,8 +1155,7 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     # drawn, from its classes, the Care Communities and two practice-symbol rows).
     classes = planner.classes_for(view)
     legend_probe = Legend("", "", entries=[LegendEntry("", lab, n) for lab, n in zip(classes.labels, classes.counts)],
-                          practice_entries=[LegendEntry("", "Closed or dormant since the plan (dashed, hollow)",
-                                                        marker="circle")] * 2,
+                          practice_entries=[LegendEntry("", "Closed or dormant since the plan", marker="circle")] * 2,
                           locality_entries=[LegendEntry("", n) for n in NETWORKS], counted_in=classes.counted_in)
     legend_cols = [Column(page, *b, draw=False) for b in _legend_boxes(m, top, width, 0, 0.15 * k, LEGEND_COLUMNS)]
     compact_legend(legend_probe, layer, *legend_cols)
@@ -1252,19 +1252,25 @@ def _list_size(p: dict, usual: str = "") -> str:
 def flow(page: Page, boxes, blocks) -> float:
     """Set ``blocks`` (each a function of a :class:`Column`) top-down through ``boxes`` like newspaper
     columns, a block never split across two; at the largest type scale at which they all fit."""
-    def place(scale: float, draw: bool) -> bool:
-        cols = [Column(page, *b, scale=scale, draw=draw) for b in boxes]
+    def place(scale: float, draw: bool, least: float = MIN_TYPE) -> bool:
+        cols = [Column(page, *b, scale=scale, draw=draw, least=least) for b in boxes]
         i = 0
         for block in blocks:
-            probe = Column(page, cols[i].x, cols[i].y, cols[i].width, cols[i].bottom, scale=scale, draw=False)
+            probe = Column(page, cols[i].x, cols[i].y, cols[i].width, cols[i].bottom, scale=scale, draw=False,
+                           least=least)
             block(probe)
             if probe.overflow and i + 1 < len(cols) and cols[i].y < cols[i].top:
                 i += 1
             block(cols[i])
         return not any(c.overflow for c in cols)
 
-    chosen = next((s for s in FIT_SCALES if place(s, draw=False)), FIT_SCALES[-1])
-    place(chosen, draw=True)
+    chosen = next((s for s in FIT_SCALES if place(s, draw=False)), None)
+    if chosen is not None:
+        place(chosen, draw=True)
+        return chosen
+    # Too much for the page at MIN_TYPE (notes for a very long indicator list): smaller type, not lost text.
+    chosen = next((s for s in FIT_SCALES if place(s, draw=False, least=0)), FIT_SCALES[-1])
+    place(chosen, draw=True, least=0)
     return chosen
 
 
@@ -1350,7 +1356,8 @@ METHOD_NOTES = (
     "before dividing; scores without a numerator (such as the IMD score) are population-weighted means; "
     "practice values add numerators and denominators, or are weighted by registered list size. Where the "
     "publisher gives the figure for the area itself, it is shown as published and named so: St Helens' "
-    "IoD2025 scores from MHCLG's File 10, the Care Communities' A&E attendances from OHID's PCN rows.",
+    "IoD2025 scores and share of LSOAs in the most deprived 10% from MHCLG's File 10, the Care "
+    "Communities' A&E attendances from OHID's PCN rows.",
     "Deprivation: IoD2019 on 2011 LSOAs; national deciles compare each LSOA with all of England "
     "(decile 1 = the most deprived 10%). The deprivation profile follows MHCLG's summaries for local "
     "authorities: the population-weighted average score, the share of LSOAs in England's most deprived 10%, "

@@ -263,7 +263,7 @@ def deprivation_deciles(ax, planner, edition: str = "19", *, share: bool = False
     set_title(ax, f"Residents by national IMD {e['year']} decile ({e['label']} on "
                   f"{'2011' if e['geography'] == 'lsoa11' else '2021'} LSOAs)", size + 1)
     ax.legend(title="decile", title_fontsize=size - 1, fontsize=size - 1, loc="upper left",
-              bbox_to_anchor=(1.04, 1.0), frameon=False)
+              bbox_to_anchor=(1.04, 1.0), frameon=False, ncols=2, columnspacing=0.8)  # ten rows outgrow a short chart
     ax.spines[["top", "right"]].set_visible(False)
     return table
 

@@ -374,7 +374,7 @@ class MapFigure:
         for i, r in enumerate(p.itertuples()):
             label = "+" if pd.isna(r.map_key) else str(int(r.map_key))
             txt = self.ax.text(positions[i, 0], positions[i, 1], label, ha="center", va="center_baseline",
-                               fontsize=6.5 * scale, weight="bold", color=text_colours[i], zorder=11,
+                               fontsize=7 * scale, weight="bold", color=text_colours[i], zorder=11,
                                path_effects=None if layer.is_area else HALO)
             self.practice_artists.append(txt)
 
