@@ -36,7 +36,7 @@ def cli_rows(tmp_path, *args, inequality: bool = False) -> list[dict]:
     out, gaps = tmp_path / "cli.json", tmp_path / "gaps.json"
     extra = ["--inequality", str(gaps)] if inequality else []
     done = subprocess.run([sys.executable, "main.py", "compare", *args, "--format", "json", "--out", str(out),
-                           *extra], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                           *extra, "--overwrite"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads((gaps if inequality else out).read_text())
 

@@ -80,7 +80,7 @@ def test_locality_map_names_the_locality_and_lists_only_its_practices(planner, t
     view = MapView(indicator_id="qof_obesity", focus="North", extent=planner.locality_bounds("North"))
     text = pdf_text(export_map(planner, view, tmp_path / "north.pdf"))
     assert "Obesity: QOF prevalence, adults 18+" in text and "North · 2024-25" in text
-    assert "Windermere Medical Centre" in text and "Billinge Surgery (now Billinge Medical Practice)" in text
+    assert "Windermere Medical Centre" in text and "Billinge Surgery — active" in text
     assert "Hall Street Medical Centre" not in text
 
 
