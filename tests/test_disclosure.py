@@ -303,3 +303,27 @@ def test_a_locality_of_two_lsoas_hides_both_ends_of_its_inequality_row(tmp_path)
         assert ends.loc["Central", column] == SUPPRESSED, column
     assert "complementary" in ends.loc["Central", "method"]
     assert ends.loc["South", "least_deprived"] != SUPPRESSED
+
+
+def test_an_imported_count_of_2_in_an_lsoa_is_hidden_on_the_map(tmp_path):
+    """Synthetic case counts by postcode point, imported: each LSOA's value is its count (no count column),
+    so an LSOA with 2 is hidden, and with it the next-smallest LSOA of its locality."""
+    from sthc_desktop.core import imports
+    planner = Planner(DataPack(BUNDLED_PACK))
+    lsoa21 = planner.pack.layer("lsoa21")
+    points = lsoa21.geometry.representative_point()
+    cases = [2 if i == 0 else 20 + i for i in range(len(points))]
+    path = tmp_path / "synthetic_points.csv"
+    path.write_text("Postcode,Easting,Northing,Cases\n" + "".join(
+        f"WA{i % 9 + 1} {i // 9 % 10}{'ABDEFGHJLN'[i // 90]}{'ABDEFGHJLN'[i % 10]},{p.x:.1f},{p.y:.1f},{n}\n" for i, (p, n) in enumerate(zip(points, cases))),
+        encoding="utf-8")
+    table = imports.read_file(path)
+    made = imports.build(table, planner.pack, imports.detect(table, planner.pack).with_(name="Synthetic cases",
+                                                                                          period="2024"))
+    planner.add_indicator(made.meta, made.values, made.dataset)
+    layer = planner.layer_for(MapView(indicator_id=made.meta["id"])).frame.set_index("code")
+    first = lsoa21["code"].iloc[0]
+    assert layer.loc[first, "suppressed"] and np.isnan(layer.loc[first, "value"])
+    same = layer[layer["locality"] == layer.loc[first, "locality"]]
+    assert same["suppressed"].sum() == 2 and same.loc[same["suppressed"], "value"].isna().all()
+    assert layer["suppressed"].sum() == 2  # the populations and other counts of 5 or more stay shown

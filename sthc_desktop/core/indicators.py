@@ -18,6 +18,8 @@ from .datapack import DataPack, GEOGRAPHY_NAMES
 
 AREA_GEOGRAPHIES = ("lsoa11", "lsoa21")
 
+#: The theme of the pack's population estimates (ONS and Census counts of residents).
+POPULATION_THEME = "Population"
 #: Order of themes in the picker (imported data is appended after these).
 THEMES = ("Deprivation", "Obesity", "Admissions", "Health", "Population", "Practices", "Strategic plan")
 
@@ -101,6 +103,10 @@ def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_
     vals = pack.indicator_values(indicator_id, "practice" if geography == "practice" else geography, period)
     vals = vals[["area_code", "value", "lower_ci", "upper_ci", "numerator", "denominator"]]
     frame = areas.merge(vals, left_on="code", right_on="area_code", how="left").drop(columns="area_code")
-    # A value resting on a count of 1 to 4 is not drawn, classed or shown (column ``suppressed``).
+    # A value resting on a count of 1 to 4 is not drawn, classed or shown (column ``suppressed``). A count
+    # indicator's value is its count (an imported sum of postcode points, say); ONS population estimates,
+    # published for every LSOA, are not patients and stay shown.
+    if meta["value_type"] == "count" and meta["theme"] != POPULATION_THEME:
+        frame["numerator"] = frame["numerator"].fillna(frame["value"])
     frame = publishable(frame.assign(unit=meta["unit"]), mark=None).drop(columns="unit")
     return IndicatorLayer(meta, period, geography, gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs))
