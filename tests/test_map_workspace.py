@@ -116,9 +116,9 @@ def test_clicking_a_practice_fills_the_details_panel(window, qtbot, pack):
     rows = {r[0]: r for r in window.details.rows()}
     obesity = rows["Obesity: QOF prevalence, adults 18+"]
     value = pack.indicator_values("qof_obesity", "practice", "2024-25").set_index("area_code").loc["N83041"]
-    assert obesity[2].startswith(f"{value['value']:.1f}%")
+    assert obesity[1].startswith(f"{value['value']:.1f}%")
     england = pack.indicator_values("qof_obesity", "england", "2024-25")["value"].iloc[0]
-    assert obesity[4] == f"{england:.1f}%"
+    assert obesity[3] == f"{england:.1f}%"
 
 
 def test_search_for_rainford_lands_on_rainford_health_centre(window, qtbot, pack):

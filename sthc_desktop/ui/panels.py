@@ -3,19 +3,23 @@ details. Each observes the view model and shows what the core computed."""
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QSpinBox, QTableWidget, QTableWidgetItem, QTreeWidget,
+                               QLineEdit, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from sthc_desktop.core.classes import NATIONAL_DECILES, SCHEMES, default_scheme, has_national_deciles
 from sthc_desktop.core.comparison import SUPPRESSED_TEXT
+from sthc_desktop.core.definitions import definition
 from sthc_desktop.core.indicators import edition_groups, mappable, themed
 from sthc_desktop.core.view import LAYER_NAMES, LAYERS
 from sthc_desktop.render.text import format_value
 
+from .screen_fit import scrolling
 from .view_model import ViewModel
 
 ID_ROLE = Qt.UserRole
@@ -271,20 +275,53 @@ class DetailsPanel(QWidget):
         self.model = model
         self.heading = QLabel("Click an area or practice on the map.", wordWrap=True)
         self.heading.setTextFormat(Qt.RichText)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Indicator", "Period", "Value (95% CI)", "St Helens", "England"])
+        # Four columns that fit a side panel: the value and its interval on two lines, the period in the
+        # indicator's tooltip and in the definition below; the name takes what is left (elided).
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Indicator", "Value (95% CI)", "St Helens", "England"])
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Interactive)
-        self.table.setColumnWidth(0, 220)
-        for c in (1, 2, 3, 4):
-            self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        for c in (1, 2, 3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectRows)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)
+        self.definition = QLabel(wordWrap=True)
+        self.definition.setTextFormat(Qt.RichText)
+        self.definition.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.heading)
-        layout.addWidget(self.table, 1)
+        # Numbers above, the definition below in its own scrolling pane; the user drags the divide.
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.table)
+        defined = QWidget()
+        box = QVBoxLayout(defined)
+        box.setContentsMargins(0, 2, 0, 0)
+        box.addWidget(QLabel("<b>Definition</b>"))
+        box.addWidget(self.definition, 1)
+        split.addWidget(scrolling(defined))
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+        self.table.currentCellChanged.connect(lambda row, *_: self._define(row))
         model.selectionChanged.connect(self.show_selection)
+        # The mapped indicator leads the list and is the one defined: follow the map's indicator.
+        model.viewChanged.connect(lambda view: self.show_selection(self.model.selection)
+                                  if self.model.selection else self.show_definition(view.indicator_id))
+        self.show_definition(model.view.indicator_id)
+
+    def show_definition(self, indicator_id: str) -> None:
+        rows = definition(self.model.planner.pack, indicator_id)
+        self.definition.setText("<br>".join(f"<b>{escape(label)}:</b> {escape(text)}" for label, text in rows))
+
+    def _define(self, row: int) -> None:
+        item = self.table.item(row, 0) if row >= 0 else None
+        if item is not None:
+            self.show_definition(item.data(ID_ROLE))
 
     def show_selection(self, selection: dict | None) -> None:
         self.table.setRowCount(0)
@@ -305,19 +342,27 @@ class DetailsPanel(QWidget):
                                  f"Care Community: {selection.get('locality_shares_text') or selection.get('locality') or '–'}"
                                  f"<br>{selection.get('catchment_text') or ''}")
         details = self.model.planner.area_details(geography, selection["code"])
+        mapped = self.model.view.indicator_id
+        details = details.sort_values("indicator_id", key=lambda ids: ids != mapped, kind="stable")
         for r in details.itertuples():
             row = self.table.rowCount()
             self.table.insertRow(row)
             name = QTableWidgetItem(r.indicator)
-            name.setToolTip(f"{r.indicator} ({r.unit})")
+            name.setData(ID_ROLE, r.indicator_id)
+            name.setToolTip(f"{r.indicator} ({r.unit}), {r.period}")
+            if r.indicator_id == mapped:
+                font = name.font()
+                font.setBold(True)
+                name.setFont(font)
             value = SUPPRESSED_TEXT if r.suppressed else format_value(r.value, r.unit)
             if pd.notna(r.lower_ci) and pd.notna(r.upper_ci):
-                value += f"  ({format_value(r.lower_ci)}–{format_value(r.upper_ci)})"
-            cells = (name, QTableWidgetItem(r.period), QTableWidgetItem(value),
-                     QTableWidgetItem(format_value(r.borough, r.unit)),
+                value += f"\n({format_value(r.lower_ci)}–{format_value(r.upper_ci)})"
+            cells = (name, QTableWidgetItem(value), QTableWidgetItem(format_value(r.borough, r.unit)),
                      QTableWidgetItem(format_value(r.england, r.unit)))
             for col, item in enumerate(cells):
                 self.table.setItem(row, col, item)
+        self.table.resizeRowsToContents()
+        self.show_definition(mapped)
 
     def rows(self) -> list[tuple[str, ...]]:
         return [tuple(self.table.item(r, c).text() for c in range(self.table.columnCount()))
