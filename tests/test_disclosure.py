@@ -327,3 +327,6 @@ def test_an_imported_count_of_2_in_an_lsoa_is_hidden_on_the_map(tmp_path):
     same = layer[layer["locality"] == layer.loc[first, "locality"]]
     assert same["suppressed"].sum() == 2 and same.loc[same["suppressed"], "value"].isna().all()
     assert layer["suppressed"].sum() == 2  # the populations and other counts of 5 or more stay shown
+    for code in same.index[same["suppressed"]]:
+        panel = planner.area_details("lsoa21", code).set_index("indicator_id").loc[made.meta["id"]]
+        assert panel["suppressed"] and np.isnan(panel["value"])

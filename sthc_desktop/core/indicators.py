@@ -79,6 +79,13 @@ def edition_groups(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 DATASET_GROUPS = {"iod2019": "IoD2019", "iod2025": "IoD2025", "census2021": "Census 2021"}
 
 
+def value_is_count(meta) -> bool:
+    """Whether disclosure control reads an indicator's value as its count (an imported sum of postcode
+    points, say). ONS population estimates, published for every LSOA, are residents, not patients or
+    events, and stay shown."""
+    return meta["value_type"] == "count" and meta["theme"] != POPULATION_THEME
+
+
 def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_id: str,
                     period: str | None = None) -> IndicatorLayer:
     """The values of ``indicator_id`` for ``period`` (latest if None) joined to their areas.
@@ -103,10 +110,8 @@ def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_
     vals = pack.indicator_values(indicator_id, "practice" if geography == "practice" else geography, period)
     vals = vals[["area_code", "value", "lower_ci", "upper_ci", "numerator", "denominator"]]
     frame = areas.merge(vals, left_on="code", right_on="area_code", how="left").drop(columns="area_code")
-    # A value resting on a count of 1 to 4 is not drawn, classed or shown (column ``suppressed``). A count
-    # indicator's value is its count (an imported sum of postcode points, say); ONS population estimates,
-    # published for every LSOA, are not patients and stay shown.
-    if meta["value_type"] == "count" and meta["theme"] != POPULATION_THEME:
+    # A value resting on a count of 1 to 4 is not drawn, classed or shown (column ``suppressed``).
+    if value_is_count(meta):
         frame["numerator"] = frame["numerator"].fillna(frame["value"])
     frame = publishable(frame.assign(unit=meta["unit"]), mark=None).drop(columns="unit")
     return IndicatorLayer(meta, period, geography, gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs))

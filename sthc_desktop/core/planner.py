@@ -19,7 +19,7 @@ from . import catchments
 from . import localities as loc
 from .classes import Classes, classify
 from .datapack import DataPack
-from .indicators import AREA_GEOGRAPHIES, IndicatorLayer, indicator_layer
+from .indicators import AREA_GEOGRAPHIES, IndicatorLayer, indicator_layer, value_is_count
 from .view import MapView
 
 
@@ -259,8 +259,11 @@ class Planner:
         practices = self.pack.practices.dropna(subset=["ods_code"])
         homes = (practices.set_index("ods_code")["network"] if area_type == "practice"
                  else self.localities.get(geography, pd.Series(dtype=object)))
-        peers = publishable(peers.assign(code=peers["area_code"], locality=peers["area_code"].map(homes)),
-                            mark=None)
+        counts = [i for i in wanted.get_level_values(0) if value_is_count(cat.loc[i])]
+        peers = peers.assign(code=peers["area_code"], locality=peers["area_code"].map(homes),
+                             numerator=peers["numerator"].where(~peers["indicator_id"].isin(counts) |
+                                                                peers["numerator"].notna(), peers["value"]))
+        peers = publishable(peers, mark=None)
         latest = peers[peers["area_code"] == code]
         out = []
         for r in latest.itertuples():
