@@ -60,6 +60,26 @@ def no_unanswered_dialogs(monkeypatch):
         monkeypatch.setattr(QMessageBox, kind, unanswered(kind))
 
 
+@pytest.fixture
+def source_mirror(tmp_path):
+    """A mirror of the official folder made of links, so one file can be swapped for a broken copy."""
+    mirror = tmp_path / "data"
+    for path in SHARED_DATA.rglob("*"):
+        if path.is_file():
+            target = mirror / path.relative_to(SHARED_DATA)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path)
+    return mirror
+
+
+def swap_source(mirror, relative: str, data: bytes):
+    """Replace one linked source of :func:`source_mirror` with ``data`` (a broken copy made by a test)."""
+    target = mirror / relative
+    target.unlink()
+    target.write_bytes(data)
+    return target
+
+
 def write_csv(path, header, rows):
     """A CSV file written by a test (synthetic data, named as such by each caller)."""
     with open(path, "w", newline="", encoding="utf-8") as f:

@@ -9,28 +9,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SHARED_DATA, needs_shared_data
+from conftest import ROOT, SHARED_DATA, needs_shared_data, swap_source
 
 pytestmark = needs_shared_data
-
-
-@pytest.fixture
-def sources(tmp_path):
-    """A mirror of the official folder made of links, so one file can be swapped for a broken copy."""
-    mirror = tmp_path / "data"
-    for path in SHARED_DATA.rglob("*"):
-        if path.is_file():
-            target = mirror / path.relative_to(SHARED_DATA)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(path)
-    return mirror
-
-
-def replace(mirror, relative: str, data: bytes):
-    target = mirror / relative
-    target.unlink()
-    target.write_bytes(data)
-    return target
 
 
 def build(mirror, tmp_path):
@@ -48,59 +29,59 @@ def assert_one_line_error(result, *needles):
     return lines[0]
 
 
-def test_truncated_gzip_csv(sources, tmp_path):
+def test_truncated_gzip_csv(source_mirror, tmp_path):
     rel = "indicators/iod2019_file2_domain_ranks_deciles_lsoa11_england.csv.gz"
     raw = (SHARED_DATA / rel).read_bytes()
-    replace(sources, rel, raw[: len(raw) // 3])
-    line = assert_one_line_error(build(sources, tmp_path), "iod2019_file2", "cannot be read as CSV")
+    swap_source(source_mirror, rel, raw[: len(raw) // 3])
+    line = assert_one_line_error(build(source_mirror, tmp_path), "iod2019_file2", "cannot be read as CSV")
     assert not (tmp_path / "out" / "st_helens.gpkg").exists()
     assert line.startswith("error: ")
 
 
-def test_truncated_plain_csv_is_caught_by_the_counts(sources, tmp_path):
+def test_truncated_plain_csv_is_caught_by_the_counts(source_mirror, tmp_path):
     rel = "indicators/st_helens_census2021_disability_lsoa21.csv"
     lines = (SHARED_DATA / rel).read_text().splitlines()
-    replace(sources, rel, ("\n".join(lines[:100])).encode())
-    assert_one_line_error(build(sources, tmp_path), "st_helens_census2021_disability_lsoa21.csv",
+    swap_source(source_mirror, rel, ("\n".join(lines[:100])).encode())
+    assert_one_line_error(build(source_mirror, tmp_path), "st_helens_census2021_disability_lsoa21.csv",
                           "no row for St Helens LSOA 2021")
 
 
-def test_missing_column(sources, tmp_path):
+def test_missing_column(source_mirror, tmp_path):
     rel = "practices/planning_map_keys.csv"
     text = (SHARED_DATA / rel).read_text().replace("planning_name", "practice")
-    replace(sources, rel, text.encode())
-    assert_one_line_error(build(sources, tmp_path), "planning_map_keys.csv", "missing column 'planning_name'")
+    swap_source(source_mirror, rel, text.encode())
+    assert_one_line_error(build(source_mirror, tmp_path), "planning_map_keys.csv", "missing column 'planning_name'")
 
 
-def test_duplicated_lsoa_code(sources, tmp_path):
+def test_duplicated_lsoa_code(source_mirror, tmp_path):
     rel = "geography/st_helens_lookup_lsoa11_msoa11_ward17_lad21.csv"
     lines = (SHARED_DATA / rel).read_text().splitlines()
-    replace(sources, rel, ("\n".join(lines + [lines[5]]) + "\n").encode())
+    swap_source(source_mirror, rel, ("\n".join(lines + [lines[5]]) + "\n").encode())
     code = lines[5].split(",")[0]
-    line = assert_one_line_error(build(sources, tmp_path), "st_helens_lookup_lsoa11_msoa11_ward17_lad21.csv",
+    line = assert_one_line_error(build(source_mirror, tmp_path), "st_helens_lookup_lsoa11_msoa11_ward17_lad21.csv",
                                  f"duplicated lsoa11cd '{code}'")
     assert f"row {len(lines) + 1}" in line
 
 
-def test_non_numeric_value_names_row_and_column(sources, tmp_path):
+def test_non_numeric_value_names_row_and_column(source_mirror, tmp_path):
     rel = "indicators/qof_obesity_register_by_practice_2013_14_to_2024_25_england.csv.gz"
     with gzip.open(SHARED_DATA / rel, "rt") as fh:
         lines = fh.read().splitlines()
     parts = lines[3].split(",")
     parts[3] = "lots"
     lines[3] = ",".join(parts)
-    replace(sources, rel, gzip.compress(("\n".join(lines) + "\n").encode()))
-    assert_one_line_error(build(sources, tmp_path), "qof_obesity_register", "row 4", "'register'",
+    swap_source(source_mirror, rel, gzip.compress(("\n".join(lines) + "\n").encode()))
+    assert_one_line_error(build(source_mirror, tmp_path), "qof_obesity_register", "row 4", "'register'",
                           "'lots' is not a number")
 
 
-def test_corrupt_geopackage(sources, tmp_path):
+def test_corrupt_geopackage(source_mirror, tmp_path):
     rel = "geography/st_helens_lsoa21_bgc.gpkg"
     raw = (SHARED_DATA / rel).read_bytes()
-    replace(sources, rel, b"this is not sqlite" + raw[4096:8192])
-    assert_one_line_error(build(sources, tmp_path), "st_helens_lsoa21_bgc.gpkg", "not a readable GeoPackage")
+    swap_source(source_mirror, rel, b"this is not sqlite" + raw[4096:8192])
+    assert_one_line_error(build(source_mirror, tmp_path), "st_helens_lsoa21_bgc.gpkg", "not a readable GeoPackage")
 
 
-def test_missing_file(sources, tmp_path):
-    (sources / "plan" / "strategic_plan_key_measures.csv").unlink()
-    assert_one_line_error(build(sources, tmp_path), "strategic_plan_key_measures.csv", "source file is missing")
+def test_missing_file(source_mirror, tmp_path):
+    (source_mirror / "plan" / "strategic_plan_key_measures.csv").unlink()
+    assert_one_line_error(build(source_mirror, tmp_path), "strategic_plan_key_measures.csv", "source file is missing")
