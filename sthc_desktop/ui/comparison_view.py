@@ -37,6 +37,7 @@ from sthc_desktop.core.localities import PACK_METHODS, SUPPLIED_LOOKUP, lookup_a
 from sthc_desktop.render import charts
 from sthc_desktop.render.text import format_value
 
+from .busy import busy
 from .fingertips_charts import FUNNEL_TAB, SPINE_TAB, FunnelTab, SpineTab
 from .view_model import ViewModel
 
@@ -92,7 +93,9 @@ class ComparisonView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SingleSelection)
+        # No selection fill: it would hide a cell's better/worse colour; the current row gets a focus outline.
+        self.table.setSelectionMode(QTableWidget.NoSelection)
+        self.colour_key = QLabel(wordWrap=True)
         self.footnote = QLabel(SUPPRESSION_NOTE, wordWrap=True)
         self.footnote.setVisible(False)
 
@@ -157,6 +160,7 @@ class ComparisonView(QWidget):
         table_box = QVBoxLayout(comparison)
         table_box.setContentsMargins(0, 0, 0, 0)
         table_box.addWidget(self.table, 1)
+        table_box.addWidget(self.colour_key)
         table_box.addWidget(self.footnote)
         split.addWidget(comparison)
         split.addWidget(self.tabs)
@@ -298,6 +302,7 @@ class ComparisonView(QWidget):
         self._fill_district_ranks()
 
     # -- what is shown -------------------------------------------------------------------
+    @busy
     def refresh(self) -> None:
         """Ask the core for the comparison of the current choices and show it."""
         spec = self.indicator_spec()
@@ -340,11 +345,19 @@ class ComparisonView(QWidget):
                     empty = QTableWidgetItem("–")
                     empty.setToolTip(f"{area}: no value in the pack for this indicator")
                     self.table.setItem(row, col, empty)
-        self.table.setCurrentCell(0, 0)
+        self._show_colour_key()
         self._draw_bars(0)
         self._fill_inequality(spec)
         self.spine.set_request(self.model.planner, spec)
         self.funnel.set_request(self.model.planner, spec)
+
+    def _show_colour_key(self) -> None:
+        """The cell colours in words, for the comparisons the table shows."""
+        shown = [c for c in charts.COMPARISON_COLOURS if c != "not compared" and c in set(self.frame["comparison"])]
+        swatches = "  ".join(f"<span style='background:{charts.COMPARISON_COLOURS[c]};"
+                             f"color:{'white' if c in DARK_FILLS else 'black'}'>&nbsp;{c}&nbsp;</span>" for c in shown)
+        self.colour_key.setText(f"Colours: compared with {self.benchmark.currentText()} (95% intervals): {swatches}"
+                                f"{'; no colour: not compared' if 'not compared' in set(self.frame['comparison']) else ''}")
 
     def _fill_inequality(self, spec) -> None:
         """Show the core's inequality within each locality for the chosen LSOA indicators ("*" where suppressed)."""
