@@ -80,6 +80,17 @@ def swap_source(mirror, relative: str, data: bytes):
     return target
 
 
+def synthetic_lsoa_import(pack, file_name: str, step: float, **spec):
+    """An imported-data record made by a test: a value for every 2021 LSOA (``i * step``, synthetic)."""
+    from datetime import date
+
+    from sthc_desktop.core import imports, workspace
+
+    rows = [["LSOA code", "Value"], *([code, i * step] for i, code in enumerate(sorted(pack.layer("lsoa21")["code"])))]
+    table = imports.read_bytes(file_name, "".join(f"{a},{b}\r\n" for a, b in rows).encode())
+    return workspace.ImportRecord.from_table(table, imports.detect(table, pack).with_(**spec), date(2025, 1, 31))
+
+
 def write_csv(path, header, rows):
     """A CSV file written by a test (synthetic data, named as such by each caller)."""
     with open(path, "w", newline="", encoding="utf-8") as f:

@@ -7,7 +7,6 @@ import gzip
 import subprocess
 import sys
 
-import pytest
 
 from conftest import ROOT, SHARED_DATA, needs_shared_data, swap_source
 

@@ -4,12 +4,9 @@ start is clean. The hostile files are made here (synthetic values only)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import math
-from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
@@ -23,18 +20,12 @@ from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.saved_view import fit_view, restored_view
 from sthc_desktop.core.view import MapView
 
-from conftest import BUNDLED_PACK
+from conftest import BUNDLED_PACK, synthetic_lsoa_import
 
 
 def synthetic_record(pack) -> workspace.ImportRecord:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["LSOA code", "Value"])
-    for i, code in enumerate(sorted(pack.layer("lsoa21")["code"])):
-        w.writerow([code, i * 0.5])
-    table = imports.read_bytes("synthetic_hostile.csv", buf.getvalue().encode())
-    spec = imports.detect(table, pack).with_(name="Synthetic hostile value", period="2024", unit="score")
-    return workspace.ImportRecord.from_table(table, spec, date(2025, 1, 31))
+    return synthetic_lsoa_import(pack, "synthetic_hostile.csv", 0.5, name="Synthetic hostile value", period="2024",
+                                 unit="score")
 
 
 @pytest.fixture(scope="module")

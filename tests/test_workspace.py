@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import signal
@@ -11,18 +9,17 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import date
 
 import pytest
 
-from sthc_desktop.core import imports, workspace
+from sthc_desktop.core import workspace
 from sthc_desktop.core.classes import QUANTILES
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
 
-from conftest import BUNDLED_PACK, ROOT
+from conftest import BUNDLED_PACK, ROOT, synthetic_lsoa_import
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +28,8 @@ def own_pack():
 
 
 def synthetic_import(pack) -> workspace.ImportRecord:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["LSOA code", "Value"])
-    for i, code in enumerate(sorted(pack.layer("lsoa21")["code"])):
-        w.writerow([code, i * 0.25])
-    table = imports.read_bytes("synthetic_ws.csv", buf.getvalue().encode())
-    spec = imports.detect(table, pack).with_(name="Synthetic workspace value", unit="score", period="2024/25",
-                                             polarity="higher is better")
-    return workspace.ImportRecord.from_table(table, spec, date(2025, 1, 31))
+    return synthetic_lsoa_import(pack, "synthetic_ws.csv", 0.25, name="Synthetic workspace value", unit="score",
+                                 period="2024/25", polarity="higher is better")
 
 
 def test_round_trip_gives_the_identical_view_and_values(tmp_path, own_pack):
