@@ -330,3 +330,26 @@ def test_an_imported_count_of_2_in_an_lsoa_is_hidden_on_the_map(tmp_path):
     for code in same.index[same["suppressed"]]:
         panel = planner.area_details("lsoa21", code).set_index("indicator_id").loc[made.meta["id"]]
         assert panel["suppressed"] and np.isnan(panel["value"])
+
+
+def test_under_a_what_if_the_practices_hidden_with_one_follow_its_new_care_community(tmp_path):
+    """One Central practice's register is 3 (synthetic) and a what-if moves the practice that would be hidden
+    with it to North: Central's total under the what-if minus its shown practices must still not give 3."""
+    from sthc_desktop.core.scenarios import command_planner
+    path, practice = small_count_pack(tmp_path, 3, others_zero=False)
+    base = Planner(DataPack(path)).layer_for(MapView(indicator_id=OBESITY, period=YEAR)).frame
+    partner = base.loc[base["suppressed"] & (base["code"] != practice), "code"].iloc[0]
+    scenario = tmp_path / "move.json"
+    scenario.write_text(json.dumps({"name": "Synthetic move", "move_practices": {partner: "North"}}),
+                        encoding="utf-8")
+    planner = command_planner(DataPack(path), scenario=scenario)
+    totals = publishable(compare(planner, [OBESITY], period=YEAR)).set_index("area")
+    layer = planner.layer_for(MapView(indicator_id=OBESITY, period=YEAR)).frame
+    homes = planner.practice_networks
+    for locality in NETWORKS:
+        cells = layer[layer["code"].map(homes) == locality]
+        if totals.loc[locality, "suppressed"] or not cells["suppressed"].any():
+            continue
+        left = float(totals.loc[locality, "numerator"]) - cells["numerator"].sum()
+        assert left >= 5 and cells["suppressed"].sum() >= 2, locality
+    assert layer.set_index("code").loc[practice, "suppressed"]

@@ -87,11 +87,13 @@ def value_is_count(meta) -> bool:
 
 
 def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_id: str,
-                    period: str | None = None) -> IndicatorLayer:
+                    period: str | None = None, practice_networks: pd.Series | None = None) -> IndicatorLayer:
     """The values of ``indicator_id`` for ``period`` (latest if None) joined to their areas.
 
     ``localities`` maps a geography ("lsoa11", "lsoa21") to the locality of each area
-    under the assignment in use; practices carry their own network.
+    under the assignment in use; practices carry their own network. ``practice_networks``
+    (ODS code -> network, as a what-if moved them) groups practices for disclosure control as
+    the comparison groups them.
     """
     meta = pack.indicator(indicator_id)
     periods = pack.periods(indicator_id)
@@ -113,5 +115,9 @@ def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_
     # A value resting on a count of 1 to 4 is not drawn, classed or shown (column ``suppressed``).
     if value_is_count(meta):
         frame["numerator"] = frame["numerator"].fillna(frame["value"])
+    shown_locality = frame["locality"].to_numpy()
+    if geography == "practice" and practice_networks is not None:
+        frame["locality"] = frame["code"].map(practice_networks).fillna(frame["locality"])
     frame = publishable(frame.assign(unit=meta["unit"]), mark=None).drop(columns="unit")
+    frame["locality"] = shown_locality
     return IndicatorLayer(meta, period, geography, gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs))

@@ -105,7 +105,8 @@ class Planner:
     def layer_for(self, view: MapView) -> IndicatorLayer:
         key = (view.indicator_id, view.period)
         if key not in self._layer_cache:
-            self._layer_cache[key] = indicator_layer(self.pack, self.localities, view.indicator_id, view.period)
+            self._layer_cache[key] = indicator_layer(self.pack, self.localities, view.indicator_id, view.period,
+                                                     self.practice_networks)
         return self._layer_cache[key]
 
     def classes_for(self, view: MapView) -> Classes:
@@ -256,8 +257,7 @@ class Planner:
         wanted = pd.MultiIndex.from_frame(latest[["indicator_id", "period"]])
         peers = v[(v["area_type"] == area_type)
                   & pd.MultiIndex.from_frame(v[["indicator_id", "period"]]).isin(wanted)]
-        practices = self.pack.practices.dropna(subset=["ods_code"])
-        homes = (practices.set_index("ods_code")["network"] if area_type == "practice"
+        homes = (self.practice_networks if area_type == "practice"
                  else self.localities.get(geography, pd.Series(dtype=object)))
         counts = [i for i in wanted.get_level_values(0) if value_is_count(cat.loc[i])]
         peers = peers.assign(code=peers["area_code"], locality=peers["area_code"].map(homes),
