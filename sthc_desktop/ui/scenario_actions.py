@@ -68,29 +68,28 @@ def move_practice(window) -> None:
     networks = planner.practice_networks
     labels = {f"{'' if pd.isna(r.map_key) else f'{int(r.map_key)}: '}{r.name} ({r.ods_code}) — "
               f"{networks.get(r.ods_code, r.network)}": r.ods_code for r in key.itertuples()}
-    label, ok = QInputDialog.getItem(window, "Move a practice", "Practice:", list(labels), 0, False)
-    if not ok:
-        return
-    code = labels[label]
-    network = _network(window, "Move a practice", networks.get(code))
-    scenario = _scenario(window) if network else None
-    if scenario is not None:
-        window.model.set_scenario(scenario.move_practice(code, network))
+    _move(window, "Move a practice", "Practice:", labels, networks.get,
+          lambda scenario, code, network: scenario.move_practice(code, network))
 
 
 def move_lsoa(window) -> None:
-    planner = window.model.planner
-    layer = planner.pack.layer("lsoa21")
-    main = planner.localities["lsoa21"]
+    layer = window.model.planner.pack.layer("lsoa21")
+    main = window.model.planner.localities["lsoa21"]
     labels = {f"{r.code} {r.name} — {main.get(r.code)}": r.code for r in layer.sort_values("code").itertuples()}
-    label, ok = QInputDialog.getItem(window, "Move an LSOA", "LSOA 2021:", list(labels), 0, False)
+    _move(window, "Move an LSOA", "LSOA 2021:", labels, main.get,
+          lambda scenario, code, network: scenario.move_lsoa(code, network))
+
+
+def _move(window, title: str, prompt: str, labels: dict[str, str], current, move) -> None:
+    """Ask which item (``labels``: shown text -> code) goes to which network, then apply ``move``."""
+    label, ok = QInputDialog.getItem(window, title, prompt, list(labels), 0, False)
     if not ok:
         return
     code = labels[label]
-    network = _network(window, "Move an LSOA", main.get(code))
+    network = _network(window, title, current(code))
     scenario = _scenario(window) if network else None
     if scenario is not None:
-        window.model.set_scenario(scenario.move_lsoa(code, network))
+        window.model.set_scenario(move(scenario, code, network))
 
 
 def show_catchment(window) -> None:
