@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Rectangle
 from matplotlib.text import Text
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
 from sthc_desktop.core import comparison, district_ranks
 from sthc_desktop.core.datapack import GEOGRAPHY_NAMES
@@ -531,7 +531,8 @@ def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | 
         per_inch = (extent[2] - extent[0]) / w
         names = [label_box(t, per_inch) for t, name in zip(fig_map.locality_labels, NETWORKS)
                  if t.get_visible() and view.focus in (None, name)]
-        corner = quiet_corner(planner, view, extent, (side + pad) / w, (side + pad) / h, names)
+        corner = quiet_corner(planner, view, extent, (side + pad) / w, (side + pad) / h, names,
+                              fig_map.practice_positions.values() if view.layers.get("practices", True) else ())
         ix = x + pad if corner == "top left" else x + w - side - pad
         iy = y + h - side - pad if corner == "top left" else y + pad
         inset_map(page, planner, (ix, iy, side, side), extent)
@@ -568,10 +569,10 @@ def label_box(label, per_inch: float):
     return box(x - half_w, y - half_h, x + half_w, y + half_h)
 
 
-def quiet_corner(planner: Planner, view: MapView, extent, fw: float, fh: float, names=()) -> str:
+def quiet_corner(planner: Planner, view: MapView, extent, fw: float, fh: float, names=(), markers=()) -> str:
     """"top left" or "bottom right" (the other corners hold the north arrow and scale bar): one that
-    hides none of the ``names`` (boxes of the Care Community names in view) if there is one, and of
-    those the one covering less of the area in view, so the inset hides as little of it as it can."""
+    hides none of the ``names`` (boxes of the Care Community names in view) if there is one, then the
+    one hiding fewer practice ``markers`` (x, y), and of those the one covering less of the area in view."""
     outlines = planner.locality_outlines()
     shown = outlines[outlines["locality"] == view.focus] if view.focus else outlines
     shape = shown.union_all() if hasattr(shown, "union_all") else shown.unary_union
@@ -579,6 +580,7 @@ def quiet_corner(planner: Planner, view: MapView, extent, fw: float, fh: float, 
     dx, dy = (x1 - x0) * fw, (y1 - y0) * fh
     covered = {"top left": box(x0, y1 - dy, x0 + dx, y1), "bottom right": box(x1 - dx, y0, x1, y0 + dy)}
     return min(covered, key=lambda c: (any(covered[c].intersects(n) for n in names),
+                                       sum(covered[c].contains(Point(m)) for m in markers),
                                        shape.intersection(covered[c]).area))
 
 

@@ -432,4 +432,29 @@ def _displaced(x: np.ndarray, y: np.ndarray, radius: float) -> list[tuple[float,
         for j, i in enumerate(members):
             angle = np.pi / 2 - 2 * np.pi * j / n
             out[i] = (x[i] + r * np.cos(angle), y[i] + r * np.sin(angle))
-    return out
+    return _apart(np.array(out, dtype=float), radius * MARKER_SPACING)
+
+
+#: Least distance between two practice markers' centres, as a multiple of the ring radius (a marker's
+#: diameter and a little): neighbours closer than this are pushed apart, a leader line to each.
+MARKER_SPACING = 1.25
+
+
+def _apart(points: np.ndarray, gap: float, rounds: int = 60) -> list[tuple[float, float]]:
+    """Push markers closer than ``gap`` apart, each pair half the shortfall each way, until none hides another."""
+    if len(points) < 2 or gap <= 0:
+        return list(map(tuple, points))
+    for _ in range(rounds):
+        delta = points[:, None, :] - points[None, :, :]
+        dist = np.hypot(delta[..., 0], delta[..., 1])
+        np.fill_diagonal(dist, np.inf)
+        close = dist < gap
+        if not close.any():
+            break
+        # Same spot: a fixed direction per pair, so the layout is the same every time.
+        order = np.sign(np.arange(len(points))[:, None] - np.arange(len(points))[None, :])
+        same = np.stack([np.zeros_like(dist), order.astype(float)], axis=-1)
+        unit = np.where(dist[..., None] > 1e-9, delta / np.maximum(dist, 1e-9)[..., None], same)
+        push = np.where(close, (gap - np.minimum(dist, gap)) / 2 * 1.05, 0.0)[..., None] * unit
+        points = points + push.sum(axis=1)
+    return list(map(tuple, points))
