@@ -8,27 +8,33 @@ user's input print one line naming the file and the problem and exit with status
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import signal
 import sys
 from pathlib import Path
 
+from sthc_desktop.commands import compare, districts, export, import_check
 from sthc_desktop.core.errors import DataError
 
+#: Further commands, each a module with ``register(subparsers, common)`` adding its parsers (with
+#: ``parents=[common]`` and ``set_defaults(run=...)``); ``run(args)`` returns the exit status.
+COMMANDS = (export, compare, import_check, districts)
 
-#: Further commands, each a module in ``sthc_desktop.commands`` with ``register(subparsers)``
-#: (adding its parser with ``set_defaults(run=...)``); ``run(args)`` returns the exit status.
-COMMANDS: tuple[str, ...] = ("export", "compare", "import_check", "districts")
+PACK_OPTION = dict(type=Path, default=None, help="data pack to open (default: the bundled geodata/st_helens.gpkg; "
+                                                 "an England-scale pack from `build-geodata --scope england`)")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python main.py",
                                      description="St Helens Cares locality planner. With no command, opens the app.")
     parser.add_argument("--pack", **PACK_OPTION)
+    # ``--pack`` also after the command (``main.py export map --pack …``), filling the same setting.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--pack", type=Path, default=argparse.SUPPRESS, help=PACK_OPTION["help"])
     commands = parser.add_subparsers(dest="command")
 
-    build = commands.add_parser("build-geodata", help="build the data pack from the official source files")
+    build = commands.add_parser("build-geodata", parents=[common],
+                                help="build the data pack from the official source files")
     build.add_argument("--source", type=Path, default=Path("../shared/data"),
                        help="folder of official data (default: ../shared/data)")
     build.add_argument("--out", type=Path, default=Path("geodata"), help="output folder (default: geodata)")
@@ -42,26 +48,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="build even from source files whose checksum differs from the manifest already in "
                             "--out (a new edition of a file, not a damaged copy)")
 
-    ind = commands.add_parser("indicators", help="list the indicator catalogue")
+    ind = commands.add_parser("indicators", parents=[common], help="list the indicator catalogue")
     ind.add_argument("--json", action="store_true", help="print the catalogue as a JSON list")
-    for name in COMMANDS:
-        importlib.import_module(f"sthc_desktop.commands.{name}").register(commands)
-    _accept_pack_anywhere(commands)
+    for command in COMMANDS:
+        command.register(commands, common)
     return parser
-
-
-PACK_OPTION = dict(type=Path, default=None, help="data pack to open (default: the bundled geodata/st_helens.gpkg; "
-                                                 "an England-scale pack from `build-geodata --scope england`)")
-
-
-def _accept_pack_anywhere(subparsers) -> None:
-    """``--pack`` also after the command (``main.py export map --pack …``); it fills the same setting."""
-    for parser in subparsers.choices.values():
-        nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        if nested:
-            _accept_pack_anywhere(nested[0])
-        elif not any("--pack" in a.option_strings for a in parser._actions):
-            parser.add_argument("--pack", type=Path, default=argparse.SUPPRESS, help=PACK_OPTION["help"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,8 +22,9 @@ from sthc_desktop.export.files import OVERWRITE_HELP
 from sthc_desktop.export.files import TABLE_FORMATS as FORMATS
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("compare", help="compare the four localities with St Helens and England")
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser("compare", parents=[common],
+                               help="compare the four localities with St Helens and England")
     p.add_argument("--indicators", required=True,
                    help="comma-separated indicator ids, or a theme name (e.g. Obesity, Deprivation)")
     p.add_argument("--benchmark", choices=("england", "borough"), default="england",

@@ -16,8 +16,9 @@ from pathlib import Path
 from sthc_desktop.export.files import OVERWRITE_HELP, TABLE_FORMATS
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("districts", help="St Helens ranked among all districts on each deprivation domain")
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser("districts", parents=[common],
+                               help="St Helens ranked among all districts on each deprivation domain")
     p.add_argument("--all", action="store_true", help="every district, not just St Helens and its neighbours")
     p.add_argument("--edition", choices=("2019", "2025"), default="2019",
                    help="2019: summaries computed from the IoD2019 LSOA files (317 districts); "

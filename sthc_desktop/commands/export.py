@@ -21,12 +21,13 @@ from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS
 from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES
 
 
-def register(subparsers) -> None:
+def register(subparsers, common) -> None:
     export = subparsers.add_parser("export", help="export a briefing map or a locality pack")
     kinds = export.add_subparsers(dest="export_kind", required=True)
 
-    m = kinds.add_parser("map", help="the briefing map of one indicator (PDF, SVG or PNG), the data behind it "
-                                     "(XLSX) or its layers for GIS (GeoPackage)")
+    m = kinds.add_parser("map", parents=[common],
+                         help="the briefing map of one indicator (PDF, SVG or PNG), the data behind it "
+                              "(XLSX) or its layers for GIS (GeoPackage)")
     m.add_argument("--indicator", required=True, help="indicator id (see `python main.py indicators`)")
     m.add_argument("--period", default=None, help="period (default: the latest)")
     m.add_argument("--locality", choices=NETWORKS, default=None, help="zoom to and focus on one Care Community")
@@ -45,8 +46,9 @@ def register(subparsers) -> None:
     m.add_argument("--scenario", type=Path, default=None, metavar="FILE", help=SCENARIO_HELP)
     m.set_defaults(run=run_map)
 
-    p = kinds.add_parser("pack", help="the locality pack: a multi-page PDF for board papers, its tables as a "
-                                      "workbook (XLSX) or a slide deck (PPTX)")
+    p = kinds.add_parser("pack", parents=[common],
+                         help="the locality pack: a multi-page PDF for board papers, its tables as a "
+                              "workbook (XLSX) or a slide deck (PPTX)")
     p.add_argument("--localities", nargs="+", choices=NETWORKS, default=list(NETWORKS), metavar="NAME",
                    help=f"Care Communities to include (default: all): {', '.join(NETWORKS)}")
     p.add_argument("--indicators", default=None,

@@ -16,8 +16,9 @@ from sthc_desktop.core.errors import DataError
 CHECK_LEVELS = ("lsoa11", "lsoa21", "msoa", "ward", "practice", "postcode")
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("import-check", help="check a CSV/XLSX file for import; exit 1 if it cannot be imported")
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser("import-check", parents=[common],
+                               help="check a CSV/XLSX file for import; exit 1 if it cannot be imported")
     p.add_argument("file", type=Path, help="the CSV or XLSX file")
     p.add_argument("--level", choices=CHECK_LEVELS, default=None,
                    help="the areas the file describes (default: detected from its codes)")
