@@ -26,6 +26,7 @@ from . import scenario_actions, workspace_actions
 from .comparison_view import ComparisonView
 from .map_canvas import MapCanvas
 from .overwrite import confirm_replace
+from .presentation import Presentation
 from .screen_fit import available_geometry, fit_to_screen, keep_on_screen, scrolling
 from .settings import settings
 from .panels import ClassificationPanel, DetailsPanel, IndicatorPicker, LayersPanel, LegendPanel, clear_on_escape
@@ -185,6 +186,8 @@ class MainWindow(QMainWindow):
         panels = self.menuBar().addMenu("&Panels")  # hide a panel for room; tick it to bring it back
         for dock in self.map_docks:
             panels.addAction(dock.toggleViewAction())
+        panels.addSeparator()
+        self.presentation = Presentation(self, panels)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "Data &sources and licences", self.show_sources, QKeySequence("F1"))
 
