@@ -314,9 +314,10 @@ def test_an_imported_count_of_2_in_an_lsoa_is_hidden_on_the_map(tmp_path):
     points = lsoa21.geometry.representative_point()
     cases = [2 if i == 0 else 20 + i for i in range(len(points))]
     path = tmp_path / "synthetic_points.csv"
+    letters = "ABDEFGHJLN"
+    postcodes = [f"WA{i % 9 + 1} {i // 9 % 10}{letters[i // 90]}{letters[i % 10]}" for i in range(len(points))]
     path.write_text("Postcode,Easting,Northing,Cases\n" + "".join(
-        f"WA{i % 9 + 1} {i // 9 % 10}{'ABDEFGHJLN'[i // 90]}{'ABDEFGHJLN'[i % 10]},{p.x:.1f},{p.y:.1f},{n}\n" for i, (p, n) in enumerate(zip(points, cases))),
-        encoding="utf-8")
+        f"{code},{p.x:.1f},{p.y:.1f},{n}\n" for code, p, n in zip(postcodes, points, cases)), encoding="utf-8")
     table = imports.read_file(path)
     made = imports.build(table, planner.pack, imports.detect(table, planner.pack).with_(name="Synthetic cases",
                                                                                           period="2024"))
@@ -330,6 +331,14 @@ def test_an_imported_count_of_2_in_an_lsoa_is_hidden_on_the_map(tmp_path):
     for code in same.index[same["suppressed"]]:
         panel = planner.area_details("lsoa21", code).set_index("indicator_id").loc[made.meta["id"]]
         assert panel["suppressed"] and np.isnan(panel["value"])
+    # LSOAs are shared between localities (estimated registrations): each locality's total holds a known
+    # share of the hidden LSOAs, and the four totals would solve for them, so they are hidden; St Helens stays.
+    assert ((planner.assignments["lsoa21"].shares > 0) & (planner.assignments["lsoa21"].shares < 1)).any().any()
+    rows = publishable(compare(planner, [made.meta["id"]])).set_index("area")
+    localities = rows.loc[list(NETWORKS)]
+    assert localities["suppressed"].all() and localities["numerator"].eq(SUPPRESSED).all()
+    assert rows.loc["Central", "method"].endswith("their totals together would give it back")
+    assert not rows.loc["St Helens", "suppressed"]
 
 
 def test_under_a_what_if_the_practices_hidden_with_one_follow_its_new_care_community(tmp_path):

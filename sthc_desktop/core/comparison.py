@@ -37,6 +37,8 @@ NOT_IN_PACK = "not in the pack"
 INEQUALITY_COLUMNS = ("indicator_id", "indicator_name", "unit", *INEQUALITY_RESULT_COLUMNS)
 #: Deprivation-profile shares of residents by IMD decile or quintile: population estimates, not suppressed.
 RESIDENT_SHARES = ("profile19_pct_residents_", "profile25_pct_residents_")
+#: The theme of the pack's population estimates (ONS and Census counts of residents).
+POPULATION_THEME = "Population"
 #: What a suppressed cell shows, in a table and where a sentence has room (hover, details).
 SUPPRESSED = "*"
 SUPPRESSED_TEXT = "* suppressed (a count of 1 to 4, or hidden with one)"
@@ -54,6 +56,10 @@ COMPLEMENTARY_RULE = ("suppressed (complementary): the next-smallest locality, h
                       "hidden count cannot be recovered from the St Helens total minus the other localities")
 ENDS_RULE = ("suppressed (complementary): both ends, as its two ends are all the area's LSOAs and the area's "
              "total minus one end would give the other back")
+#: The words a locality row's method ends with when :func:`_shares_give_back` holds.
+SHARED_NOTE = "an LSOA shared between localities holds a count of 1 to 4"
+SHARED_RULE = ("suppressed (complementary): every locality, as each holds a known share of a hidden LSOA and "
+               "their totals together would give it back")
 CELL_RULE = ("suppressed (complementary): the next-smallest in {locality}, hidden with {hidden} so the hidden "
              "count cannot be recovered from {locality}'s total minus the other cells")
 TOTAL_RULE = ("suppressed (complementary): the St Helens total, hidden because no other locality could be "
@@ -61,8 +67,8 @@ TOTAL_RULE = ("suppressed (complementary): the St Helens total, hidden because n
 SUPPRESSION_NOTE = ("* suppressed (NHS England disclosure control): a value resting on a count between 1 and 4 is "
                     "not shown, nor its interval, count or denominator (primary); where St Helens' total would "
                     "give it back by subtraction, the next-smallest locality is hidden too, and on maps the "
-                    "next-smallest practice or area of the locality (complementary). Each row's method names the "
-                    "rule. The deprivation profile's shares of LSOAs and residents count areas and published "
+                    "next-smallest practice or area of the locality, and every locality's total where the map "
+                    "hides an LSOA shared between localities (complementary). Each row's method names the rule. The deprivation profile's shares of LSOAs and residents count areas and published "
                     "population estimates, not patients, and are shown in full.")
 
 
@@ -129,12 +135,40 @@ def compare(planner, indicator_ids_or_theme: str | Iterable[str], *, benchmark: 
         if subject.any():
             frame.loc[subject, "comparison"] = stats.compare_with_benchmark(
                 frame.loc[subject, "lower_ci"], frame.loc[subject, "upper_ci"], bench_value, meta["polarity"])
+        if _shares_give_back(planner, ind, frame):
+            at = frame["area"].isin(NETWORKS)
+            frame.loc[at, "method"] = frame.loc[at, "method"].astype(str) + "; " + SHARED_NOTE
         frame["indicator_id"] = ind
         frame["indicator_name"] = meta["name"]
         frame["unit"] = meta["unit"]
         frame["benchmark"] = bench_area
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+
+
+def _shares_give_back(planner, indicator_id: str, frame: pd.DataFrame) -> bool:
+    """Whether an LSOA indicator's locality totals would give a hidden LSOA back: the map hides one
+    (a count of 1 to 4) and LSOAs are shared between localities, so each total holds a known share of
+    it and the totals together solve for it."""
+    if is_profile(indicator_id) or frame.empty:
+        return False
+    geography = planner.pack.indicator(indicator_id)["geography"]
+    if geography not in ("lsoa11", "lsoa21"):
+        return False
+    shares = planner.assignments[geography].shares.to_numpy()
+    if not ((shares > 0) & (shares < 1)).any():
+        return False
+    meta = planner.pack.indicator(indicator_id)
+    values = planner.pack.indicator_values(indicator_id, geography, str(frame["period"].iloc[0]))
+    counts = values["numerator"].fillna(values["value"]) if value_is_count(meta) else values["numerator"]
+    return bool(np.any(stats.is_disclosive(counts.to_numpy(dtype=float))))
+
+
+def value_is_count(meta) -> bool:
+    """Whether disclosure control reads an indicator's value as its count (an imported sum of postcode
+    points, say). ONS population estimates, published for every LSOA, are residents, not patients or
+    events, and stay shown."""
+    return meta["value_type"] == "count" and meta["theme"] != POPULATION_THEME
 
 
 def plan_measures(planner) -> pd.DataFrame:
@@ -202,7 +236,10 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
       they add up to 1 to 4, a cell of the next-smallest locality too (as :func:`compare` hides
       that locality's total);
     * complementary (:func:`inequality_table`): in an area too small for fifths, whose two ends are
-      its only LSOAs, a hidden end hides the other.
+      its only LSOAs, a hidden end hides the other;
+    * complementary (:func:`compare`, LSOA indicators under a fractional assignment): where the map
+      hides an LSOA, every locality's total is hidden, since each holds a known share of it
+      (the method ends with :data:`SHARED_NOTE`).
 
     Hidden cells become ``mark`` ("*"; ``None`` leaves them empty, for JSON, charts and maps), the
     row's comparison becomes "not compared", its ``method`` (if any) names the rule, and a new
@@ -227,6 +264,12 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
     for rows in hide.values():
         suppressed |= rows
     rules = np.where(suppressed, PRIMARY_RULE, "").astype(object)
+    if "method" in out and "area" in out:
+        shared = out["method"].astype(str).str.endswith(SHARED_NOTE).to_numpy() & ~suppressed
+        rules[shared] = SHARED_RULE
+        suppressed |= shared
+        for column in (c for c in DISCLOSURE_RULES["numerator"] if c in out):
+            hide[column] = hide.get(column, np.zeros(len(out), dtype=bool)) | shared
     if {"lsoas_most_deprived", "lsoas_least_deprived"} <= set(out) and suppressed.any():
         _both_ends(out, hide, rules)
     extra = {}

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from .comparison import publishable
+from .comparison import publishable, value_is_count
 from .datapack import DataPack, GEOGRAPHY_NAMES
 
 AREA_GEOGRAPHIES = ("lsoa11", "lsoa21")
 
-#: The theme of the pack's population estimates (ONS and Census counts of residents).
-POPULATION_THEME = "Population"
 #: Order of themes in the picker (imported data is appended after these).
 THEMES = ("Deprivation", "Obesity", "Admissions", "Health", "Population", "Practices", "Strategic plan")
 
@@ -77,13 +75,6 @@ def edition_groups(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 
 DATASET_GROUPS = {"iod2019": "IoD2019", "iod2025": "IoD2025", "census2021": "Census 2021"}
-
-
-def value_is_count(meta) -> bool:
-    """Whether disclosure control reads an indicator's value as its count (an imported sum of postcode
-    points, say). ONS population estimates, published for every LSOA, are residents, not patients or
-    events, and stay shown."""
-    return meta["value_type"] == "count" and meta["theme"] != POPULATION_THEME
 
 
 def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_id: str,
