@@ -68,7 +68,8 @@ SUPPRESSION_NOTE = ("* suppressed (NHS England disclosure control): a value rest
                     "not shown, nor its interval, count or denominator (primary); where St Helens' total would "
                     "give it back by subtraction, the next-smallest locality is hidden too, and on maps the "
                     "next-smallest practice or area of the locality, and every locality's total where the map "
-                    "hides an LSOA shared between localities (complementary). Each row's method names the rule. The deprivation profile's shares of LSOAs and residents count areas and published "
+                    "hides an LSOA shared between localities (complementary). Each row's method names the rule. "
+                    "The deprivation profile's shares of LSOAs and residents count areas and published "
                     "population estimates, not patients, and are shown in full.")
 
 
