@@ -51,3 +51,16 @@ def test_comparing_a_theme_shows_the_busy_cursor(window, qtbot, monkeypatch):
     assert shown == [Qt.WaitCursor, "restored"]
     assert window.comparison.table.rowCount() > 10
     assert QApplication.overrideCursor() is None
+
+
+def test_switching_back_to_a_theme_reuses_its_comparison_until_the_planner_changes(window, monkeypatch):
+    from sthc_desktop.ui import comparison_view
+    calls = []
+    real = comparison_view.compare
+    monkeypatch.setattr(comparison_view, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
+    combo = window.comparison.selection
+    for theme in ("Deprivation", "Obesity", "Deprivation", "Obesity"):
+        combo.setCurrentIndex(combo.findData(theme))
+    assert len(calls) == 1  # Deprivation once (Obesity was compared on opening)
+    window.model.set_planner(window.model.planner)  # new data or localities: compared afresh
+    assert len(calls) == 2

@@ -174,6 +174,7 @@ class ComparisonView(QWidget):
         self.table.currentCellChanged.connect(lambda row, *_: self._draw_bars(row))
         # Deferred in the main window: nothing is computed until the tab is first looked at.
         self._stale = True
+        self._computed: dict = {}
         self._defer = defer
         model.plannerChanged.connect(lambda _p: self._planner_changed())
         self._planner_changed()
@@ -286,6 +287,7 @@ class ComparisonView(QWidget):
             self._planner_changed()
 
     def _planner_changed(self) -> None:
+        self._computed.clear()  # the planner's data or localities changed: compare afresh
         if self._defer and not self.isVisible():
             self._stale = True
             return
@@ -316,7 +318,8 @@ class ComparisonView(QWidget):
             self._fill_inequality(None)
             return
         # Suppressed cells come back empty (NaN) and flagged: the table prints "*", the charts draw nothing.
-        compared = compare(self.model.planner, spec, benchmark=self.benchmark.currentData())
+        compared = self._once(("compare", str(spec), self.benchmark.currentData()),
+                              lambda: compare(self.model.planner, spec, benchmark=self.benchmark.currentData()))
         self.frame = publishable(compared, mark=None)
         self.footnote.setVisible(bool(self.frame["suppressed"].any()))
         self._ids = list(dict.fromkeys(self.frame["indicator_id"]))
@@ -351,6 +354,12 @@ class ComparisonView(QWidget):
         self.spine.set_request(self.model.planner, spec)
         self.funnel.set_request(self.model.planner, spec)
 
+    def _once(self, key, compute):
+        """The core's answer for ``key``, computed once per planner state (switching back is instant)."""
+        if key not in self._computed:
+            self._computed[key] = compute()
+        return self._computed[key]
+
     def _show_colour_key(self) -> None:
         """The cell colours in words, for the comparisons the table shows."""
         shown = [c for c in charts.COMPARISON_COLOURS if c != "not compared" and c in set(self.frame["comparison"])]
@@ -361,7 +370,8 @@ class ComparisonView(QWidget):
 
     def _fill_inequality(self, spec) -> None:
         """Show the core's inequality within each locality for the chosen LSOA indicators ("*" where suppressed)."""
-        frame = publishable(inequality_table(self.model.planner, spec)) if spec else pd.DataFrame()
+        frame = self._once(("inequality", str(spec)), lambda: publishable(inequality_table(self.model.planner, spec))) \
+            if spec else pd.DataFrame()
         self.inequality.setRowCount(len(frame))
         for i, r in enumerate(frame.itertuples(index=False)):
             values = [format_value(v, r.unit) for v in (r.most_deprived, r.least_deprived, r.gap)]
