@@ -27,6 +27,7 @@ from .deprivation import (INEQUALITY_RESULT_COLUMNS, LSOA_SHARE_UNIT, has_inequa
                           profile_catalogue, profile_values)
 from .errors import DataError
 from .localities import NETWORKS
+from .plan_progress import with_progress
 
 COLUMNS = ("indicator_id", "indicator_name", "unit", "area", "period", "value", "lower_ci", "upper_ci",
            "numerator", "denominator", "benchmark", "comparison", "method")
@@ -60,6 +61,10 @@ ENDS_RULE = ("suppressed (complementary): both ends, as its two ends are all the
 SHARED_NOTE = "an LSOA shared between localities holds a count of 1 to 4"
 SHARED_RULE = ("suppressed (complementary): every locality, as each holds a known share of a hidden LSOA and "
                "their totals together would give it back")
+#: The words an inequality row's method ends with when the map hides one of the indicator's LSOAs.
+FIFTHS_NOTE = "an LSOA here holds a count of 1 to 4"
+FIFTHS_RULE = ("suppressed (complementary): both ends, as an LSOA is hidden on the map and a fifth's total "
+               "minus the map's other LSOAs in it would give it back")
 CELL_RULE = ("suppressed (complementary): the next-smallest in {locality}, hidden with {hidden} so the hidden "
              "count cannot be recovered from {locality}'s total minus the other cells")
 TOTAL_RULE = ("suppressed (complementary): the St Helens total, hidden because no other locality could be "
@@ -151,16 +156,20 @@ def _shares_give_back(planner, indicator_id: str, frame: pd.DataFrame) -> bool:
     """Whether an LSOA indicator's locality totals would give a hidden LSOA back: the map hides one
     (a count of 1 to 4) and LSOAs are shared between localities, so each total holds a known share of
     it and the totals together solve for it."""
+    if not _map_hides_an_lsoa(planner, indicator_id, frame):
+        return False
+    shares = planner.assignments[planner.pack.indicator(indicator_id)["geography"]].shares.to_numpy()
+    return bool(((shares > 0) & (shares < 1)).any())
+
+
+def _map_hides_an_lsoa(planner, indicator_id: str, frame: pd.DataFrame) -> bool:
+    """Whether an LSOA indicator has an LSOA with a count of 1 to 4 in the period of ``frame``'s rows."""
     if is_profile(indicator_id) or frame.empty:
         return False
-    geography = planner.pack.indicator(indicator_id)["geography"]
-    if geography not in ("lsoa11", "lsoa21"):
-        return False
-    shares = planner.assignments[geography].shares.to_numpy()
-    if not ((shares > 0) & (shares < 1)).any():
-        return False
     meta = planner.pack.indicator(indicator_id)
-    values = planner.pack.indicator_values(indicator_id, geography, str(frame["period"].iloc[0]))
+    if meta["geography"] not in ("lsoa11", "lsoa21"):
+        return False
+    values = planner.pack.indicator_values(indicator_id, meta["geography"], str(frame["period"].iloc[0]))
     counts = values["numerator"].fillna(values["value"]) if value_is_count(meta) else values["numerator"]
     return bool(np.any(stats.is_disclosive(counts.to_numpy(dtype=float))))
 
@@ -191,7 +200,8 @@ def plan_measures(planner) -> pd.DataFrame:
                      "measure": m["measure"], "baseline": m["baseline"], "baseline_unit": m["baseline_unit"],
                      "target_2026_27": m["target_2026_27"], "target_unit": m["target_unit"], "aim": m["aim"],
                      "latest_value": latest, "latest_period": latest_period, "latest_note": note})
-    return pd.DataFrame(rows)
+    # Latest values the user imported for this session (plan progress) fill the gaps; with direction of travel.
+    return with_progress(pd.DataFrame(rows), pack.plan_progress)
 
 
 def inequality_table(planner, indicator_ids_or_theme: str | Iterable[str], *,
@@ -209,6 +219,8 @@ def inequality_table(planner, indicator_ids_or_theme: str | Iterable[str], *,
             continue
         periods = [p for p in str(meta["periods"]).split("|") if p]
         frame = inequality(planner, ind, period if period in periods else None)
+        if _map_hides_an_lsoa(planner, ind, frame):
+            frame["method"] = frame["method"].astype(str) + "; " + FIFTHS_NOTE
         frame.insert(0, "unit", meta["unit"])
         frame.insert(0, "indicator_name", meta["name"])
         frame.insert(0, "indicator_id", ind)
@@ -240,7 +252,10 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
       its only LSOAs, a hidden end hides the other;
     * complementary (:func:`compare`, LSOA indicators under a fractional assignment): where the map
       hides an LSOA, every locality's total is hidden, since each holds a known share of it
-      (the method ends with :data:`SHARED_NOTE`).
+      (the method ends with :data:`SHARED_NOTE`);
+    * complementary (:func:`inequality_table`): where the map hides one of the indicator's LSOAs, both
+      ends of every area, as a fifth's total minus the map's other LSOAs would give it back (the
+      method ends with :data:`FIFTHS_NOTE`).
 
     Hidden cells become ``mark`` ("*"; ``None`` leaves them empty, for JSON, charts and maps), the
     row's comparison becomes "not compared", its ``method`` (if any) names the rule, and a new
@@ -266,11 +281,13 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
         suppressed |= rows
     rules = np.where(suppressed, PRIMARY_RULE, "").astype(object)
     if "method" in out and "area" in out:
-        shared = out["method"].astype(str).str.endswith(SHARED_NOTE).to_numpy() & ~suppressed
-        rules[shared] = SHARED_RULE
-        suppressed |= shared
-        for column in (c for c in DISCLOSURE_RULES["numerator"] if c in out):
-            hide[column] = hide.get(column, np.zeros(len(out), dtype=bool)) | shared
+        for note, rule in ((SHARED_NOTE, SHARED_RULE), (FIFTHS_NOTE, FIFTHS_RULE)):
+            flagged = out["method"].astype(str).str.endswith(note).to_numpy() & ~suppressed
+            rules[flagged] = rule
+            suppressed |= flagged
+            for count, built in DISCLOSURE_RULES.items():
+                for column in (c for c in built if count in out and c in out):
+                    hide[column] = hide.get(column, np.zeros(len(out), dtype=bool)) | flagged
     if {"lsoas_most_deprived", "lsoas_least_deprived"} <= set(out) and suppressed.any():
         _both_ends(out, hide, rules)
     extra = {}

@@ -79,6 +79,8 @@ class DataPack:
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else BUNDLED_PACK
+        #: Latest key-measure values the user imported this session (see core.plan_progress).
+        self.plan_progress: dict[str, dict] = {}
         if not self.path.exists():
             raise PackError(self.path, "data pack not found")
         regular_file(self.path, SIZE_LIMIT, "opened as a data pack", PackError)

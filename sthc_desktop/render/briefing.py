@@ -1039,21 +1039,19 @@ def overview_page(data: PackData, total: int) -> Figure:
     def content(col: Column):
         col.text("Strategic plan key measures: baselines and 2026/27 targets (St Helens)", 10, weight="bold",
                  after=2)
-        head = ["Priority", "Measure", "Baseline", "Target 2026/27", "Aim"]
+        # With imported latest values the plan's aims give way to them (the app's Strategic plan tab has both).
+        head = ["Priority", "Measure", "Baseline", "Target 2026/27", "Latest St Helens value" if has_latest else "Aim"]
         widths = [1.1, 3.5, 1.45, 1.3, 2.2]  # a rate and its unit on one line
         table_rows, last = [], None
         for r in measures.itertuples():
-            row = [r.priority if r.priority != last else "", r.measure, _measure(r.baseline, r.baseline_unit),
-                   _measure(r.target_2026_27, r.target_unit), r.aim]
-            if has_latest:
-                row.append(f"{_measure(r.latest_value, r.baseline_unit)} ({r.latest_period})"
-                           if pd.notna(r.latest_value) else r.latest_note)
-            table_rows.append(row)
+            last_column = r.aim if not has_latest else (
+                f"{_measure(r.latest_value, r.baseline_unit)} ({r.latest_period}), {r.direction}"
+                if pd.notna(r.latest_value) else r.latest_note)
+            table_rows.append([r.priority if r.priority != last else "", r.measure,
+                               _measure(r.baseline, r.baseline_unit), _measure(r.target_2026_27, r.target_unit),
+                               last_column])
             last = r.priority
-        if has_latest:
-            head.append("Latest St Helens value")
-            widths.append(1.4)
-        col.table(head, table_rows, widths, 6.6, align=["left", "left", "right", "right", "left", "right"], after=1)
+        col.table(head, table_rows, widths, 6.6, align=["left", "left", "right", "right", "left"], after=1)
         note = "Baselines and targets as printed in the plan (no periods stated; “–”: no figure)."
         if not has_latest:
             note += " No later published value is in the pack, so progress is not shown."

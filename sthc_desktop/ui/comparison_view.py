@@ -38,6 +38,7 @@ from sthc_desktop.render import charts
 from sthc_desktop.render.text import format_value
 
 from .busy import busy
+from .plan_progress import plan_panel
 from .fingertips_charts import FUNNEL_TAB, SPINE_TAB, FunnelTab, SpineTab
 from .view_model import ViewModel
 
@@ -119,9 +120,9 @@ class ComparisonView(QWidget):
         self.bars_figure, self.bars_canvas = self._canvas((8, 3.2))
         self.trend_figure, self.trend_canvas = self._canvas((8, 3.6))
         self.deciles_figure, self.deciles_canvas = self._canvas((8, 5.2))
-        self.plan = QTableWidget(0, 6)
+        self.plan = QTableWidget(0, 7)
         self.plan.setHorizontalHeaderLabels(["Priority", "Measure", "Baseline", "Target 2026/27", "Aim",
-                                             "Latest St Helens value"])
+                                             "Latest St Helens value", "Direction of travel"])
         self.plan.setEditTriggers(QTableWidget.NoEditTriggers)
         self.plan.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.tabs = QTabWidget()
@@ -129,7 +130,7 @@ class ComparisonView(QWidget):
         self.tabs.addTab(self.trend_canvas, "Adult obesity trend")
         self.tabs.addTab(self.deciles_canvas, "Residents by IMD decile")
         self.tabs.addTab(inequality_panel, INEQUALITY_TITLE)
-        self.tabs.addTab(self.plan, "Strategic plan")
+        self.tabs.addTab(plan_panel(self, self.plan), "Strategic plan")
         self.spine, self.funnel = SpineTab(), FunnelTab(model.planner)
         self.tabs.addTab(self.spine, SPINE_TAB)
         self.tabs.addTab(self.funnel, FUNNEL_TAB)
@@ -421,9 +422,10 @@ class ComparisonView(QWidget):
         measures = plan_measures(self.model.planner)
         self.plan.setRowCount(len(measures))
         for i, m in enumerate(measures.itertuples(index=False)):
-            latest = NOT_IN_PACK if _missing(m.latest_value) else f"{format_value(m.latest_value)} ({m.latest_period})"
+            latest = NOT_IN_PACK if _missing(m.latest_value) else \
+                f"{format_value(m.latest_value)} ({m.latest_period}; {m.latest_note})"
             cells = [m.priority, m.measure, _measure(m.baseline, m.baseline_unit),
-                     _measure(m.target_2026_27, m.target_unit), m.aim, latest]
+                     _measure(m.target_2026_27, m.target_unit), m.aim, latest, m.direction]
             for j, text in enumerate(cells):
                 self.plan.setItem(i, j, QTableWidgetItem(str(text)))
 
