@@ -25,7 +25,8 @@ def plan_panel(view, table) -> QWidget:
     view.progress_button.clicked.connect(lambda: import_progress(view))
     row.addWidget(view.template_button)
     row.addWidget(view.progress_button)
-    row.addWidget(QLabel("Fill in the template's latest_value and latest_period from the published source."), 1)
+    row.addWidget(QLabel("Fill in the template's latest_value and latest_period from the published source.",
+                         wordWrap=True), 1)  # wrapped: a long line would widen the whole window
     box.addLayout(row)
     box.addWidget(table, 1)
     return panel
