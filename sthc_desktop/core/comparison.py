@@ -61,7 +61,7 @@ ENDS_RULE = ("suppressed (complementary): both ends, as its two ends are all the
 SHARED_NOTE = "an LSOA shared between localities holds a count of 1 to 4"
 SHARED_RULE = ("suppressed (complementary): every locality, as each holds a known share of a hidden LSOA and "
                "their totals together would give it back")
-#: The words an inequality row's method ends with when the map hides one of the indicator's LSOAs.
+#: The words an inequality row's method ends with when the map hides an LSOA the area holds.
 FIFTHS_NOTE = "an LSOA here holds a count of 1 to 4"
 FIFTHS_RULE = ("suppressed (complementary): both ends, as an LSOA is hidden on the map and a fifth's total "
                "minus the map's other LSOAs in it would give it back")
@@ -162,16 +162,21 @@ def _shares_give_back(planner, indicator_id: str, frame: pd.DataFrame) -> bool:
     return bool(((shares > 0) & (shares < 1)).any())
 
 
-def _map_hides_an_lsoa(planner, indicator_id: str, frame: pd.DataFrame) -> bool:
-    """Whether an LSOA indicator has an LSOA with a count of 1 to 4 in the period of ``frame``'s rows."""
+def _map_hides_an_lsoa(planner, indicator_id: str, frame: pd.DataFrame) -> list[str]:
+    """The areas (localities with a share, and St Helens) holding an LSOA with a count of 1 to 4 of an
+    LSOA indicator in the period of ``frame``'s rows; none for other indicators."""
     if is_profile(indicator_id) or frame.empty:
-        return False
+        return []
     meta = planner.pack.indicator(indicator_id)
     if meta["geography"] not in ("lsoa11", "lsoa21"):
-        return False
+        return []
     values = planner.pack.indicator_values(indicator_id, meta["geography"], str(frame["period"].iloc[0]))
     counts = values["numerator"].fillna(values["value"]) if value_is_count(meta) else values["numerator"]
-    return bool(np.any(stats.is_disclosive(counts.to_numpy(dtype=float))))
+    small = values.loc[np.asarray(stats.is_disclosive(counts.to_numpy(dtype=float)), dtype=bool), "area_code"]
+    if small.empty:
+        return []
+    shares = planner.assignments[meta["geography"]].shares.reindex(small).fillna(0)
+    return [BOROUGH, *(n for n in shares.columns if (shares[n] > 0).any())]
 
 
 def value_is_count(meta) -> bool:
@@ -219,8 +224,8 @@ def inequality_table(planner, indicator_ids_or_theme: str | Iterable[str], *,
             continue
         periods = [p for p in str(meta["periods"]).split("|") if p]
         frame = inequality(planner, ind, period if period in periods else None)
-        if _map_hides_an_lsoa(planner, ind, frame):
-            frame["method"] = frame["method"].astype(str) + "; " + FIFTHS_NOTE
+        holding = frame["area"].isin(_map_hides_an_lsoa(planner, ind, frame))
+        frame.loc[holding, "method"] = frame.loc[holding, "method"].astype(str) + "; " + FIFTHS_NOTE
         frame.insert(0, "unit", meta["unit"])
         frame.insert(0, "indicator_name", meta["name"])
         frame.insert(0, "indicator_id", ind)
@@ -254,8 +259,8 @@ def publishable(frame: pd.DataFrame, mark: str | None = SUPPRESSED) -> pd.DataFr
       hides an LSOA, every locality's total is hidden, since each holds a known share of it
       (the method ends with :data:`SHARED_NOTE`);
     * complementary (:func:`inequality_table`): where the map hides one of the indicator's LSOAs, both
-      ends of every area, as a fifth's total minus the map's other LSOAs would give it back (the
-      method ends with :data:`FIFTHS_NOTE`).
+      ends of each area holding it (St Helens, and each locality with a share of it), as a fifth's
+      total minus the map's other LSOAs would give it back (the method ends with :data:`FIFTHS_NOTE`).
 
     Hidden cells become ``mark`` ("*"; ``None`` leaves them empty, for JSON, charts and maps), the
     row's comparison becomes "not compared", its ``method`` (if any) names the rule, and a new
