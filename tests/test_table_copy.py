@@ -44,7 +44,7 @@ def test_ctrl_c_on_the_strategic_plan_table_copies_it(window, qtbot):  # noqa: F
     window.tabs.setCurrentWidget(window.comparison)
     window.comparison.refresh()
     plan = window.comparison.plan
-    window.comparison.tabs.setCurrentWidget(plan)
+    window.comparison.tabs.setCurrentWidget(plan.parentWidget())  # the tab: the table under its buttons
     plan.setFocus()
     QGuiApplication.clipboard().clear()
     qtbot.keyClick(plan, Qt.Key_C, Qt.ControlModifier)
