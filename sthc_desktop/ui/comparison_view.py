@@ -366,8 +366,9 @@ class ComparisonView(QWidget):
         shown = [c for c in charts.COMPARISON_COLOURS if c != "not compared" and c in set(self.frame["comparison"])]
         swatches = "  ".join(f"<span style='background:{charts.COMPARISON_COLOURS[c]};"
                              f"color:{'white' if c in DARK_FILLS else 'black'}'>&nbsp;{c}&nbsp;</span>" for c in shown)
-        self.colour_key.setText(f"Colours: compared with {self.benchmark.currentText()} (95% intervals): {swatches}"
-                                f"{'; no colour: not compared' if 'not compared' in set(self.frame['comparison']) else ''}")
+        plain = "; no colour: not compared" if "not compared" in set(self.frame["comparison"]) else ""
+        self.colour_key.setText(f"Colours: compared with {self.benchmark.currentText()} (95% intervals): "
+                                f"{swatches}{plain}")
 
     def _fill_inequality(self, spec) -> None:
         """Show the core's inequality within each locality for the chosen LSOA indicators ("*" where suppressed)."""

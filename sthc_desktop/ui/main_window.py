@@ -173,7 +173,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._action(file, "&Save workspace", self.save, QKeySequence.Save)
-        self._action(file, "Save workspace &as…", self.save_as, QKeySequence.SaveAs)
+        # Named keys: QKeySequence.SaveAs and .Quit are empty on Windows.
+        self._action(file, "Save workspace &as…", self.save_as, QKeySequence("Ctrl+Shift+S"))
         file.addSeparator()
         self._action(file, "&Import indicator data…", self.import_indicator, QKeySequence("Ctrl+I"))
         self._action(file, "Use a &locality lookup (LSOA → locality)…", self.load_lookup_dialog,
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self._action(file, "&Export briefing map or locality pack…", self.export, QKeySequence("Ctrl+E"))
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence("Ctrl+Q"))  # QKeySequence.Quit is empty on Windows
+        self._action(file, "&Quit", self.close, QKeySequence("Ctrl+Q"))
         self.what_if = scenario_actions.add_menu(self)
         panels = self.menuBar().addMenu("&Panels")  # hide a panel for room; tick it to bring it back
         for dock in self.map_docks:
