@@ -180,10 +180,12 @@ class MapFigure:
             line.set_clip_path(PathPatch(path, transform=ax.transData))
             self.localities.append(line)
         self.locality_labels = []
+        self._name_homes: list[tuple[float, float]] = []
         markers = pack.practices.geometry.dropna()
         markers = tuple(zip(markers.x, markers.y))
         for name, shape in zip(outlines["locality"], outlines.geometry):
             p = label_point(shape, name, markers)
+            self._name_homes.append((p.x, p.y))
             self.locality_labels.append(ax.text(p.x, p.y, name, ha="center", va="center",
                                                 fontsize=10 * label_scale, weight="bold",
                                                 color=NETWORK_COLOURS[name], path_effects=HALO, zorder=9))
@@ -330,6 +332,7 @@ class MapFigure:
         self.practice_positions = {}
         if not shown:
             legend.practice_entries = []
+            self._clear_names_of(np.empty((0, 2)), np.empty(0))
             return
         p = self.practices
         scale = self.label_scale
@@ -377,6 +380,34 @@ class MapFigure:
                                fontsize=7 * scale, weight="bold", color=text_colours[i], zorder=11,
                                path_effects=None if layer.is_area else HALO)
             self.practice_artists.append(txt)
+        self._clear_names_of(positions, np.sqrt(sizes) / 2 * self.metres_per_point())
+
+    def _clear_names_of(self, markers: np.ndarray, radii: np.ndarray) -> None:
+        """Nudge each Care Community name off the practice markers drawn at this zoom.
+
+        :func:`label_point` places a name away from the practices before the zoom (and so the
+        markers' size and spreading) is known; here the smallest shift that uncovers it is taken."""
+        mpp = self.metres_per_point()
+        for label, home in zip(self.locality_labels, self._name_homes):
+            label.set_position(home)
+            size = label.get_fontsize()
+            half_w = np.ptp(TextPath((0, 0), label.get_text(), size=size,
+                                     prop=FontProperties(weight="bold")).vertices[:, 0]) / 2 * mpp
+            half_h = size * 0.6 * mpp
+
+            def covered(x: float, y: float) -> bool:
+                nx = np.clip(markers[:, 0], x - half_w, x + half_w)
+                ny = np.clip(markers[:, 1], y - half_h, y + half_h)
+                return bool((np.hypot(markers[:, 0] - nx, markers[:, 1] - ny) < radii).any())
+
+            if not covered(*home):
+                continue
+            step = half_h / 2
+            shifts = sorted(((dx * step, dy * step) for dx in range(-12, 13) for dy in range(-8, 9)),
+                            key=lambda d: (np.hypot(*d), d))
+            free = next(((home[0] + dx, home[1] + dy) for dx, dy in shifts if not covered(home[0] + dx, home[1] + dy)),
+                        home)
+            label.set_position(free)
 
 
 #: A name may cross its Care Community's edge (its halo keeps it readable) but a practice marker
