@@ -1196,7 +1196,7 @@ def inequality_block(col: Column, locality: str, header: list[str], rows: list[l
     col.text(f"Inequality within {locality}", 10, weight="bold", colour=NETWORK_COLOURS[locality], after=1)
     col.text("Its LSOAs in fifths by IMD score; gap: most minus least deprived fifth (percentage points for "
              "percentages). Method: notes page.", 6.3, colour=MUTED, after=1.5)
-    col.table(header, rows, [1.25, 0.57, 0.57, 0.38, 0.47, 0.44], 6.3,
+    col.table(header, rows, [1.05, 0.64, 0.64, 0.38, 0.5, 0.47], 6.3,
               align=["left", "right", "right", "right", "right", "right"], after=0)
 
 
