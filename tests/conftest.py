@@ -80,6 +80,40 @@ def swap_source(mirror, relative: str, data: bytes):
     return target
 
 
+@pytest.fixture
+def window(qtbot, isolated_settings):
+    """The main window on a pack of its own (imports change a pack), shown and active, as a user has it."""
+    from PySide6.QtCore import QStandardPaths
+
+    from sthc_desktop.core.datapack import DataPack
+    from sthc_desktop.core.planner import Planner
+    from sthc_desktop.core.view import MapView
+    from sthc_desktop.ui import workspace_actions
+    from sthc_desktop.ui.main_window import MainWindow
+
+    QStandardPaths.setTestModeEnabled(True)
+    w = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView(), restore=False)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    yield w
+    w._set_modified(False)  # the closing window must not wait on "Save changes?"
+    w.close()
+    w.deleteLater()
+    workspace_actions.clean_exit()
+    QStandardPaths.setTestModeEnabled(False)
+
+
+def menu_action(window, menu_title: str, text: str):
+    """The QAction under a menu-bar menu, by its text without the & markers."""
+    for top in window.menuBar().actions():
+        if top.text().replace("&", "") == menu_title:
+            for a in top.menu().actions():
+                if a.text().replace("&", "") == text:
+                    return a
+    raise AssertionError(f"no {menu_title} ▸ {text}")
+
+
 def synthetic_lsoa_import(pack, file_name: str, step: float, **spec):
     """An imported-data record made by a test: a value for every 2021 LSOA (``i * step``, synthetic)."""
     from datetime import date

@@ -8,13 +8,13 @@ import pyogrio
 import pytest
 from PySide6.QtCore import Qt
 from test_editable_exports import slide_tables
-from test_menu_actions import action, window  # noqa: F401  (the main-window fixture)
+from conftest import menu_action as action
 
 from sthc_desktop.cli import main
 from sthc_desktop.ui import export_dialog
 
 
-def export_through_the_menu(qtbot, window, monkeypatch, out, *, pack: bool, fmt: str):  # noqa: F811
+def export_through_the_menu(qtbot, window, monkeypatch, out, *, pack: bool, fmt: str):
     def use_the_dialog(dialog):
         dialog.tabs.setCurrentIndex(1 if pack else 0)
         if pack:
@@ -51,7 +51,7 @@ def assert_same_numbers(gui, cli, fmt: str) -> None:
 
 
 @pytest.mark.parametrize("kind, fmt", [("pack", "XLSX"), ("pack", "PPTX"), ("map", "XLSX"), ("map", "GPKG")])
-def test_the_menu_writes_what_the_command_line_writes(window, qtbot, monkeypatch, tmp_path, kind, fmt,  # noqa: F811
+def test_the_menu_writes_what_the_command_line_writes(window, qtbot, monkeypatch, tmp_path, kind, fmt,
                                                       capsys):
     if kind == "map":
         window.model.update(indicator_id="qof_obesity")

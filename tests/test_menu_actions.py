@@ -8,42 +8,17 @@ import json
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from conftest import BUNDLED_PACK, write_csv
-from sthc_desktop.core.datapack import DataPack
-from sthc_desktop.core.planner import Planner
-from sthc_desktop.core.view import MapView
-from sthc_desktop.ui import export_dialog, import_dialog, sources_dialog, workspace_actions
-from sthc_desktop.ui.main_window import MainWindow
+from conftest import menu_action as action, write_csv
+from sthc_desktop.ui import export_dialog, import_dialog, sources_dialog
 
 HOW = ("menu", "key")
 
 
-@pytest.fixture
-def window(qtbot, isolated_settings):
-    QStandardPaths.setTestModeEnabled(True)
-    w = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView(), restore=False)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    yield w
-    w._set_modified(False)  # the closing window must not wait on "Save changes?"
-    w.close()
-    w.deleteLater()
-    workspace_actions.clean_exit()
-    QStandardPaths.setTestModeEnabled(False)
 
 
-def action(window, menu_title: str, text: str):
-    """The QAction under a menu-bar menu, by its text without the & markers."""
-    for top in window.menuBar().actions():
-        if top.text().replace("&", "") == menu_title:
-            for a in top.menu().actions():
-                if a.text().replace("&", "") == text:
-                    return a
-    raise AssertionError(f"no {menu_title} ▸ {text}")
 
 
 def fire(qtbot, window, act, how: str) -> None:

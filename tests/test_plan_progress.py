@@ -8,31 +8,20 @@ import csv
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from conftest import BUNDLED_PACK
-from sthc_desktop.core.datapack import DataPack
-from sthc_desktop.core.planner import Planner
-from sthc_desktop.core.view import MapView
 from sthc_desktop.export import export_pack
-from sthc_desktop.ui import workspace_actions
-from sthc_desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, isolated_settings):
-    QStandardPaths.setTestModeEnabled(True)
-    w = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView(), restore=False)
-    w.show()
-    qtbot.waitExposed(w)
+def window(window):
+    """The main window on the Compare tab's Strategic plan panel."""
+    w = window
     w.tabs.setCurrentWidget(w.comparison)
     w.comparison.tabs.setCurrentIndex([w.comparison.tabs.tabText(i) for i in range(w.comparison.tabs.count())]
                                       .index("Strategic plan"))
-    yield w
-    w.close()
-    workspace_actions.clean_exit()
-    QStandardPaths.setTestModeEnabled(False)
+    return w
 
 
 def test_template_filled_in_and_imported_shows_progress(window, qtbot, monkeypatch, tmp_path):

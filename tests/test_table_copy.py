@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from test_menu_actions import window  # noqa: F401  (the main-window fixture)
 
 from sthc_desktop.core.aggregate import AREAS
 from sthc_desktop.core.clipboard import tab_separated
@@ -18,7 +17,7 @@ def test_cells_with_tabs_breaks_and_formulas_are_made_safe_and_numbers_stay_numb
     assert tab_separated(["-lead"], [["+1 (0.5–2)"]]).splitlines() == ["'-lead", "'+1 (0.5–2)"]
 
 
-def test_ctrl_c_on_the_comparison_table_copies_it_with_its_header(window, qtbot):  # noqa: F811
+def test_ctrl_c_on_the_comparison_table_copies_it_with_its_header(window, qtbot):
     window.tabs.setCurrentWidget(window.comparison)
     view = window.comparison
     view.refresh()
@@ -40,7 +39,7 @@ def test_ctrl_c_on_the_comparison_table_copies_it_with_its_header(window, qtbot)
             assert cells[1 + AREAS.index(area)] == cell_label(r["value"], r["lower_ci"], r["upper_ci"], r["unit"])
 
 
-def test_ctrl_c_on_the_strategic_plan_table_copies_it(window, qtbot):  # noqa: F811
+def test_ctrl_c_on_the_strategic_plan_table_copies_it(window, qtbot):
     window.tabs.setCurrentWidget(window.comparison)
     window.comparison.refresh()
     plan = window.comparison.plan
