@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from conftest import BUNDLED_PACK, write_csv
+from conftest import BUNDLED_PACK, write_csv, menu_action
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.localities import SUPPLIED_LOOKUP
 from sthc_desktop.core.planner import Planner
@@ -47,7 +47,7 @@ def import_through_menu(window, qtbot, monkeypatch, path):
         qtbot.mouseClick(dialog.import_button, Qt.LeftButton)
         return dialog.result()
     monkeypatch.setattr(import_dialog.ImportDialog, "exec", answer)
-    window.import_indicator()
+    menu_action(window, "File", "Import indicator data…").trigger()
 
 
 def test_import_save_and_reopen_in_a_fresh_session(fresh_window, qtbot, monkeypatch, tmp_path):
