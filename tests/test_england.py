@@ -101,7 +101,7 @@ def test_district_ranking_matches_an_independent_computation_from_the_source_fil
 
 def test_iod2025_district_summaries_are_file_10_as_published(england):
     published = pd.read_csv(IND / "iod2025_file10_lad_summaries_england.csv").set_index("ltla24_code")
-    ours = england.districts_2025.set_index("lad_code")
+    ours = england.pack.layer("districts_2025").set_index("lad_code")
     assert len(ours) == len(published) == 296
     assert ours.loc[BOROUGH_CODE, "rank_of_average_score"] == published.loc[BOROUGH_CODE, "imd_rank_of_average_score"]
     assert ours.loc[BOROUGH_CODE, "imd_average_score"] == published.loc[BOROUGH_CODE, "imd_average_score"]

@@ -82,11 +82,6 @@ class England:
         """IoD2019 districts (317) with MHCLG's summary measures and ranks, computed by the builder."""
         return self.pack.layer("districts")
 
-    @property
-    def districts_2025(self) -> pd.DataFrame:
-        """IoD2025 File 10 as published (296 districts on 2024 boundaries)."""
-        return self.pack.layer("districts_2025")
-
     def indicators(self) -> pd.DataFrame:
         """Catalogue rows of the indicators mapped for every England LSOA."""
         cat = self.pack.catalogue

@@ -79,11 +79,6 @@ class Workspace:
             "scenario": self.scenario,
         }
 
-    def apply_imports(self, planner, notes: list[str] | None = None) -> list[str]:
-        """Add every embedded import to ``planner``; returns the indicator ids. An import that no
-        longer builds is left out with its one-line reason in ``notes`` (raised if no list is given)."""
-        return [indicator_id for _, indicator_id in self._added(planner, notes)]
-
     def opened_on(self, planner, path=None) -> tuple["Workspace", list[str]]:
         """This workspace made to fit ``planner``: its imports added (those that still build) and its
         view drawable on the pack; with every note of what was dropped, one line each."""
