@@ -165,6 +165,10 @@ class ComparisonView(QWidget):
         table_box.addWidget(self.footnote)
         split.addWidget(comparison)
         split.addWidget(self.tabs)
+        # The table is what planners read first: at 1366x768 it shows about ten rows, not three.
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])  # the charts' own size hints would otherwise take most of the height
         layout.addWidget(split, 1)
 
         self._populate()
