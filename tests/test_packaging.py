@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ("pyproject.toml", "setup.py", "README.md", "sthc_desktop", "geodata")
+SOURCE = ("pyproject.toml", "setup.py", "README.md", "sthc_desktop", "geodata", "resources")
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,8 @@ def installed(tmp_path_factory) -> Path:
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         entry_points = zf.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
-    assert {"sthc_desktop/geodata/st_helens.gpkg", "sthc_desktop/geodata/st_helens.manifest.json"} <= names
+    assert {"sthc_desktop/geodata/st_helens.gpkg", "sthc_desktop/geodata/st_helens.manifest.json",
+            "sthc_desktop/resources/app_icon.svg", "sthc_desktop/resources/sthc-desktop-gui.desktop"} <= names
     assert "[console_scripts]\nsthc-desktop = sthc_desktop.cli:console" in entry_points
     assert "[gui_scripts]\nsthc-desktop-gui = sthc_desktop.cli:gui" in entry_points
     target = base / "program"
@@ -93,7 +94,7 @@ window.model.set_indicator("qof_obesity")   # a change worth keeping: the autosa
 window.autosave()
 autosave = workspace_actions.data_folder() / "autosave.sthc"
 found = {"autosave": str(autosave), "autosaved": autosave.is_file(), "log": str(log_path()),
-         "settings": settings().fileName()}
+         "settings": settings().fileName(), "icon": not app.windowIcon().pixmap(32).isNull()}
 window.close()                              # a clean close: settings written, autosave cleared
 print(json.dumps(found))
 """
@@ -123,6 +124,7 @@ def test_read_only_program_and_a_fresh_home_keep_settings_and_autosave_per_user(
     data = home / ".local/share" / "St Helens Cares" / "Locality Planner"
     assert found["autosaved"] and Path(found["autosave"]) == data / "autosave.sthc"
     assert Path(found["log"]).parent == data
+    assert found["icon"], "the installed app found no window icon in its resources"
     settings = Path(found["settings"])
     assert settings == home / ".config" / "St Helens Cares" / "Locality Planner.ini"
     assert "qof_obesity" in settings.read_text()

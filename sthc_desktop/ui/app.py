@@ -8,9 +8,11 @@ import sys
 import traceback
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sthc_desktop.core import workspace
+from sthc_desktop.core.bundled_pack import resource
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.planner import Planner
@@ -45,6 +47,9 @@ def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    app.setWindowIcon(QIcon(str(resource("app_icon.svg"))))
+    # Wayland and desktop menus match the window to the launcher entry by this name.
+    app.setDesktopFileName("sthc-desktop-gui")
     return app
 
 
