@@ -87,6 +87,7 @@ def test_a_damaged_or_newer_workspace_gives_one_clear_line(tmp_path, own_pack, m
     (lambda d: {**d, "view": []}, "view", "is not an object; the default view is used", 1),
     (lambda d: {**d, "imports": [{**d["imports"][0], "sha256": "0" + d["imports"][0]["sha256"]}]},
      "imports[1]", "does not match its checksum; that import is not opened", 0),
+    (lambda d: {**d, "plan_progress": "12.0"}, "plan_progress", "is not an object; no plan progress is opened", 1),
 ])
 def test_a_bad_part_is_dropped_with_a_line_and_the_rest_opens(tmp_path, own_pack, mutate, field, problem,
                                                               imports_kept):

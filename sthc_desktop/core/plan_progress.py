@@ -40,18 +40,41 @@ def read_progress(path: str | Path, key_measures: pd.DataFrame) -> dict[str, dic
         value = str(r.get("latest_value") or "").strip()
         if not value:
             continue
-        if r["indicator_id"] not in known:
-            raise DataError(path, f"{r['indicator_id']!r} is not one of the plan's key measures", row=row,
-                            column="indicator_id")
         try:
             number = float(value.replace(",", ""))
         except ValueError:
-            raise DataError(path, f"latest value {value!r} is not a number", row=row, column="latest_value") from None
-        if not math.isfinite(number):
-            raise DataError(path, f"latest value {value!r} is not a number", row=row, column="latest_value")
-        progress[r["indicator_id"]] = {"value": number, "period": str(r.get("latest_period") or "").strip(),
-                                       "source": str(r.get("source") or "").strip() or Path(path).name}
+            number = math.nan
+        progress[r["indicator_id"]] = _latest(
+            r["indicator_id"], number, value, r.get("latest_period"),
+            str(r.get("source") or "").strip() or Path(path).name, known,
+            lambda problem, column, row=row: DataError(path, problem, row=row, column=column))
     return progress
+
+
+def from_saved(saved, key_measures: pd.DataFrame, path: str | Path | None = None) -> dict[str, dict]:
+    """Plan progress as a workspace saved it (see :func:`read_progress`), checked the same way:
+    DataError naming the file and the measure for anything that is not a measure's latest value."""
+    if not isinstance(saved, dict):
+        raise DataError(path, "plan_progress is not an object")
+    known = set(key_measures["indicator_id"])
+    progress = {}
+    for measure, got in saved.items():
+        got = got if isinstance(got, dict) else {}
+        number = got.get("value")
+        number = float(number) if isinstance(number, (int, float)) and not isinstance(number, bool) else math.nan
+        period, source = (got.get(k) if isinstance(got.get(k), str) else "" for k in ("period", "source"))
+        progress[measure] = _latest(measure, number, got.get("value"), period, source, known,
+                                    lambda problem, _column: DataError(path, f"plan_progress: {problem}"))
+    return progress
+
+
+def _latest(measure, number: float, shown, period, source: str, known: set, error) -> dict:
+    """One measure's latest value, or the DataError ``error(problem, column)`` says where it is not one."""
+    if measure not in known:
+        raise error(f"{measure!r} is not one of the plan's key measures", "indicator_id")
+    if not math.isfinite(number):
+        raise error(f"latest value {shown!r} is not a number", "latest_value")
+    return {"value": number, "period": str(period or "").strip(), "source": source}
 
 
 def direction(baseline, latest, target) -> str:

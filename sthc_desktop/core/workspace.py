@@ -3,11 +3,12 @@
 A workspace holds the current :class:`~sthc_desktop.core.view.MapView`, every imported
 dataset (the original file's bytes, base64, with its SHA-256 and the confirmed
 :class:`~sthc_desktop.core.imports.ImportSpec`, so reopening re-creates the indicators
-without the original file) and the locality assignment chosen (its method and, for a
-supplied lookup, the CSV text). Saves are atomic (:mod:`~sthc_desktop.core.files`: a
-temporary file in the same folder, flushed to disk, then renamed over the old one), so a crash
-mid-save leaves the previous file intact; an autosave file in the user's data folder lets the app
-offer recovery after a crash. A damaged, incomplete or newer-schema file gives a one-line DataError.
+without the original file), the locality assignment chosen (its method and, for a
+supplied lookup, the CSV text), the what-if scenario and the plan progress the user imported.
+Saves are atomic (:mod:`~sthc_desktop.core.files`: a temporary file in the same folder, flushed
+to disk, then renamed over the old one), so a crash mid-save leaves the previous file intact; an
+autosave file in the user's data folder lets the app offer recovery after a crash. A damaged, incomplete or newer-schema file gives a
+one-line DataError.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class Workspace:
     lookup_csv: str | None = None          # the supplied LSOA -> locality lookup, when that is the method
     notes: tuple[str, ...] = ()            # what was dropped on opening, one line each
     scenario: dict | None = None           # the what-if in use (core.scenarios JSON form), checked on opening
+    plan_progress: dict | None = None      # imported latest key-measure values (core.plan_progress), checked on opening
 
     def to_dict(self) -> dict:
         return {
@@ -77,6 +79,7 @@ class Workspace:
                         for r in self.imports],
             "assignment": {"method": self.assignment_method, "lookup_csv": self.lookup_csv},
             "scenario": self.scenario,
+            "plan_progress": self.plan_progress,
         }
 
     def opened_on(self, planner, path=None) -> tuple["Workspace", list[str]]:
@@ -140,12 +143,19 @@ def from_json(text: str, path: str | Path | None = None) -> Workspace:
             notes.append(exc.message)
     assignment, assignment_notes = read_fields(d.get("assignment") if isinstance(d.get("assignment"), dict)
                                                else {}, _ASSIGNMENT, "assignment", path)
-    scenario = d.get("scenario")
-    if scenario is not None and not isinstance(scenario, dict):
-        notes.append(note(path, "scenario", "is not an object; no what-if scenario is opened"))
-        scenario = None
+    scenario, progress = (_object(d, key, what, path, notes) for key, what in
+                          (("scenario", "no what-if scenario"), ("plan_progress", "no plan progress")))
     return Workspace(view, tuple(records), assignment["method"], assignment["lookup_csv"],
-                     tuple(notes + assignment_notes), scenario)
+                     tuple(notes + assignment_notes), scenario, progress)
+
+
+def _object(d: dict, key: str, what: str, path, notes: list[str]) -> dict | None:
+    """An optional object field, left to be checked on opening; not an object: a note and None."""
+    value = d.get(key)
+    if value is not None and not isinstance(value, dict):
+        notes.append(note(path, key, f"is not an object; {what} is opened"))
+        return None
+    return value
 
 
 _ASSIGNMENT = {"method": Field("text"), "lookup_csv": Field("text", limit=LOOKUP_LIMIT)}
