@@ -35,7 +35,7 @@ from sthc_desktop.core.datapack import DataPack  # noqa: E402
 from sthc_desktop.core.planner import Planner  # noqa: E402
 from sthc_desktop.core.view import MapView  # noqa: E402
 from sthc_desktop.export import export_map, export_pack  # noqa: E402
-from sthc_desktop.render.briefing import page_size  # noqa: E402
+from sthc_desktop.render.page import page_size  # noqa: E402
 
 MAP_GOAL, PACK_GOAL = 1.0, 5.0
 PACK_PAGES = 7

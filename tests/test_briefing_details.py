@@ -12,7 +12,8 @@ from shapely.geometry import Point, box
 
 from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.view import MapView
-from sthc_desktop.render.briefing import Page, draw_map, padded
+from sthc_desktop.render.furniture import draw_map, padded
+from sthc_desktop.render.page import Page
 from sthc_desktop.render.mapfigure import label_point
 
 

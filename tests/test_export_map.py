@@ -18,7 +18,9 @@ from sthc_desktop.core.view import MapView
 from sthc_desktop.export import export_map
 from sthc_desktop.core import files as core_files
 from sthc_desktop.export import files
-from sthc_desktop.render.briefing import PAPER_SIZES, briefing_map, nice_length, page_size, practice_key_rows
+from sthc_desktop.render.briefing_map import briefing_map, practice_key_rows
+from sthc_desktop.render.furniture import nice_length
+from sthc_desktop.render.page import PAPER_SIZES, page_size
 
 from conftest import assert_page_text_fits
 

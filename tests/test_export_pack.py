@@ -13,8 +13,9 @@ from sthc_desktop.core.errors import ExportError
 from sthc_desktop.export import ExportCancelled, export_pack
 from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS, choose_indicators
 from sthc_desktop.core.comparison import publishable
-from sthc_desktop.render.briefing import COMPARISON_FILLS, DISTRICT_RANKS_PAGE, indicator_table, publish
-from sthc_desktop.render.pack_charts import FUNNEL_PAGE, SPINE_PAGE
+from sthc_desktop.render.locality_pack.data import COMPARISON_FILLS, indicator_table, publish
+from sthc_desktop.render.locality_pack.district_ranks import DISTRICT_RANKS_PAGE
+from sthc_desktop.render.locality_pack.spine_funnel import FUNNEL_PAGE, SPINE_PAGE
 
 from conftest import assert_page_text_fits
 
@@ -157,9 +158,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from sthc_desktop.core.comparison import compare, inequality_table, plan_measures, publishable  # noqa: E402
 from sthc_desktop.core.localities import NETWORKS  # noqa: E402
-from sthc_desktop.render.briefing import (PROFILE_INDICATORS, bar_indicators, inequality_rows,  # noqa: E402
-                                          pack_pages, _measure)
 from sthc_desktop.render.charts import chart_title  # noqa: E402
+from sthc_desktop.render.locality_pack import pack_pages  # noqa: E402
+from sthc_desktop.render.locality_pack.data import PROFILE_INDICATORS, bar_indicators, inequality_rows  # noqa: E402
+from sthc_desktop.render.locality_pack.overview import _measure  # noqa: E402
 from sthc_desktop.render.text import format_value  # noqa: E402
 
 

@@ -18,7 +18,7 @@ from sthc_desktop.core.comparison import compare, publishable
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.view import MapView
 from sthc_desktop.render import charts
-from sthc_desktop.render.briefing import briefing_map
+from sthc_desktop.render.briefing_map import briefing_map
 
 A_AND_E = "ae_attendances_0_4"  # practice rows: two of the plan's practices have none for 2021/22
 

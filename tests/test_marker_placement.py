@@ -9,7 +9,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from sthc_desktop.core.view import MapView
-from sthc_desktop.render.briefing import Page, draw_map, padded
+from sthc_desktop.render.furniture import draw_map, padded
+from sthc_desktop.render.page import Page
 
 
 @pytest.mark.parametrize("focus", [None, "Central", "North"])

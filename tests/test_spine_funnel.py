@@ -115,8 +115,8 @@ def test_a_suppressed_locality_value_has_no_spine_marker(tmp_path_factory):
 
 
 def test_the_pack_has_a_spine_chart_page_and_a_funnel_page(planner):
-    from sthc_desktop.render.briefing import pack_pages
-    from sthc_desktop.render.pack_charts import FUNNEL_PAGE, SPINE_PAGE
+    from sthc_desktop.render.locality_pack import pack_pages
+    from sthc_desktop.render.locality_pack.spine_funnel import FUNNEL_PAGE, SPINE_PAGE
     pages = dict(pack_pages(planner, ["North"], SPINE))
     spine = pages[SPINE_PAGE]()
     texts = [t.get_text() for t in spine.texts]
@@ -157,8 +157,8 @@ def test_spine_page_text_is_readable_on_the_sheet_and_never_overlaps(planner):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from sthc_desktop.core.localities import NETWORKS
     from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS
-    from sthc_desktop.render.briefing import pack_pages
-    from sthc_desktop.render.pack_charts import SPINE_PAGE
+    from sthc_desktop.render.locality_pack import pack_pages
+    from sthc_desktop.render.locality_pack.spine_funnel import SPINE_PAGE
     fig = dict(pack_pages(planner, list(NETWORKS), list(DEFAULT_INDICATORS)))[SPINE_PAGE]()
     FigureCanvasAgg(fig).draw()
     renderer = fig.canvas.get_renderer()

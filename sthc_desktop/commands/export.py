@@ -18,7 +18,7 @@ from sthc_desktop.core.localities import NETWORKS, PACK_METHODS
 from sthc_desktop.core.scenarios import METHOD_HELP, SCENARIO_HELP
 from sthc_desktop.export.files import DEFAULT_DPI, MAX_DPI, MIN_DPI, OVERWRITE_HELP, PRINT_DPI
 from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS
-from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES
+from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
 
 
 def register(subparsers, common) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
-from sthc_desktop.render.briefing import briefing_map
+from sthc_desktop.render.briefing_map import briefing_map
 
 from .files import DEFAULT_DPI, check_page_target, write_figure
 from .formats import GIS, MAP_FORMATS, SPREADSHEET, output_format

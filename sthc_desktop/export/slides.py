@@ -29,10 +29,12 @@ from sthc_desktop.core.funnel import pack_funnels
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.spine import METHOD as SPINE_METHOD
 from sthc_desktop.core.view import MapView
-from sthc_desktop.render.briefing import (COMPARISON_FILLS, DEPRIVATION_MAP, PACK_SUBTITLE, PACK_TITLE, PackData,
-                                          briefing_map, indicator_table, padded, produced_line, publish)
-
-from sthc_desktop.render.pack_charts import FUNNEL_PAGE, SPINE_PAGE, funnel_figure, pack_spines, spine_grid
+from sthc_desktop.render.briefing_map import briefing_map
+from sthc_desktop.render.furniture import padded
+from sthc_desktop.render.locality_pack.data import (COMPARISON_FILLS, DEPRIVATION_MAP, PACK_SUBTITLE, PACK_TITLE,
+                                                    PackData, indicator_table, publish)
+from sthc_desktop.render.locality_pack.spine_funnel import FUNNEL_PAGE, SPINE_PAGE, funnel_figure, pack_spines, spine_grid
+from sthc_desktop.render.page import produced_line
 
 from .files import ExportCancelled, Progress
 

@@ -28,7 +28,8 @@ from sthc_desktop.core.pack_tables import (NUMBER_FORMATS, Table, datasets_for, 
                                            provenance)
 from sthc_desktop.core.spine import METHOD as SPINE_METHOD
 from sthc_desktop.core.spine import spine_rows
-from sthc_desktop.render.briefing import METHOD_NOTES, PACK_TITLE, PROFILE_EDITION, PROFILE_INDICATORS
+from sthc_desktop.render.locality_pack.data import PACK_TITLE, PROFILE_EDITION, PROFILE_INDICATORS
+from sthc_desktop.render.locality_pack.notes import METHOD_NOTES
 from sthc_desktop.render.charts import OBESITY, obesity_trend_data
 
 #: Characters a sheet name may not hold, and its longest length (Excel's rules).

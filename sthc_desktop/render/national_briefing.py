@@ -1,6 +1,6 @@
 """The national briefing map: an England-scale pack's indicator for all England or one district.
 
-The same page furniture as the borough briefing map (:mod:`.briefing`: title, legend, scale
+The same page furniture as the borough briefing map (:mod:`.briefing_map`: title, legend, scale
 bar, north arrow, date and attribution) around a :class:`~.englandmap.NationalMapFigure`,
 plus where St Helens and the mapped district rank among all districts.
 """
@@ -13,8 +13,10 @@ from matplotlib.patches import Rectangle
 
 from sthc_desktop.core.england import DISTRICT_MEASURES, England, NationalView
 
-from .briefing import MUTED, BriefingMap, Column, Page, fit, map_page_frame, north_arrow, scale_bar
+from .briefing_map import BriefingMap, map_page_frame
 from .englandmap import NationalMapFigure
+from .furniture import north_arrow, scale_bar
+from .page import MUTED, Column, Page, fit
 from .text import format_value
 
 DATASETS = ["ons_boundaries", "iod2019"]

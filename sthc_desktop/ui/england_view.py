@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QCompleter, QFileDialog,
 from sthc_desktop.core.datapack import BOROUGH_CODE
 from sthc_desktop.core.england import ENGLAND, NATIONAL_SCHEMES, England
 from sthc_desktop.core.errors import DataError
-from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES
+from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
 from sthc_desktop.render.englandmap import NationalMapFigure
 from sthc_desktop.render.text import format_value
 

@@ -25,7 +25,9 @@ from sthc_desktop.export import (DEFAULT_DPI, MAX_DPI, MIN_DPI, PRINT_DPI, Expor
                                  export_pack)
 from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS, PAGE_FORMATS
 from sthc_desktop.export.locality_pack import choose_indicators
-from sthc_desktop.render.briefing import ORIENTATIONS, PAPER_SIZES, briefing_map, pack_pages
+from sthc_desktop.render.briefing_map import briefing_map
+from sthc_desktop.render.locality_pack import pack_pages
+from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
 
 from .overwrite import confirm_replace
 from .view_model import ViewModel

@@ -17,9 +17,11 @@ from sthc_desktop.core.localities import NETWORK_COLOURS
 from sthc_desktop.core.spine import METHOD as SPINE_METHOD
 from sthc_desktop.core.spine import spine_rows
 
-from .briefing import MUTED, Column, Page, PackData, _frame
-from .funnel import funnel_plot
-from .spine import columns_width, spine_chart
+from ..funnel import funnel_plot
+from ..page import MUTED, Column, Page
+from ..spine import columns_width, spine_chart
+from .data import PackData
+from .frame import pack_frame
 
 SPINE_PAGE = "Spine charts"
 FUNNEL_PAGE = "Practice funnel plots"
@@ -54,7 +56,7 @@ def draw_spines(page: Page, rows, localities: list[str], box, size: float) -> di
 def spine_page(data: PackData, number: int, total: int) -> Figure:
     page = Page("A4", "portrait")
     k, m = page.k, page.margin
-    top, bottom = _frame(page, data, SPINE_PAGE, "Each Care Community against the St Helens range and England",
+    top, bottom = pack_frame(page, data, SPINE_PAGE, "Each Care Community against the St Helens range and England",
                          number, total)
     width = page.width - 2 * m
     note = Column(page, m, top, width, bottom)
@@ -69,7 +71,7 @@ def funnel_page(data: PackData, number: int, total: int) -> Figure:
     k, m = page.k, page.margin
     funnels = fn.pack_funnels(data.planner)
     datasets = list(dict.fromkeys([*data.datasets, *(data.catalogue.loc[f.indicator_id, "dataset"] for f in funnels)]))
-    top, bottom = _frame(page, data, FUNNEL_PAGE, "Each practice against control limits around the benchmark",
+    top, bottom = pack_frame(page, data, FUNNEL_PAGE, "Each practice against control limits around the benchmark",
                          number, total, datasets=datasets)
     width = page.width - 2 * m
     slot = (top - bottom) / max(len(funnels), 1)
