@@ -6,15 +6,19 @@ quadratically (ratio near its square):
 - rows: 100,000 and 300,000 rows of LSOA code, value, year (goal: 300,000 rows in ≤ 10 s);
 - header cells: 500 and 1,000 duplicated header names (once 480 kB of header cells took 53 s).
 
-Run: ``python3 benchmarks/bench_imports.py``.
+Each figure is the best of two runs. Run: ``python3 benchmarks/bench_imports.py``.
 """
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
-from sthc_desktop.core import imports
-from sthc_desktop.core.datapack import DataPack
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's app, not an installed one
+
+from sthc_desktop.core import imports  # noqa: E402
+from sthc_desktop.core.datapack import DataPack  # noqa: E402
 
 
 def rows_file(codes: list[str], n: int) -> bytes:
@@ -24,11 +28,15 @@ def rows_file(codes: list[str], n: int) -> bytes:
 
 
 def timed(pack: DataPack, name: str, data: bytes, **changes) -> float:
-    start = time.perf_counter()
-    table = imports.read_bytes(name, data)
-    spec = imports.detect(table, pack).with_(**changes)
-    imports.check(table, pack, spec)
-    return time.perf_counter() - start
+    """The best of two runs: on a shared machine one run's time says more about its neighbours."""
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        table = imports.read_bytes(name, data)
+        spec = imports.detect(table, pack).with_(**changes)
+        imports.check(table, pack, spec)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def main() -> None:

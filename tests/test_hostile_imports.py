@@ -126,6 +126,54 @@ def test_a_few_hundred_thousand_rows_still_import(pack, lsoas):
     assert result.can_import and len(result.values) == 60_000
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_reading_and_checking_tell_their_progress_in_rows(pack, lsoas, suffix):
+    rows = [(lsoas[i % len(lsoas)], i % 97, 2000 + i // len(lsoas)) for i in range(25_000)]
+    if suffix == ".csv":
+        data = csv_bytes(["LSOA code", "Value", "Year"], rows)
+    else:
+        data = workbook_bytes(lambda b: [b.active.append(r) for r in [("LSOA code", "Value", "Year"), *rows]])
+    told = []
+    table = imports.read_bytes("synthetic_progress" + suffix, data, lambda *a: told.append(a))
+    done = [d for d, _, what in told if what.startswith("Reading rows")]
+    assert done == sorted(done) and done[0] == 10_000 and done[-1] == told[-1][1] >= 25_001
+    told.clear()
+    imports.check(table, pack, imports.detect(table, pack).with_(period_column="Year"), lambda *a: told.append(a))
+    assert told == [(10_000, 25_000, "Checking rows"), (20_000, 25_000, "Checking rows"),
+                    (25_000, 25_000, "Checking rows")]
+
+
+def test_file_import_shows_a_progress_bar_for_a_large_file(window, qtbot, tmp_path, monkeypatch, lsoas):
+    from PySide6.QtWidgets import QProgressDialog
+
+    from sthc_desktop.ui import busy, import_dialog
+
+    from conftest import menu_action
+
+    shown = []
+
+    class Watched(QProgressDialog):  # the bar as the user sees it at each step
+        def setValue(self, value):
+            super().setValue(value)
+            shown.append((self.labelText(), value, self.maximum(), self.isVisible()))
+    monkeypatch.setattr(busy, "QProgressDialog", Watched)
+    monkeypatch.setattr(busy, "PROGRESS_AFTER_MS", 0)
+    path = tmp_path / "synthetic_large.csv"
+    path.write_bytes(csv_bytes(["LSOA code", "Value", "Year"],
+                               [(lsoas[i % len(lsoas)], i % 97, 2000 + i // len(lsoas)) for i in range(30_000)]))
+    monkeypatch.setattr(import_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+
+    def answer(dialog):  # the user chooses the file, looks, and cancels
+        next(b for b in dialog.findChildren(import_dialog.QPushButton) if b.text() == "Choose file…").click()
+        dialog.reject()
+        return dialog.result()
+    monkeypatch.setattr(import_dialog.ImportDialog, "exec", answer)
+    menu_action(window, "File", "Import indicator data…").trigger()
+    labels = {text for text, *_ in shown}
+    assert "Reading rows: 30,001 of 30,001" in labels and "Checking rows: 30,000 of 30,000" in labels
+    assert any(visible for *_, visible in shown)
+
+
 # -- numbers as meant ----------------------------------------------------------------------------------
 def test_decimal_commas_in_a_semicolon_file_are_read_as_decimals(pack, lsoas):
     rows = [(c, f"{10 + i},5", f"1.{200 + i},25") for i, c in enumerate(lsoas)]
@@ -205,6 +253,46 @@ def test_dates_of_birth_beside_postcodes_are_refused(dates):
                      [(p, d, 351000, 395000, 1) for p, d in zip(postcodes, dates)])
     message = refusal("synthetic_dob.csv", data)
     assert "column 'When'" in message and "dates of birth beside postcodes" in message
+
+
+PEOPLE = ["Jane Smith", "MOHAMMED ALI", "Smith, John", "Mrs Margaret O'Neil", "Mary-Jane Jones", "Peter Walsh"]
+
+
+@pytest.mark.parametrize("header", ["Ref", "Who", "Label"])
+def test_peoples_names_are_refused_by_their_content_under_any_header(lsoas, header):
+    data = csv_bytes([header, "LSOA code", "Value"], [(n, c, 1) for n, c in zip(PEOPLE, lsoas)])
+    message = refusal("synthetic_names.csv", data)
+    assert f"column '{header}'" in message and "people's names" in message and "nothing of the file is kept" in message
+    assert not any(name in message for name in PEOPLE)  # the refusal repeats no one's name
+
+
+def test_dates_of_birth_beside_names_are_refused(lsoas):
+    births = ["03/04/2019", "12/11/2020", "30/06/2021", "01/02/2022", "15/08/2019", "22/09/2020"]
+    data = csv_bytes(["Child", "Date", "LSOA code", "Value"],
+                     [(n, d, c, 1) for n, d, c in zip(PEOPLE, births, lsoas)])
+    assert "people's names" in refusal("synthetic_names_dob.csv", data)
+    renamed = csv_bytes(["Name", "Date", "LSOA code", "Value"], [("x", d, c, 1) for d, c in zip(births, lsoas)])
+    assert "dates of birth beside postcodes or names" in refusal("synthetic_named_dob.csv", renamed)
+
+
+@pytest.mark.parametrize("cells, what", [
+    (["jane.smith@example.org", "j.walsh@example.com", "p.jones@example.net", "kim@example.org"], "e-mail addresses"),
+    (["07700 900123", "01744 123456", "+44 7700 900456", "0151 123 4567"], "telephone numbers"),
+])
+def test_contact_details_are_refused(lsoas, cells, what):
+    rows = [(x, lsoas[i % 2], 1) for i, x in enumerate(cells)]  # people, so area codes repeat
+    assert what in refusal("synthetic_contacts.csv", csv_bytes(["Contact", "LSOA code", "Value"], rows))
+
+
+def test_place_and_practice_names_and_practice_details_are_not_people(pack):
+    practices = pack.layer("practices").dropna(subset=["ods_code"])
+    rows = [(code, name, f"01744 {100000 + i}", f"0{1 + i % 28}/04/19{70 + i}", "WA10 1DW", 5000 + i)
+            for i, (code, name) in enumerate(zip(practices["ods_code"], practices["name"]))]
+    extra = [("N83999", "Holly Bank Surgery", "01744 1", "01/01/1990", "WA9 3DA", 1),
+             ("N83998", "Dr Smith & Partners", "01744 2", "01/01/1991", "WA9 3DB", 1)]
+    table = imports.read_bytes("synthetic_practices.csv", csv_bytes(
+        ["Practice code", "Practice name", "Telephone", "Opened", "Postcode", "List size"], rows + extra))
+    assert table.frame.shape == (len(rows) + 2, 6)
 
 
 @pytest.mark.parametrize("header", ["Forename", "Surname", "Patient ID", "NHS No", "dob", "Date of Birth"])

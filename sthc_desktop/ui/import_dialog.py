@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from sthc_desktop.core import imports
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.workspace import ImportRecord
+from sthc_desktop.ui.busy import progress_bar
 from sthc_desktop.ui.screen_fit import fit_to_screen
 from sthc_desktop.ui.view_model import ViewModel
 
@@ -125,7 +126,8 @@ class ImportDialog(QDialog):
         """Read ``path`` and fill the dialog with what was detected (or the reason it cannot be read)."""
         self.path_edit.setText(str(path))
         try:
-            self.table = imports.read_file(path)
+            with progress_bar(self, "Reading the file") as progress:
+                self.table = imports.read_file(path, progress)
         except DataError as exc:
             self.table = None
             self._show([imports.Problem(Path(path).name, exc.row, exc.column, exc.problem)], "")
@@ -175,7 +177,8 @@ class ImportDialog(QDialog):
         if self._loading or self.table is None:
             return
         spec = self.spec()
-        self.check_result = imports.check(self.table, self.model.planner.pack, spec)
+        with progress_bar(self, "Checking the file") as progress:
+            self.check_result = imports.check(self.table, self.model.planner.pack, spec, progress)
         missing = [what for what, empty in (("a name", not spec.name.strip()),
                                             ("the period", not spec.period_column and not spec.period.strip()))
                    if empty]

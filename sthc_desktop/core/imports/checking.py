@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..datapack import BOROUGH_CODE, ENGLAND_CODE, VALUE_COLUMNS, DataPack
 from .detecting import POSTCODE
-from .model import LEVELS, CheckResult, ImportSpec, Problem, Problems, TableFile, short
+from .model import LEVELS, CheckResult, ImportSpec, Problem, Problems, Progress, TableFile, short, told
 from .numbers import NotANumber, to_number
 from .pack_codes import Codes, codes as known_codes
 
@@ -63,8 +63,9 @@ class _Check:
         return None if bad else numbers
 
 
-def check(table: TableFile, pack: DataPack, spec: ImportSpec) -> CheckResult:
-    """Every problem with reading ``table`` as ``spec`` says, and the values that would be imported."""
+def check(table: TableFile, pack: DataPack, spec: ImportSpec, progress: Progress | None = None) -> CheckResult:
+    """Every problem with reading ``table`` as ``spec`` says, and the values that would be imported;
+    ``progress`` is told the rows checked so far."""
     c = _Check(table, spec, known_codes(pack))
     for line in table.notes:  # what reading chose (sheet, header row, decimal comma), for the user to confirm
         c.add(None, None, line, error=False)
@@ -98,7 +99,7 @@ def check(table: TableFile, pack: DataPack, spec: ImportSpec) -> CheckResult:
     rows = rows[(rows != "").any(axis=1)]  # blank lines left by spreadsheets are not rows
 
     if spec.level == "postcode":
-        return _check_points(c, rows)
+        return _check_points(c, rows, progress)
 
     codes = c.codes
     target = _target(spec, rows, codes)
@@ -117,7 +118,8 @@ def check(table: TableFile, pack: DataPack, spec: ImportSpec) -> CheckResult:
     seen: dict[tuple, int] = {}
     columns = {"value": spec.value_column, "lower_ci": spec.lower_ci_column, "upper_ci": spec.upper_ci_column,
                "numerator": spec.count_column, "denominator": spec.denominator_column}
-    for row, r in _records(rows, [spec.code_column, spec.period_column, *columns.values()]):
+    for done, (row, r) in enumerate(_records(rows, [spec.code_column, spec.period_column, *columns.values()]), 1):
+        told(progress, done, len(rows), "Checking rows")
         code = r[spec.code_column].upper()
         period = r[spec.period_column] if spec.period_column else spec.period
         if spec.period_column and not period:
@@ -240,13 +242,15 @@ def _conversion_caveat(converted: set, codes: Codes) -> str:
     return text + "."
 
 
-def _check_points(c: _Check, rows: pd.DataFrame) -> CheckResult:
+def _check_points(c: _Check, rows: pd.DataFrame, progress: Progress | None) -> CheckResult:
     """Postcode points placed in the LSOA 2021 they fall in; values summed per LSOA."""
     import geopandas as gpd
 
     spec = c.spec
     records, seen = [], {}
-    for row, r in _records(rows, [spec.code_column, spec.x_column, spec.y_column, spec.value_column]):
+    for done, (row, r) in enumerate(_records(rows, [spec.code_column, spec.x_column, spec.y_column,
+                                                    spec.value_column]), 1):
+        told(progress, done, len(rows), "Checking postcodes")
         postcode = re.sub(r"\s+", " ", r[spec.code_column].upper())
         if not POSTCODE.match(postcode):
             c.add(row, spec.code_column, f"not a postcode: '{short(postcode)}'")

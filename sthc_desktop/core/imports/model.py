@@ -4,6 +4,7 @@ read (:class:`TableFile`), the one problem type (:class:`Problem`, collected in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
 import pandas as pd
@@ -20,6 +21,17 @@ POLARITIES = ("higher is worse", "higher is better", "no judgement")
 KEPT_PROBLEMS = 1000
 #: Problems shown in a refusal before "and N more".
 SHOWN_PROBLEMS = 30
+#: How far reading or checking a file has got, told every :data:`PROGRESS_STEP` rows as
+#: ``progress(done, total, what)`` (rows, and what is being done in the user's words). Qt-free: the
+#: import dialog shows it as a progress bar; a command may ignore it.
+Progress = Callable[[int, int, str], None]
+PROGRESS_STEP = 10_000
+
+
+def told(progress: Progress | None, done: int, total: int, what: str) -> None:
+    """Tell ``progress`` (if any) at every :data:`PROGRESS_STEP` rows and at the end."""
+    if progress is not None and (done % PROGRESS_STEP == 0 or done == total):
+        progress(min(done, total), total, what)
 
 
 def short(text: str, limit: int = 40) -> str:

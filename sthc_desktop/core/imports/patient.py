@@ -4,8 +4,12 @@ A file is refused, before anything of it is kept, if a column holds NHS numbers 
 are written (``943 476 5919``, ``9434765919``, ``9434765919.0``, or ``9.43E+09`` as Excel saves
 a long number, which keeps too few digits to check but is still a 10-digit identifier), dates of
 birth (by header, or dates spread over many years, more readily beside postcodes or names, with
-four- or two-digit years and month names), or a person-level identifier by its header
-(patient id, forename, surname, date of birth, NHS number…). The refusal says why.
+four- or two-digit years and month names), people's names by their content ("Firstname Surname",
+"SURNAME, Firstname", "Mrs Firstname Surname": a common given name first), e-mail addresses or
+telephone numbers, or a person-level identifier by its header (patient id, forename, surname,
+date of birth, NHS number…). A file of one row per area or practice is aggregated: its postcodes,
+telephone numbers and (for practices) dates are the area's or practice's. The refusal says why,
+and quotes no cell of the file.
 """
 
 from __future__ import annotations
@@ -25,6 +29,47 @@ _PERSON_HEADER = re.compile(
     r"|\b(date ?of ?birth|birth ?date|birthdate|born|dob)\b|\bhospital ?(no|number)\b", re.I)
 _BIRTH_HEADER = re.compile(r"\b(date ?of ?birth|birth ?date|birthdate|born|dob|d\.o\.b)", re.I)
 _NAME_HEADER = re.compile(r"^((full|person|patient)'?s? )?names?$", re.I)
+# Two to four words of letters (a comma after a surname written first); '&', digits or brackets
+# mark an organisation ("Dr Smith & Partners", "Parr Health Centre (Y02625)").
+_PERSON_NAME = re.compile(r"^[^\W\d_][\w'’.-]*(?:,? [^\W\d_][\w'’.-]*){1,3}$")
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir"}
+#: Words of places and organisations: "Holly Bank Surgery" and "Lee Road" are not people.
+_NOT_PEOPLE = frozenset("""
+and avenue bank brook centre center church clinic close community court crescent drive estate farm field gardens
+grange green group grove hall health healthcare hill hospital house lane lodge manor medical mount nhs park
+partners partnership path place practice road row school square street surgery terrace trust valley view village
+walk way wood
+""".split())
+#: Given names common among people living in England (for telling a column of people's names from
+#: one of places or practices, which rarely start with one).
+GIVEN_NAMES = frozenset("""
+aaron abigail ada adam adrian agnes agnieszka ahmed aidan aisha alan albert alex alexander alexandra alfie alfred
+ali alice alison amanda amber amelia amy andrea andrew angela ann anna anne annie anthony archie arthur ashley
+audrey ava barbara barry beatrice ben benjamin bernard beryl beth bethany betty beverley bill billy brenda brian
+bruce callum carl carol caroline carolyn catherine charles charlie charlotte chloe chris christina christine
+christopher claire clare clive colin connor craig cyril daisy daniel danielle darren david dawn dean debbie
+deborah declan denise dennis derek diane donald donna doreen dorothy douglas dylan edith edna edward eileen
+eleanor elizabeth ella ellie elsie emily emma eric ernest ethan evelyn evie fatima finley florence frances
+francis frank freddie frederick freya gail gareth gary gavin gemma geoffrey george georgia gerald gillian
+gladys glenn gordon grace graham gregory hannah harold harriet harrison harry hassan hayley hazel heather helen
+henry herbert hilda holly howard ian ibrahim irene isabel isabella isla ivy jack jacob jacqueline jade james
+jamie jan jane janet janice jason jean jeffrey jennifer jeremy jessica jill joan joanne joe john jonathan jordan
+joseph joshua joyce judith julia julie june karen kate katherine kathleen kathryn katie kayleigh keith kelly
+kenneth kevin kieran kirsty lauren laura lee leah leanne leo leonard leslie lewis liam lily linda lindsay lisa
+logan lorraine louis louise lucas lucy luke lynn malcolm margaret maria marie marion mark martin mary matthew
+maureen megan melanie melissa mia michael michelle millie mohamed mohammad mohammed molly muhammad nancy naomi
+natalie nathan neil nicholas nicola nigel noah norman olive oliver olivia omar oscar owen pamela patricia patrick
+paul pauline peter philip phoebe poppy priya rachel raymond rebecca reginald richard rita robert robin roger
+ronald rose rosemary rosie ruby russell ruth ryan sally samantha samuel sandra sarah scott sean sharon sheila
+shirley sidney simon sophia sophie stanley stephanie stephen steven stuart susan sylvia teresa terence theo
+theresa thomas timothy toby tom tony tracey tracy trevor valerie vera victoria vincent violet walter wayne wendy
+william yasmin yvonne zainab zoe
+""".split())
+_EMAIL = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$")
+_PHONE = re.compile(r"^(?:\+44 ?\(?0?\)? ?|\(?0)[1-37]\d{2,4}\)? ?\d{3,4} ?\d{3,4}$")  # UK numbers, as written
+_ODS = r"[A-Z]\d{5}|[A-Z]\d{2}[A-Z0-9]{3}"  # practices and services
+_PRACTICE = re.compile(rf"^(?:{_ODS})$")
+_AREA_OR_PRACTICE = re.compile(rf"^(?:[EWSN]\d{{8}}|{_ODS})$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")
 _SEPARATORS = re.compile(r"[\s-]")
 _TEN_DIGITS = re.compile(r"^(\d{10})(?:\.0+)?$")
@@ -68,18 +113,52 @@ def refuse_patient_data(table: TableFile) -> None:
     """Raise DataError naming the first column that looks patient-identifiable, and why."""
     this_year = date.today().year
     # Plain lists, not pandas string methods: a wide file pays per column, and most columns are short.
-    filled = {c: _sample([v for v in table.frame[c].tolist() if v]) for c in table.columns}
-    beside_people = any(_NAME_HEADER.match(c) for c in table.columns) or any(
-        cells and sum(bool(_POSTCODE.match(v.upper())) for v in cells) * 2 > len(cells) for cells in filled.values())
+    filled = {c: [v for v in table.frame[c].tolist() if v] for c in table.columns}
+    # A row per area or per practice (each code once) is aggregated data: its postcode, telephone number
+    # and e-mail address are the area's or the practice's, and a practice's dates are its opening or closing.
+    unique = [{v.upper() for v in cells} for cells in filled.values()
+              if len(cells) == len(table.frame) and len(set(cells)) == len(cells)]
+    per_area = any(all(_AREA_OR_PRACTICE.match(v) for v in codes) for codes in unique)
+    per_practice = any(all(_PRACTICE.match(v) for v in codes) for codes in unique)
+    filled = {c: _sample(cells) for c, cells in filled.items()}
+    names = {c for c, cells in filled.items() if _mostly(cells, _is_person_name)}
+    beside_people = bool(names) or any(_NAME_HEADER.match(c) for c in table.columns) or not per_area and any(
+        _mostly(cells, lambda v: _POSTCODE.match(v.upper())) for cells in filled.values())
     for column, cells in filled.items():
         if not cells:
             continue
         _refuse_nhs_numbers(table.name, column, cells)
-        _refuse_birth_dates(table.name, column, cells, this_year, beside_people)
+        if column in names:
+            raise DataError(table.name, f"looks like people's names (most cells are a given name and a surname); "
+                                        f"{_REFUSAL}", column=column)
         if _PERSON_HEADER.search(column):
             what = ("dates of birth" if _BIRTH_HEADER.search(column) else "NHS numbers" if "nhs" in column.lower()
                     else "a person's identifier")
             raise DataError(table.name, f"looks like {what} (the column name); {_REFUSAL}", column=column)
+        for what, pattern in (("e-mail addresses", _EMAIL), ("telephone numbers", _PHONE)):
+            if not per_area and _mostly(cells, pattern.match):
+                raise DataError(table.name, f"looks like {what}; {_REFUSAL}", column=column)
+        if not per_practice:
+            _refuse_birth_dates(table.name, column, cells, this_year, beside_people)
+
+
+def _mostly(cells: list[str], test) -> bool:
+    """True if more than half of the (non-blank) cells pass ``test`` and at least three different ones do."""
+    passing = [c for c in cells if test(c)]
+    return len(passing) * 2 > len(cells) and len(set(passing)) >= 3
+
+
+def _is_person_name(cell: str) -> bool:
+    """A cell written as a person's name: a common given name first, after any title, or after the comma
+    of "SURNAME, Given"."""
+    if not _PERSON_NAME.match(cell):
+        return False
+    before, comma, after = cell.partition(",")
+    words = (after if comma else before).lower().replace(".", " ").split()
+    if words and words[0] in _TITLES:
+        words = words[1:]
+    return (len(words) >= (1 if comma else 2) and words[0].split("-")[0] in GIVEN_NAMES
+            and not _NOT_PEOPLE.intersection(cell.lower().replace(",", " ").split()))
 
 
 def _sample(cells: list[str], size: int = SAMPLE) -> list[str]:

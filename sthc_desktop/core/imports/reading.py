@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..input_files import MB, file_bytes, size_words
-from .model import TableFile
+from .model import Progress, TableFile, told
 from .numbers import number_style
 from .patient import refuse_patient_data
 
@@ -45,12 +45,13 @@ _DELIMITERS = (",", ";", "\t", "|")
 AREA_CODE = re.compile(r"^(?:[EWSN]\d{8}|[A-Z]\d{5}|[A-Z]{1,2}\d[\dA-Z]? ?\d[A-Z]{2})$", re.I)
 
 
-def read_file(path: str | Path) -> TableFile:
-    """Read a CSV or XLSX file; raise DataError if it cannot be read or looks patient-identifiable."""
-    return read_bytes(Path(path).name, file_bytes(path, SIZE_LIMIT))
+def read_file(path: str | Path, progress: Progress | None = None) -> TableFile:
+    """Read a CSV or XLSX file; raise DataError if it cannot be read or looks patient-identifiable.
+    ``progress`` is told the rows read so far."""
+    return read_bytes(Path(path).name, file_bytes(path, SIZE_LIMIT), progress)
 
 
-def read_bytes(name: str, data: bytes) -> TableFile:
+def read_bytes(name: str, data: bytes, progress: Progress | None = None) -> TableFile:
     """Read a file's bytes (as embedded in a workspace); ``name`` decides CSV or XLSX."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
@@ -59,7 +60,7 @@ def read_bytes(name: str, data: bytes) -> TableFile:
         raise DataError(name, f"{size_words(len(data))} is over the limit of {size_words(SIZE_LIMIT)}")
     notes = []
     if suffix in (".xlsx", ".xlsm"):
-        rows, sheet = _workbook_rows(name, data)
+        rows, sheet = _workbook_rows(name, data, progress)
         delimiter = None
         if sheet:
             notes.append(sheet)
@@ -68,7 +69,7 @@ def read_bytes(name: str, data: bytes) -> TableFile:
         if not text.strip():
             raise DataError(name, "not a readable CSV file (it is empty)")
         delimiter = _delimiter(text)
-        rows = _csv_rows(name, text, delimiter)
+        rows = _csv_rows(name, text, delimiter, progress)
     frame, header_note = _frame(name, rows)
     if header_note:
         notes.append(header_note)
@@ -142,21 +143,23 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(name: str, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    _refuse_long(name, text)
+def _csv_rows(name: str, text: str, delimiter: str, progress: Progress | None) -> list[tuple[int, list[str]]]:
+    lines = _refuse_long(name, text)
     csv.field_size_limit(LINE_LIMIT)
-    rows, cells = [], 0
+    rows, cells, number = [], 0, 0
     try:
         for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
             cells = _bounded(name, rows, number, [c.strip() for c in row], cells)
+            told(progress, number, max(lines, number), "Reading rows")
     except csv.Error as exc:
         raise DataError(name, f"not a readable CSV file ({exc})") from None
+    told(progress, number, number, "Reading rows")
     return rows
 
 
-def _refuse_long(name: str, text: str) -> None:
-    """DataError for a line over :data:`LINE_LIMIT` (in UTF-8 bytes) or more lines than rows allowed,
-    found from the line breaks' positions in one pass, before any line is parsed."""
+def _refuse_long(name: str, text: str) -> int:
+    """The number of lines; DataError for a line over :data:`LINE_LIMIT` (in UTF-8 bytes) or more lines
+    than rows allowed, found from the line breaks' positions in one pass, before any line is parsed."""
     raw = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     breaks = np.flatnonzero(raw == 10)
     if len(breaks) == 0:
@@ -168,6 +171,7 @@ def _refuse_long(name: str, text: str) -> None:
     if lengths[longest] > LINE_LIMIT:
         raise DataError(name, f"line {longest + 1} is {size_words(int(lengths[longest]))} long, over the limit of "
                               f"{size_words(LINE_LIMIT)} for one line")
+    return len(lengths)
 
 
 def _bounded(name: str, rows: list, number: int, row: list[str], cells: int) -> int:
@@ -188,7 +192,7 @@ def _bounded(name: str, rows: list, number: int, row: list[str], cells: int) -> 
 
 
 # -- workbooks ---------------------------------------------------------------------------------------
-def _workbook_rows(name: str, data: bytes) -> tuple[list[tuple[int, list[str]]], str | None]:
+def _workbook_rows(name: str, data: bytes, progress: Progress | None) -> tuple[list[tuple[int, list[str]]], str | None]:
     """The rows of the first sheet with area codes (else the first sheet), and a note naming it."""
     import openpyxl
 
@@ -210,7 +214,7 @@ def _workbook_rows(name: str, data: bytes) -> tuple[list[tuple[int, list[str]]],
             raise DataError(name, "the workbook has no worksheet")
         first = None
         for index, sheet in enumerate(sheets):
-            rows = _sheet_rows(name, sheet)
+            rows = _sheet_rows(name, sheet, progress)
             if first is None:
                 first = rows
             if any(AREA_CODE.match(c) for _, row in rows[:HEADER_SEARCH] for c in row):
@@ -224,17 +228,19 @@ def _workbook_rows(name: str, data: bytes) -> tuple[list[tuple[int, list[str]]],
         book.close()
 
 
-def _sheet_rows(name: str, sheet) -> list[tuple[int, list[str]]]:
+def _sheet_rows(name: str, sheet, progress: Progress | None) -> list[tuple[int, list[str]]]:
     rows_declared, columns_declared = sheet.max_row or 0, sheet.max_column or 0
     if rows_declared * columns_declared > CELL_LIMIT or rows_declared > ROW_LIMIT + HEADER_SEARCH:
         raise DataError(name, f"sheet '{sheet.title}' declares {rows_declared:,} rows × {columns_declared:,} "
                               f"columns, over the limit of {CELL_LIMIT:,} cells")
-    rows, cells = [], 0
+    rows, cells, number = [], 0, 0
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         if len(values) > COLUMN_LIMIT and any(v is not None for v in values[COLUMN_LIMIT:]):
             raise DataError(name, f"sheet '{sheet.title}' has a cell beyond column {COLUMN_LIMIT:,}, over the "
                                   f"limit of {COLUMN_LIMIT:,} columns", row=number)
         cells = _bounded(name, rows, number, [_cell_text(v) for v in values[:COLUMN_LIMIT]], cells)
+        told(progress, number, max(rows_declared, number), f"Reading rows of sheet '{sheet.title}'")
+    told(progress, number, number, f"Reading rows of sheet '{sheet.title}'")
     return rows
 
 
