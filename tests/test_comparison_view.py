@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sthc_desktop.content.numbers import format_value
 from sthc_desktop.render.charts import COMPARISON_COLOURS
-from sthc_desktop.render.text import format_value
 from test_comparison import small_counts  # noqa: F401  (a fixture: a synthetic indicator with a count of 3)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,7 +148,9 @@ def test_charts_and_plan_panel(view):
     plan = view.plan_rows()
     assert len(plan) == 18
     self_harm = next(r for r in plan if r[1] == "Emergency admissions for intentional self-harm")
-    assert self_harm[2].startswith("978.7") and self_harm[3].startswith("246") and self_harm[5] == "not in the pack"
+    assert self_harm[2:4] == ["978.7 per 100,000", "246 per 100,000"] and self_harm[5] == "not in the pack"
+    employment = next(r for r in plan if r[1] == "Adults with learning disabilities in employment (ASC-12)")
+    assert employment[2:4] == ["7.2%", "8%"]  # as the pack prints them, not "7.20%"
 
 
 def show_tab(view, title):

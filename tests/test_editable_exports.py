@@ -171,7 +171,7 @@ def slide_tables(path):
 
 def test_pack_deck_has_an_overview_and_a_slide_per_locality_with_native_tables(north_pack, pack, tmp_path,
                                                                                capsys):
-    from sthc_desktop.render.text import format_value
+    from sthc_desktop.content.numbers import format_value
     out = north_pack[1]
     slides = slide_tables(out)
     assert len(slides) >= 2
@@ -196,7 +196,7 @@ def test_pack_deck_has_an_overview_and_a_slide_per_locality_with_native_tables(n
 
 
 def test_suppressed_cells_are_absent_from_the_deck(small, tmp_path, capsys):
-    from sthc_desktop.render.text import format_value
+    from sthc_desktop.content.numbers import format_value
     path, _ = small
     out = tmp_path / "pack.pptx"
     assert main(["--pack", str(path), "export", "pack", "--localities", "Central", "--indicators", OBESITY,

@@ -161,8 +161,7 @@ from sthc_desktop.core.localities import NETWORKS  # noqa: E402
 from sthc_desktop.render.charts import chart_title  # noqa: E402
 from sthc_desktop.render.locality_pack import pack_pages  # noqa: E402
 from sthc_desktop.render.locality_pack.data import PROFILE_INDICATORS, bar_indicators, inequality_rows  # noqa: E402
-from sthc_desktop.render.locality_pack.overview import _measure  # noqa: E402
-from sthc_desktop.render.text import format_value  # noqa: E402
+from sthc_desktop.content.numbers import format_value, plan_figure  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +203,7 @@ def test_overview_shows_each_locality_deprivation_profile_and_plan_targets(four_
     assert "Target 2026/27" in overview
     for r in measures.itertuples():
         assert r.measure in overview
-        assert _measure(r.target_2026_27, r.target_unit) in overview
+        assert plan_figure(r.target_2026_27, r.target_unit) in overview
     assert "246 per 100,000" in overview  # as the plan prints it, not "246.00 per 100000"
 
 

@@ -43,13 +43,14 @@ def test_template_filled_in_and_imported_shows_progress(window, qtbot, monkeypat
     table = view.plan
     cells = {table.item(r, 1).text(): [table.item(r, c).text() for c in range(table.columnCount())]
              for r in range(table.rowCount())}
-    assert cells["Suicide rate"][5].startswith("12.0 (2030 (synthetic)")
+    assert cells["Suicide rate"][5].startswith("12 per 100,000 (2030 (synthetic)")  # written as the pack writes it
     assert cells["Suicide rate"][6] == "towards the target"
     assert cells["Alcohol-related hospital admissions"][6] == "away from the target"
 
     out = export_pack(window.model.planner, tmp_path / "pack.pdf", localities=["North"])
     overview = " ".join(PdfReader(out).pages[1].extract_text().split())
     assert "Latest St Helens value" in overview and "towards the target" in overview
+    assert "12 per 100,000 (2030 (synthetic))" in overview
 
 
 def test_a_bad_latest_value_is_one_line(window, qtbot, monkeypatch, tmp_path):

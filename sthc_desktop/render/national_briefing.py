@@ -11,13 +11,13 @@ from datetime import date
 
 from matplotlib.patches import Rectangle
 
+from sthc_desktop.content.numbers import format_value
 from sthc_desktop.core.england import DISTRICT_MEASURES, England, NationalView
 
 from .briefing_map import BriefingMap, map_page_frame
 from .englandmap import NationalMapFigure
 from .furniture import north_arrow, scale_bar
 from .page import MUTED, Column, Page, fit
-from .text import format_value
 
 DATASETS = ["ons_boundaries", "iod2019"]
 

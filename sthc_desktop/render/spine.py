@@ -12,10 +12,10 @@ import pandas as pd
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import offset_copy
 
+from sthc_desktop.content.numbers import format_value
 from sthc_desktop.core.stats import NOT_COMPARED
 
 from .charts import COMPARISON_COLOURS, FONT
-from .text import format_value
 
 RANGE, QUARTILES, BENCHMARK = "#d9d9d9", "#8c8c8c", "#e41a1c"
 MIN_ROWS = 6

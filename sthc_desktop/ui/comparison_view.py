@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QListWidgetItem, QMessageBox, QSplitter, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
+from sthc_desktop.content.numbers import format_value, plan_figure
 from sthc_desktop.core import district_ranks
 from sthc_desktop.core.aggregate import AREAS
 from sthc_desktop.core.comparison import (NOT_COMPARED_TYPES, NOT_IN_PACK, SUPPRESSED, SUPPRESSION_NOTE, catalogue,
@@ -35,7 +36,6 @@ from sthc_desktop.core.indicators import themed
 from sthc_desktop.core.imports import read_table
 from sthc_desktop.core.localities import PACK_METHODS, SUPPLIED_LOOKUP, lookup_assignments, method_label
 from sthc_desktop.render import charts
-from sthc_desktop.render.text import format_value
 
 from .busy import busy
 from .plan_progress import plan_panel
@@ -428,9 +428,9 @@ class ComparisonView(QWidget):
         self.plan.setRowCount(len(measures))
         for i, m in enumerate(measures.itertuples(index=False)):
             latest = NOT_IN_PACK if _missing(m.latest_value) else \
-                f"{format_value(m.latest_value)} ({m.latest_period}; {m.latest_note})"
-            cells = [m.priority, m.measure, _measure(m.baseline, m.baseline_unit),
-                     _measure(m.target_2026_27, m.target_unit), m.aim, latest, m.direction]
+                f"{plan_figure(m.latest_value, m.baseline_unit)} ({m.latest_period}; {m.latest_note})"
+            cells = [m.priority, m.measure, plan_figure(m.baseline, m.baseline_unit),
+                     plan_figure(m.target_2026_27, m.target_unit), m.aim, latest, m.direction]
             for j, text in enumerate(cells):
                 self.plan.setItem(i, j, QTableWidgetItem(str(text)))
 
@@ -477,11 +477,3 @@ class ComparisonView(QWidget):
     def inequality_rows(self) -> list[list[str]]:
         return [[self.inequality.item(i, j).text() for j in range(self.inequality.columnCount())]
                 for i in range(self.inequality.rowCount())]
-
-
-def _measure(value, unit) -> str:
-    if _missing(value):
-        return "–"
-    if unit == "%":
-        return format_value(value, "%")
-    return f"{format_value(value)} {unit}" if isinstance(unit, str) else format_value(value)

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QCompleter, QFileDialog,
                                QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QToolTip,
                                QVBoxLayout, QWidget)
 
+from sthc_desktop.content.numbers import format_value
 from sthc_desktop.core.datapack import BOROUGH_CODE
 from sthc_desktop.core.england import ENGLAND, NATIONAL_SCHEMES, England
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
 from sthc_desktop.render.englandmap import NationalMapFigure
-from sthc_desktop.render.text import format_value
 
 from .panels import LegendPanel
 from .view_model import NationalViewModel

@@ -10,9 +10,9 @@ from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolTip
 
+from sthc_desktop.content.numbers import format_value
 from sthc_desktop.core.comparison import SUPPRESSED_TEXT
 from sthc_desktop.render.mapfigure import MapFigure
-from sthc_desktop.render.text import format_value
 
 from .view_model import ViewModel
 

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
                                QLineEdit, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from sthc_desktop.content.numbers import format_value
 from sthc_desktop.core.classes import NATIONAL_DECILES, SCHEMES, default_scheme, has_national_deciles
 from sthc_desktop.core.comparison import SUPPRESSED_TEXT
 from sthc_desktop.core.definitions import definition
 from sthc_desktop.core.indicators import edition_groups, mappable, themed
 from sthc_desktop.core.view import LAYER_NAMES, LAYERS
-from sthc_desktop.render.text import format_value
 
 from .screen_fit import scrolling
 from .view_model import ViewModel

@@ -9,6 +9,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from sthc_desktop.content.numbers import format_value
 from sthc_desktop.core import comparison
 from sthc_desktop.core.deprivation import EDITIONS, INEQUALITY_METHOD
 from sthc_desktop.core.planner import Planner
@@ -17,7 +18,6 @@ from .. import charts
 from ..furniture import DrawnMap
 from ..mapfigure import MapFigure
 from ..page import Page
-from ..text import format_value
 
 PACK_TITLE = "St Helens Cares locality pack"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sthc_desktop.content.numbers import plan_figure
 from sthc_desktop.core.deprivation import EDITIONS
 from sthc_desktop.core.view import MapView
 
@@ -67,10 +68,10 @@ def overview_page(data: PackData, total: int) -> Figure:
         table_rows, last = [], None
         for r in measures.itertuples():
             last_column = r.aim if not has_latest else (
-                f"{_measure(r.latest_value, r.baseline_unit)} ({r.latest_period}), {r.direction}"
+                f"{plan_figure(r.latest_value, r.baseline_unit)} ({r.latest_period}), {r.direction}"
                 if pd.notna(r.latest_value) else r.latest_note)
             table_rows.append([r.priority if r.priority != last else "", r.measure,
-                               _measure(r.baseline, r.baseline_unit), _measure(r.target_2026_27, r.target_unit),
+                               plan_figure(r.baseline, r.baseline_unit), plan_figure(r.target_2026_27, r.target_unit),
                                last_column])
             last = r.priority
         col.table(head, table_rows, widths, 6.6, align=["left", "left", "right", "right", "left"], after=1)
@@ -82,14 +83,3 @@ def overview_page(data: PackData, total: int) -> Figure:
     fit(page, [(m, chart_top - chart_h - 0.15 * k, width, bottom)], content)
     return page.fig
 
-
-def _measure(value, unit) -> str:
-    """A plan figure as the plan prints it (no added decimals), with its unit."""
-    if pd.isna(value):
-        return "–"
-    number = f"{float(value):,.12g}"
-    if not isinstance(unit, str) or unit == "%":
-        return number + ("%" if unit == "%" else "")
-    # The plan writes "per 100000"; print the multiplier with its thousands separator.
-    unit = " ".join(f"{int(w):,}" if w.isdigit() else w for w in unit.split())
-    return f"{number} {unit}"
