@@ -1,10 +1,21 @@
 """The export engine: briefing maps (PDF, SVG, PNG) and locality packs (multi-page PDF),
 written atomically. The GUI's Export dialog and ``python main.py export`` both call
-:func:`export_map` and :func:`export_pack`, so a button and a command give the same file."""
+:func:`export_map` and :func:`export_pack`, so a button and a command give the same file.
 
-from .briefing_map import export_map
+The two are imported when first asked for: a command that writes one map does not load every
+pack page's modules (and their scipy) before it starts."""
+
+from importlib import import_module
+
 from .files import DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, PRINT_DPI, ExportCancelled
-from .locality_pack import export_pack
+
+_ENGINES = {"export_map": ".briefing_map", "export_pack": ".locality_pack"}
 
 __all__ = ["export_map", "export_pack", "ExportCancelled", "FORMATS", "DEFAULT_DPI", "PRINT_DPI",
            "MIN_DPI", "MAX_DPI"]
+
+
+def __getattr__(name: str):
+    if name in _ENGINES:
+        return getattr(import_module(_ENGINES[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from matplotlib import rc_context
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sthc_desktop.core.cells import safe_frame
@@ -86,6 +85,8 @@ def write_pdf(pages: Sequence[tuple[str, Callable[[], Figure]]], out: str | Path
 
     ``cancelled()`` is asked before each page and ``progress`` told after it, so a caller can
     keep its window responsive and stop a long pack part-way, leaving no file behind."""
+    from matplotlib.backends.backend_pdf import PdfPages  # imported for PDFs only: it loads fontTools
+
     out = Path(out)
     total = len(pages)
     with atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC):
