@@ -22,8 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
-from scipy.special import betainc, gammainc, gammaincc
 
 from . import comparison
 from .aggregate import BOROUGH
@@ -40,7 +38,13 @@ METHOD = ("Funnel plot (OHID method): 95% and 99.8% control limits around {bench
           "chance alone would explain. Practices with counts of 1 to 4, or hidden with one, are not shown.")
 
 
+# scipy.optimize and scipy.special are imported where a limit is first computed: at start-up they cost
+# about 0.4 s, and the app shows a funnel plot only on request.
+
+
 def _root(f, hi: float) -> float:
+    from scipy.optimize import brentq
+
     lo = 0.0
     if f(lo) >= 0:
         return lo
@@ -49,6 +53,9 @@ def _root(f, hi: float) -> float:
 
 def proportion_limit_counts(n: float, p0: float, alpha: float) -> tuple[float, float]:
     """The lower and upper control-limit counts for a denominator ``n`` around proportion ``p0``."""
+    from scipy.optimize import brentq
+    from scipy.special import betainc
+
     tail = alpha / 2
     # upper: the chance of r or more, I_p0(r, n - r + 1), falls with r; find where it is alpha/2.
     upper = brentq(lambda r: tail - betainc(r, n - r + 1, p0), 1e-9, n + 1 - 1e-9, xtol=1e-10)
@@ -59,6 +66,9 @@ def proportion_limit_counts(n: float, p0: float, alpha: float) -> tuple[float, f
 
 def poisson_limit_counts(expected: float, alpha: float) -> tuple[float, float]:
     """The lower and upper control-limit counts around an ``expected`` Poisson count."""
+    from scipy.optimize import brentq
+    from scipy.special import gammainc, gammaincc
+
     tail = alpha / 2
     hi = expected + 20 * np.sqrt(expected) + 20
     upper = brentq(lambda r: tail - gammainc(r, expected), 1e-9, hi, xtol=1e-10)
