@@ -27,9 +27,11 @@ DATASETS: dict[str, dict] = {
                        + ". GeoJSON conversion of 2011 boundaries by Martin Chorley (CC BY 4.0).",
     },
     "ons_lookups": {
-        "name": "LSOA to MSOA, ward and local authority lookups; LSOA 2011 to 2021 lookup",
+        "name": "LSOA to MSOA, ward and local authority lookups; LSOA 2011 to 2021 lookup; district to region "
+                "and to combined authority lookups",
         "publisher": "Office for National Statistics",
-        "period": "LSOA11-MSOA11 (2018), LSOA11-ward 2017, LSOA21-ward 2024, LSOA11-LSOA21 (v2)",
+        "period": "LSOA11-MSOA11 (2018), LSOA11-ward 2017, LSOA21-ward 2024, LSOA11-LSOA21 (v2), LAD-region "
+                  "(Dec 2018), LAD-combined authority (Dec 2019)",
         "licence": OGL,
         "attribution": "Source: Office for National Statistics, LSOA lookups. Open Government Licence v3.0. "
                        + NS_LINE.format(year="2024") + ". MSOA names © House of Commons Library.",
@@ -98,7 +100,8 @@ DATASETS: dict[str, dict] = {
     "nhs_practices": {
         "name": "GP practices: ODS epraccur and ePCN, Patients Registered at a GP Practice, postcode centroids",
         "publisher": "NHS England (ODS, NHS Digital); ONS Postcode Directory; OS Code-Point Open",
-        "period": "ODS status to 2026; list sizes 1 Jan 2021 and 1 Apr 2026; PCN membership Oct 2024",
+        "period": "ODS status to 2026; list sizes 1 Jan 2021 and 1 Apr 2026; PCN membership Oct 2024; every "
+                  "practice's ICB and NHS region Dec 2022 (epraccur)",
         "licence": OGL,
         "attribution": "Source: NHS England, ODS and Patients Registered at a GP Practice. Open Government "
                        "Licence v3.0. Contains OS data © Crown copyright and database right 2023; contains "

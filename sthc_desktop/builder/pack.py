@@ -28,7 +28,7 @@ from sthc_desktop.core.files import WriteError, atomic_path, check_target
 from sthc_desktop.core.stats import wilson_interval
 
 from . import catalogue as cat
-from . import catchments, england
+from . import catchments, england, regions
 from .sources import Sources, manifest_checksums, numeric
 
 PACK_NAME = "st_helens"
@@ -542,7 +542,8 @@ def read_census(src: Sources, out: _Collector, codes: pd.Index) -> None:
 
 # ---------------------------------------------------------------- practice indicators
 
-def read_qof_obesity(src: Sources, out: _Collector, ods_codes: list[str]) -> None:
+def read_qof_obesity(src: Sources, out: _Collector, ods_codes: list[str]) -> pd.DataFrame:
+    """Add adult obesity (QOF) for ``ods_codes`` and England; return every practice's rows (for the regions)."""
     f = IND + "qof_obesity_register_by_practice_2013_14_to_2024_25_england.csv.gz"
     qof = src.csv(f, ["year", "practice_code", "group_code", "register", "practice_list_size"])
     out.uses("qof_obesity", f)
@@ -571,13 +572,15 @@ def read_qof_obesity(src: Sources, out: _Collector, ods_codes: list[str]) -> Non
         lo, hi = wilson_interval(n_num, n_den)
         out.add(meta, "england", [ENGLAND_CODE], period, [100 * n_num / n_den], [n_num], [n_den],
                 [lo * 100], [hi * 100])
+    return qof
 
 
 FINGERTIPS_COLUMNS = ["Area Code", "Area Type", "Sex", "Category Type", "Time period", "Value",
                       "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator"]
 
 
-def _fingertips(src: Sources, relative: str, out: _Collector, meta: dict, ods_codes, pcn_codes) -> None:
+def _fingertips(src: Sources, relative: str, out: _Collector, meta: dict, ods_codes, pcn_codes) -> pd.DataFrame:
+    """Add a Fingertips export's practice, PCN, St Helens and England rows; return its whole-population rows."""
     frame = src.csv(relative, FINGERTIPS_COLUMNS)
     out.uses(meta["dataset"], relative)
     path = src.root / relative
@@ -609,11 +612,13 @@ def _fingertips(src: Sources, relative: str, out: _Collector, meta: dict, ods_co
             part = part.sort_values("Area Code")
             out.add(meta, area_type, part["Area Code"].to_numpy(), str(period), part["Value"],
                     part["Count"], part["Denominator"], part["Lower CI 95.0 limit"], part["Upper CI 95.0 limit"])
+    return frame
 
 
-def read_practice_indicators(src: Sources, out: _Collector, practices: pd.DataFrame, pcn_codes) -> None:
+def read_practice_indicators(src: Sources, out: _Collector, practices: pd.DataFrame, pcn_codes) -> pd.DataFrame:
+    """Add the Fingertips and practice indicators; return the smoking export's rows (for the regions)."""
     ods_codes = practices["ods_code"].dropna().tolist()
-    _fingertips(src, IND + "st_helens_gp_smoking_prevalence_qof_15plus.csv", out,
+    smoking = _fingertips(src, IND + "st_helens_gp_smoking_prevalence_qof_15plus.csv", out,
                 cat.indicator("qof_smoking", "Smoking prevalence in adults (15+), current smokers (QOF)",
                               "Smoking (QOF)", "Practices", "% of registered 15+", cat.HIGHER_WORSE, "practice",
                               "fingertips_smoking", "proportion", "ratio of sums",
@@ -651,6 +656,7 @@ def read_practice_indicators(src: Sources, out: _Collector, practices: pd.DataFr
     for period, column in (("2021-01-01", "list_size_2021"), ("2026-04-01", "list_size_2026")):
         part = practices.dropna(subset=["ods_code", column]).sort_values("ods_code")
         out.add(meta, "practice", part["ods_code"].to_numpy(), period, part[column])
+    return smoking
 
 
 # ---------------------------------------------------------------- strategic plan
@@ -705,9 +711,9 @@ def build_pack(source: str | Path, out_dir: str | Path, scope: str = "borough",
     read_iod2025(src, out, lsoa21_codes)
     read_population(src, out, lsoa11_codes)
     read_census(src, out, lsoa21_codes)
-    read_qof_obesity(src, out, practices["ods_code"].dropna().tolist())
+    qof = read_qof_obesity(src, out, practices["ods_code"].dropna().tolist())
     networks = _networks(src, practices)
-    read_practice_indicators(src, out, practices, networks["pcn_code"].tolist())
+    smoking = read_practice_indicators(src, out, practices, networks["pcn_code"].tolist())
     plan = read_plan(src, out)
 
     assignment = {}
@@ -727,6 +733,7 @@ def build_pack(source: str | Path, out_dir: str | Path, scope: str = "borough",
     if shares is not None:  # the best-validated method gives the layers' (main) locality
         for vintage in ("lsoa11", "lsoa21"):
             layers[vintage]["locality"] = layers[vintage]["code"].map(loc.main_localities(shares[vintage]))
+    benchmarks = regions.build(src, iod2019, qof, smoking, out.uses)
     datasets = _datasets_frame(src, out)
     info = pd.DataFrame([
         ("name", "St Helens Cares locality planner data pack" + (" (England scale)" if scope == "england" else "")),
@@ -746,6 +753,7 @@ def build_pack(source: str | Path, out_dir: str | Path, scope: str = "borough",
     # Every pack ranks St Helens among England's districts on each domain (both editions).
     out.uses("iod2025", england.FILE10_2025)
     tables["district_domains"] = england.district_domains(src, iod2019)
+    tables.update(benchmarks)
     _validate(layers, practices, tables)
     if scope == "england":
         national = england.england_layers(src, iod2019, out.uses, districts)
@@ -854,6 +862,13 @@ def _validate(layers, practices, tables) -> None:
         if len(bad):
             b = bad.iloc[0]
             fail(f"{b['indicator_id']} value {b['value']} for {b['area_code']} is outside {lo}-{hi}")
+    bench = tables["benchmarks"]
+    if bench.duplicated(["benchmark", "indicator_id", "period"]).any():
+        fail("two regional benchmark values for the same area, indicator and period")
+    strange = set(bench["indicator_id"]) - set(catalogue["id"]) - {i for i in bench["indicator_id"]
+                                                                   if i.startswith("profile19_")}
+    if strange:
+        fail(f"a regional benchmark value for unknown indicator {sorted(strange)[0]}")
     ci = values.dropna(subset=["lower_ci", "upper_ci"])
     tol = 1e-6 + 1e-9 * ci["value"].abs()
     bad = ci[(ci["lower_ci"] > ci["value"] + tol) | (ci["upper_ci"] < ci["value"] - tol)]
@@ -880,7 +895,7 @@ def _write(out_dir: Path, layers, practices, tables, pack_name: str = PACK_NAME)
                      for row in tables["datasets"].to_dict("records")],
         "counts": {"lsoa11": len(layers["lsoa11"]), "lsoa21": len(layers["lsoa21"]),
                    "practices": len(practices), "indicators": len(tables["indicators"]),
-                   "indicator_values": len(tables["indicator_values"]),
+                   "indicator_values": len(tables["indicator_values"]), "benchmarks": len(tables["benchmarks"]),
                    **{k: len(v) for k, v in {**layers, **tables}.items() if k in england.NATIONAL_PARTS}},
         "assignment": dict(tables["pack_info"].values)["assignment_statement"],
     }

@@ -87,11 +87,17 @@ class Sources:
         return [{"path": rel, "sha256": self.used[rel]} for rel in relatives if rel in self.used]
 
     def csv(self, relative: str, columns: list[str], *, key: str | None = None,
-            dtype: dict | None = None) -> pd.DataFrame:
-        """Read a CSV (plain or gzipped), check its columns and, if given, that ``key`` is unique."""
+            dtype: dict | None = None, names: dict[int, str] | None = None) -> pd.DataFrame:
+        """Read a CSV (plain or gzipped), check its columns and, if given, that ``key`` is unique.
+
+        ``names`` (column position -> name) reads a file without a header row (ODS epraccur), as text."""
         path = self.path(relative)
         try:
-            frame = pd.read_csv(path, dtype=dtype, encoding="utf-8-sig", low_memory=False)
+            if names is not None:
+                frame = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                                    low_memory=False).rename(columns=names)
+            else:
+                frame = pd.read_csv(path, dtype=dtype, encoding="utf-8-sig", low_memory=False)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
                 EOFError, OSError, zlib.error, gzip.BadGzipFile) as exc:
             raise SourceError(path, f"cannot be read as CSV ({_first_line(exc)})") from None

@@ -1,4 +1,5 @@
-"""``python main.py compare …``: the localities, St Helens and England side by side, as CSV or JSON.
+"""``python main.py compare …``: the localities, St Helens and England side by side, as CSV or JSON,
+with the North West, Liverpool City Region or Cheshire and Merseyside as benchmark or extra rows.
 
 The command builds the same :class:`~sthc_desktop.core.planner.Planner` (the pack's best-validated
 locality method, or ``--method``; a supplied LSOA -> locality lookup with ``--lookup``; a what-if
@@ -27,8 +28,13 @@ def register(subparsers, common) -> None:
                                help="compare the four localities with St Helens and England")
     p.add_argument("--indicators", required=True,
                    help="comma-separated indicator ids, or a theme name (e.g. Obesity, Deprivation)")
-    p.add_argument("--benchmark", choices=("england", "borough"), default="england",
-                   help="what each area is compared with (default: england)")
+    p.add_argument("--benchmark", default="england",
+                   choices=("england", "borough", "north_west", "liverpool_city_region", "cheshire_merseyside"),
+                   help="what each area is compared with (default: england); a regional benchmark adds its row, "
+                        "'not available' where the pack holds no value for it")
+    p.add_argument("--regions", action="store_true",
+                   help="also write the North West, Liverpool City Region and Cheshire and Merseyside rows "
+                        "(each published or derived, as its method says; 'not available' where there is none)")
     p.add_argument("--period", default=None, help="period (default: each indicator's latest)")
     p.add_argument("--lookup", type=Path, default=None,
                    help="CSV of LSOA code -> locality to use instead of the pack's locality method")
@@ -59,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         check_target(path, overwrite=args.overwrite)
     pack = DataPack(args.pack)
     planner = command_planner(pack, args.lookup, args.scenario, args.method)
-    frames = [compare(planner, args.indicators, benchmark=args.benchmark, period=args.period)]
+    frames = [compare(planner, args.indicators, benchmark=args.benchmark, period=args.period, regions=args.regions)]
     if args.inequality is not None:
         frames.append(inequality_table(planner, args.indicators, period=args.period))
         if frames[-1].empty:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import stats
-from .aggregate import BOROUGH, ENGLAND, aggregate
+from .aggregate import AREAS, BOROUGH, ENGLAND, RESULT_COLUMNS, aggregate
 from .deprivation import (INEQUALITY_RESULT_COLUMNS, LSOA_SHARE_UNIT, has_inequality, inequality, is_profile,
                           profile_catalogue, profile_values)
 from .errors import DataError
@@ -31,7 +31,16 @@ from .plan_progress import with_progress
 
 COLUMNS = ("indicator_id", "indicator_name", "unit", "area", "period", "value", "lower_ci", "upper_ci",
            "numerator", "denominator", "benchmark", "comparison", "method")
-BENCHMARKS = {"england": ENGLAND, "borough": BOROUGH}
+#: The regional benchmarks of the strategic plan's targets, as the ONS and NHS lookups name them.
+NORTH_WEST = "North West"
+LIVERPOOL_CITY_REGION = "Liverpool City Region"
+CHESHIRE_MERSEYSIDE = "Cheshire and Merseyside"
+REGIONAL_BENCHMARKS = {"north_west": NORTH_WEST, "liverpool_city_region": LIVERPOOL_CITY_REGION,
+                       "cheshire_merseyside": CHESHIRE_MERSEYSIDE}
+#: What each area can be compared with: the command's ``--benchmark`` words and the areas they name.
+BENCHMARKS = {"england": ENGLAND, "borough": BOROUGH, **REGIONAL_BENCHMARKS}
+#: A regional benchmark row without a value: said in words, never a blank that reads as zero.
+NOT_AVAILABLE = "not available"
 #: Value types that stay on the map: ranks and deciles describe single LSOAs only.
 NOT_COMPARED_TYPES = ("rank", "decile")
 NOT_IN_PACK = "not in the pack"
@@ -115,15 +124,19 @@ def area_values(planner, indicator_id: str, period: str | None = None) -> pd.Dat
 
 
 def compare(planner, indicator_ids_or_theme: str | Iterable[str], *, benchmark: str = "england",
-            period: str | None = None) -> pd.DataFrame:
+            period: str | None = None, regions: bool = False) -> pd.DataFrame:
     """The comparison table: one row per indicator and area, in :data:`COLUMNS`.
 
     ``period`` applies to the indicators that have it (the others show their latest period);
     it is an error if none has it. The benchmark's own row, and England when the benchmark is
-    the borough, are "not compared"; so is any area without an interval or a benchmark value."""
+    the borough, are "not compared"; so is any area without an interval or a benchmark value.
+    A regional benchmark (:data:`REGIONAL_BENCHMARKS`) adds its row after England; ``regions``
+    adds all three. Where the pack holds no regional value for an indicator and period, the row
+    has no value, its comparison says "not available" and its method says why."""
     if benchmark not in BENCHMARKS:
-        raise DataError(None, f"unknown benchmark '{benchmark}' (choose england or borough)")
+        raise DataError(None, f"unknown benchmark '{benchmark}' (choose {', '.join(BENCHMARKS)})")
     bench_area = BENCHMARKS[benchmark]
+    shown = list(REGIONAL_BENCHMARKS.values()) if regions else [bench_area] * (benchmark in REGIONAL_BENCHMARKS)
     pack = planner.pack
     ids = indicator_ids(pack, indicator_ids_or_theme)
     cat = catalogue(pack).set_index("id")
@@ -134,13 +147,17 @@ def compare(planner, indicator_ids_or_theme: str | Iterable[str], *, benchmark: 
     for ind in ids:
         meta = cat.loc[ind]
         frame = area_values(planner, ind, period if period in periods[ind] else None).copy()
+        if shown:
+            when = str(frame["period"].iloc[0]) if not frame.empty else period or ""
+            frame = pd.concat([frame, regional_rows(pack, ind, when, shown)], ignore_index=True)
         bench = frame.loc[frame["area"] == bench_area, "value"]
         bench_value = float(bench.iloc[0]) if not bench.empty else np.nan
-        subject = ~frame["area"].isin([bench_area, ENGLAND])
+        subject = frame["area"].isin([*NETWORKS, BOROUGH]) & (frame["area"] != bench_area)
         frame["comparison"] = stats.NOT_COMPARED
         if subject.any():
             frame.loc[subject, "comparison"] = stats.compare_with_benchmark(
                 frame.loc[subject, "lower_ci"], frame.loc[subject, "upper_ci"], bench_value, meta["polarity"])
+        frame.loc[frame["area"].isin(shown) & frame["value"].isna(), "comparison"] = NOT_AVAILABLE
         if _shares_give_back(planner, ind, frame):
             at = frame["area"].isin(NETWORKS)
             frame.loc[at, "method"] = frame.loc[at, "method"].astype(str) + "; " + SHARED_NOTE
@@ -150,6 +167,41 @@ def compare(planner, indicator_ids_or_theme: str | Iterable[str], *, benchmark: 
         frame["benchmark"] = bench_area
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+
+
+def compared_areas(benchmark: str = "england", regions: bool = False) -> tuple[str, ...]:
+    """The areas :func:`compare` gives rows for, in order: the localities, St Helens, England, then the
+    regional benchmark chosen (or all three with ``regions``)."""
+    extra = REGIONAL_BENCHMARKS.values() if regions else [BENCHMARKS[benchmark]] * (benchmark in REGIONAL_BENCHMARKS)
+    return (*AREAS, *extra)
+
+
+def regional_rows(pack, indicator_id: str, period: str, areas: Iterable[str]) -> pd.DataFrame:
+    """The pack's regional benchmark rows of one indicator and period (published or derived, as each
+    row's method says, naming the file its membership comes from), in the columns of
+    :func:`~sthc_desktop.core.aggregate.aggregate`; an area without one has a row with no value whose
+    method says why it is not available."""
+    table = pack.benchmarks
+    described = pack.benchmark_areas.set_index("benchmark")
+    rows = []
+    for area in areas:
+        own = table[(table["benchmark"] == area) & (table["indicator_id"] == indicator_id)]
+        hit = own[own["period"] == period]
+        row = dict(area=area, period=period, value=np.nan, lower_ci=np.nan, upper_ci=np.nan, numerator=np.nan,
+                   denominator=np.nan)
+        if not hit.empty:
+            r = hit.iloc[0]
+            row.update({k: float(r[k]) for k in ("value", "lower_ci", "upper_ci", "numerator", "denominator")})
+            row["method"] = r["method"]
+        elif not own.empty:
+            row["method"] = (f"{area}: {NOT_AVAILABLE} for {period}; the pack holds {area} values of this "
+                             f"indicator for {', '.join(sorted(own['period']))}")
+        elif area in described.index:
+            row["method"] = f"{area}: {NOT_AVAILABLE} for this indicator. {described.loc[area, 'not_available']}"
+        else:
+            row["method"] = f"{area}: {NOT_AVAILABLE}: this data pack holds no regional benchmarks"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
 
 
 def _shares_give_back(planner, indicator_id: str, frame: pd.DataFrame) -> bool:

@@ -33,6 +33,12 @@ SPATIAL_LAYERS = ("lsoa11", "lsoa21", "msoa11", "msoa21", "wards", "borough", "n
 ENGLAND_LAYER = "england_lsoa11"
 #: The same LSOAs simplified for drawing all England at once.
 ENGLAND_OVERVIEW = "england_lsoa11_overview"
+#: Regional benchmarks (North West, Liverpool City Region, Cheshire & Merseyside): the indicator values
+#: columns with the benchmark's name, whether the value is published or derived, and how it was made.
+BENCHMARK_COLUMNS = ("benchmark", "area_code", "indicator_id", "period", "value", "numerator", "denominator",
+                     "lower_ci", "upper_ci", "status", "method")
+#: Each benchmark area: its official code, what it holds and from which file, what cannot be built.
+BENCHMARK_AREA_COLUMNS = ("benchmark", "area_code", "members", "membership", "not_available")
 TABLES = ("networks", "indicators", "indicator_values", "datasets", "key_measures", "pack_info")
 
 #: The columns the app relies on, in each layer or table that must have rows.
@@ -49,7 +55,8 @@ REQUIRED_COLUMNS = {
     "pack_info": ("key", "value"),
 }
 #: Columns that must hold numbers (their declared type is checked on opening).
-NUMERIC_COLUMNS = {"indicator_values": VALUE_COLUMNS[4:], "practices": ("map_key",)}
+NUMERIC_COLUMNS = {"indicator_values": VALUE_COLUMNS[4:], "practices": ("map_key",),
+                   "benchmarks": BENCHMARK_COLUMNS[4:9]}
 #: Largest pack opened (an England-scale pack is about 60 MB).
 SIZE_LIMIT = 4 * 1024 * MB
 
@@ -180,6 +187,22 @@ class DataPack:
     @property
     def key_measures(self) -> pd.DataFrame:
         return self.layer("key_measures")
+
+    @cached_property
+    def benchmarks(self) -> pd.DataFrame:
+        """Regional benchmark values (:data:`BENCHMARK_COLUMNS`); none in a pack built before them."""
+        return self._optional("benchmarks", BENCHMARK_COLUMNS)
+
+    @cached_property
+    def benchmark_areas(self) -> pd.DataFrame:
+        """The regional benchmark areas (:data:`BENCHMARK_AREA_COLUMNS`); none in an older pack."""
+        return self._optional("benchmark_areas", BENCHMARK_AREA_COLUMNS)
+
+    def _optional(self, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
+        if name not in {n for n, _ in pyogrio.list_layers(self.path)}:
+            return pd.DataFrame(columns=list(columns))
+        self._check_layer(name, columns)
+        return self.layer(name)
 
     @property
     def datasets(self) -> dict[str, Dataset]:

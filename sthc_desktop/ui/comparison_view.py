@@ -1,8 +1,9 @@
 """The comparison view: the four Care Communities beside St Helens and England.
 
-The user picks a theme or a set of indicators, the benchmark (England or St Helens) and how
-LSOAs are assigned to localities (estimated registrations, nearest practice, each named with its
-validation error, or a lookup CSV they load). The view
+The user picks a theme or a set of indicators, the benchmark (England, St Helens, the North West,
+the Liverpool City Region or Cheshire and Merseyside, a regional one getting a column of its own)
+and how LSOAs are assigned to localities (estimated registrations, nearest practice, each named
+with its validation error, or a lookup CSV they load). The view
 shows what :func:`~sthc_desktop.core.comparison.compare` returns — one row per indicator,
 one column per area, each cell the value and its 95% interval, coloured by the comparison,
 with the counts, period and method in its tooltip; "*" where disclosure control suppresses a
@@ -29,8 +30,10 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
 from sthc_desktop.content.numbers import format_value, plan_figure
 from sthc_desktop.core import district_ranks
 from sthc_desktop.core.aggregate import AREAS
-from sthc_desktop.core.comparison import (NOT_COMPARED_TYPES, NOT_IN_PACK, SUPPRESSED, SUPPRESSION_NOTE, catalogue,
-                                          compare, inequality_table, plan_measures, publishable)
+from sthc_desktop.core.comparison import BENCHMARKS as BENCHMARK_AREAS
+from sthc_desktop.core.comparison import (NOT_AVAILABLE, NOT_COMPARED_TYPES, NOT_IN_PACK, SUPPRESSED,
+                                          SUPPRESSION_NOTE, catalogue, compare, compared_areas, inequality_table,
+                                          plan_measures, publishable)
 from sthc_desktop.core.errors import DataError, PackError
 from sthc_desktop.core.indicators import themed
 from sthc_desktop.core.imports import read_table
@@ -43,7 +46,7 @@ from .fingertips_charts import FUNNEL_TAB, SPINE_TAB, FunnelTab, SpineTab
 from .view_model import ViewModel
 
 CHOSEN = "Chosen indicators"
-BENCHMARKS = (("England", "england"), ("St Helens", "borough"))
+BENCHMARKS = tuple((area, key) for key, area in BENCHMARK_AREAS.items())
 LOOKUP = "Lookup CSV…"
 DARK_FILLS = {"worse", "lower"}
 ID_ROLE = Qt.UserRole
@@ -326,6 +329,9 @@ class ComparisonView(QWidget):
         compared = self._once(("compare", str(spec), self.benchmark.currentData()),
                               lambda: compare(self.model.planner, spec, benchmark=self.benchmark.currentData()))
         self.frame = publishable(compared, mark=None)
+        areas = compared_areas(self.benchmark.currentData())  # a regional benchmark gets its own column
+        self.table.setColumnCount(len(areas))
+        self.table.setHorizontalHeaderLabels(list(areas))
         self.footnote.setVisible(bool(self.frame["suppressed"].any()))
         self._ids = list(dict.fromkeys(self.frame["indicator_id"]))
         self.table.setRowCount(len(self._ids))
@@ -336,7 +342,8 @@ class ComparisonView(QWidget):
                 header = QTableWidgetItem(f"{r.indicator_name} ({r.period})")
                 header.setToolTip(f"{r.indicator_name}\n{r.unit}")
                 self.table.setVerticalHeaderItem(row, header)
-            text = SUPPRESSED if r.suppressed else cell_label(r.value, r.lower_ci, r.upper_ci, r.unit)
+            text = (SUPPRESSED if r.suppressed else NOT_AVAILABLE if r.comparison == NOT_AVAILABLE
+                    else cell_label(r.value, r.lower_ci, r.upper_ci, r.unit))
             item = QTableWidgetItem(text)
             item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             fill = charts.COMPARISON_COLOURS.get(r.comparison)
@@ -345,10 +352,10 @@ class ComparisonView(QWidget):
                 if r.comparison in DARK_FILLS:
                     item.setForeground(QBrush(QColor("white")))
             item.setToolTip(self._tooltip(r))
-            self.table.setItem(row, AREAS.index(r.area), item)
+            self.table.setItem(row, areas.index(r.area), item)
             self._cells[(r.indicator_id, r.area)] = item
         for row in range(len(self._ids)):
-            for col, area in enumerate(AREAS):
+            for col, area in enumerate(areas):
                 if self.table.item(row, col) is None:
                     empty = QTableWidgetItem("–")
                     empty.setToolTip(f"{area}: no value in the pack for this indicator")
