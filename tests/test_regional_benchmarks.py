@@ -2,9 +2,13 @@
 here from the official files (read straight from the source folder, never through the builder) equals
 what the pack holds and what `compare` shows; membership follows the ONS and NHS lookups; a measure
 with no regional value says "not available", never a blank or a zero; the Compare tab and the
-command offer the benchmarks."""
+command offer the benchmarks; the plan's "below the North West average" aims are judged against the
+North West value a planner imports (SYNTHETIC values made up by this test)."""
 
 from __future__ import annotations
+
+import csv
+import math
 
 import pandas as pd
 import pytest
@@ -12,7 +16,8 @@ from conftest import SHARED_DATA, needs_shared_data
 
 from sthc_desktop.cli import main
 from sthc_desktop.core.comparison import (CHESHIRE_MERSEYSIDE, LIVERPOOL_CITY_REGION, NORTH_WEST, NOT_AVAILABLE,
-                                          compare)
+                                          compare, plan_measures)
+from sthc_desktop.core.plan_progress import read_progress, template_csv, with_progress
 
 pytestmark = needs_shared_data
 IND, GEO, PRA = SHARED_DATA / "indicators", SHARED_DATA / "geography", SHARED_DATA / "practices"
@@ -139,3 +144,26 @@ def test_compare_tab_offers_the_regional_benchmarks_in_a_column_of_their_own(qtb
     headers = [view.table.horizontalHeaderItem(c).text() for c in range(view.table.columnCount())]
     assert headers[-1] == NORTH_WEST and view.table.item(0, len(headers) - 1).text().startswith("15.4%")
     assert "North West" in view.colour_key.text()
+
+
+def test_below_the_north_west_average_is_judged_against_the_imported_north_west_value(planner, tmp_path):
+    pack = planner.pack
+    path = tmp_path / "progress.csv"
+    path.write_text(template_csv(pack.key_measures), encoding="utf-8")
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert {"aim", "north_west_value", "north_west_period"} <= set(rows[0])
+    # SYNTHETIC values: suicide rate 12.0 against a North West 10.5; alcohol admissions 700 against 800.
+    rows[1].update(latest_value="12.0", latest_period="2030", north_west_value="10.5", north_west_period="2030")
+    rows[3].update(latest_value="700", latest_period="2030", north_west_value="800")
+    rows[6].update(latest_value="22")
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    progress = read_progress(path, pack.key_measures)
+    measures = with_progress(plan_measures(planner), progress).set_index("measure")
+    assert measures.loc["Suicide rate", "aim_check"] == "not met: 12 against the North West's 10.5 (2030)"
+    assert measures.loc["Alcohol-related hospital admissions", "aim_check"].startswith("met: 700")
+    assert measures.loc["Prevalence of obesity - children in Year 6", "aim_check"].startswith("no North West value")
+    assert measures.loc["Social care-related quality of life score", "aim_check"].startswith("not judged")
+    assert math.isnan(measures.loc["Healthy life expectancy", "north_west_value"])

@@ -437,7 +437,8 @@ class ComparisonView(QWidget):
             latest = NOT_IN_PACK if _missing(m.latest_value) else \
                 f"{plan_figure(m.latest_value, m.baseline_unit)} ({m.latest_period}; {m.latest_note})"
             cells = [m.priority, m.measure, plan_figure(m.baseline, m.baseline_unit),
-                     plan_figure(m.target_2026_27, m.target_unit), m.aim, latest, m.direction]
+                     plan_figure(m.target_2026_27, m.target_unit), f"{m.aim} ({m.aim_check})" if m.aim_check else m.aim,
+                     latest, m.direction]
             for j, text in enumerate(cells):
                 self.plan.setItem(i, j, QTableWidgetItem(str(text)))
 
