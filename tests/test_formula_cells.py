@@ -1,5 +1,6 @@
 """No exported cell runs as a formula: text beginning =, +, -, @, tab or carriage return is escaped
-with a leading quote in every CSV the app writes (compare, its inequality file, districts), while
+with a leading quote in every CSV the app writes (compare, its inequality file, districts, the plan
+progress template), while
 numbers, including negative ones, stay numbers. The hostile names are put into a copy of the
 pack here."""
 
@@ -85,6 +86,19 @@ def test_districts_csv_escapes_formula_cells(hostile_pack, tmp_path):
     assert result.returncode == 0, result.stderr
     assert not [c for c in cells(out) if c.startswith(("=", "+", "@", "\t", "\r"))
                 or (c.startswith("-") and not _number(c))]
+
+
+def test_the_plan_progress_template_escapes_formula_cells(tmp_path):
+    from sthc_desktop.core import plan_progress
+    from sthc_desktop.core.datapack import DataPack
+
+    measures = DataPack(BUNDLED_PACK).key_measures.copy()
+    measures["measure"] = [HOSTILE[i % len(HOSTILE)] for i in range(len(measures))]
+    out = tmp_path / "template.csv"
+    out.write_text(plan_progress.template_csv(measures), encoding="utf-8")
+    every = cells(out)
+    assert "'" + HOSTILE[0] in every
+    assert not [c for c in every if c.startswith(("=", "+", "@", "\t", "\r")) or (c.startswith("-") and not _number(c))]
 
 
 def _number(text: str) -> bool:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -515,3 +516,61 @@ def test_file_import_refuses_a_pipe_or_patient_file_in_the_dialog_and_keeps_noth
     next(a for a in window.menuBar().actions()[0].menu().actions() if a.text().startswith("&Import")).trigger()
     assert ("named pipe" if make == "pipe" else "NHS numbers") in seen["problem"]
     assert not seen["can_import"] and window.imports == [] and len(window.model.planner.pack.catalogue) == before
+
+
+# -- at full scale, in a process of its own: each ends in one line, within 10 s and 1 GB -----------------
+_CHECK_EACH = """
+import contextlib, io, json, resource, sys, time
+from sthc_desktop.cli import main
+for path in sys.argv[1:]:
+    out, started = io.StringIO(), time.monotonic()
+    with contextlib.redirect_stdout(out):
+        code = main(["import-check", path])
+    print(json.dumps([path, code, out.getvalue().splitlines(), time.monotonic() - started]), flush=True)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # peak resident memory, kB on Linux
+"""
+
+
+def test_the_worst_files_at_full_scale_end_in_one_line_within_10_s_and_1_gb(tmp_path):
+    import json
+
+    from sthc_desktop.core.datapack import DataPack
+
+    from conftest import BUNDLED_PACK
+
+    def bomb(path):  # a real zip bomb: 300 MB of one byte, a few hundred kB packed
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z, z.open("xl/worksheets/sheet1.xml", "w",
+                                                                            force_zip64=True) as part:
+            for _ in range(300):
+                part.write(b"\0" * (1 << 20))
+    made = {
+        "synthetic_xfd.xlsx": lambda p: p.write_bytes(workbook_bytes(lambda b: b.active.__setitem__("XFD1048576", 1))),
+        "synthetic_bomb.xlsx": bomb,
+        "synthetic_millions.csv": lambda p: p.write_bytes(b"LSOA code,Value\n" + b"E01006802,1\n" * 4_000_000),
+        "synthetic_line.csv": lambda p: p.write_bytes(b"a," * (5 << 20)),
+        "synthetic_header.csv": lambda p: p.write_bytes(",".join(["x"] * 240_000).encode() + b"\n1\n"),
+        "synthetic_pipe.csv": os.mkfifo,
+        "synthetic_zero.csv": lambda p: p.symlink_to("/dev/zero"),
+        "synthetic_big.csv": lambda p: p.write_bytes(b"a" * (60 << 20)),
+    }
+    for name, make in made.items():
+        make(tmp_path / name)
+    codes = sorted(DataPack(BUNDLED_PACK).layer("lsoa21")["code"])
+    good = tmp_path / "synthetic_300k_rows.csv"  # and a large file that is fine imports within the same bounds
+    good.write_bytes(csv_bytes(["LSOA code", "Value", "Year"],
+                               [(codes[i % len(codes)], i % 97, 1000 + i // len(codes)) for i in range(300_000)]))
+    child = subprocess.Popen([sys.executable, "-c", _CHECK_EACH, *(str(tmp_path / n) for n in made), str(good)],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = child.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        raise
+    assert "Traceback" not in stderr
+    *results, (_, code, lines, _), peak_kb = [json.loads(line) for line in stdout.splitlines()]
+    assert code == 0 and lines[-1].startswith("synthetic_300k_rows.csv: can be imported")
+    assert [Path(r[0]).name for r in results] == list(made)
+    for path, code, lines, seconds in results:
+        assert code == 1 and len(lines) == 1 and Path(path).name in lines[0], (path, lines)
+        assert seconds < 10, (path, seconds)
+    assert peak_kb < 1 << 20, f"peak memory {peak_kb / 1024:.0f} MB"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sthc_desktop.core.cells import safe_frame
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.imports import read_table
 
@@ -30,7 +31,7 @@ def template_csv(key_measures: pd.DataFrame) -> str:
     for column in ("latest_value", "latest_period", "north_west_value", "north_west_period", "source"):
         frame[column] = ""
     out = io.StringIO()
-    frame.to_csv(out, index=False)
+    safe_frame(frame).to_csv(out, index=False)  # opened in a spreadsheet: no cell may run as a formula
     return out.getvalue()
 
 
