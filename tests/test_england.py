@@ -115,6 +115,42 @@ def test_national_classes_count_every_lsoa_by_its_source_decile(england):
     assert sum(quantiles.counts) == len(england.areas) and quantiles.k == 5
 
 
+def test_pack_holds_the_overview_as_the_rings_the_map_draws(england):
+    import pyogrio
+    from sthc_desktop.core.rings import ring_arrays
+
+    overview = england.overview
+    made = ring_arrays(overview.geometry.values)  # oriented afresh, as the builder promises they already are
+    assert list(england.codes) == list(overview["code"])
+    for name in ("coords", "ring_starts", "starts"):
+        assert np.array_equal(getattr(england.rings, name), getattr(made, name)), name
+    assert england.extent(None) == tuple(float(b) for b in overview.total_bounds)
+    # Columns read without geometry come straight from SQLite, as GDAL would give them.
+    path, layer = england.pack.path, "england_lsoa11"
+    columns = list(pyogrio.read_info(path, layer=layer)["fields"])
+    pd.testing.assert_frame_equal(england.pack.read(layer, columns=columns, geometry=False),
+                                  pyogrio.read_dataframe(path, layer=layer, columns=columns, read_geometry=False))
+
+
+def test_damaged_or_missing_rings_are_one_line_naming_the_pack(england_pack, tmp_path):
+    import shutil
+    import sqlite3
+    from sthc_desktop.core.rings import RINGS_TABLE
+
+    damaged, older = tmp_path / "damaged.gpkg", tmp_path / "older.gpkg"
+    for copy in (damaged, older):
+        shutil.copy(england_pack, copy)
+    with sqlite3.connect(damaged) as con:
+        con.execute(f"DELETE FROM {RINGS_TABLE} WHERE name = 'starts'")
+    with pytest.raises(PackError, match="damaged data pack: the England overview's rings .no 'starts' array"):
+        England(DataPack(damaged)).rings
+    with sqlite3.connect(older) as con:
+        con.execute(f"DROP TABLE {RINGS_TABLE}")
+        con.execute(f"DELETE FROM gpkg_contents WHERE table_name = '{RINGS_TABLE}'")
+    with pytest.raises(PackError, match="built by an earlier version: build it again"):
+        DataPack(older)
+
+
 def test_district_names_match_loosely_and_unknown_names_say_so(england):
     assert england.district_code("st helens") == BOROUGH_CODE
     assert england.district_code("St. Helens") == BOROUGH_CODE

@@ -23,6 +23,7 @@ import shapely
 from sthc_desktop.core.datapack import BOROUGH_CODE, ENGLAND_LAYER, ENGLAND_OVERVIEW
 from sthc_desktop.core.england import plain_name
 from sthc_desktop.core.errors import PackError, SourceError
+from sthc_desktop.core.rings import ring_arrays, to_rows
 
 from . import catalogue as cat
 from .sources import Sources, numeric
@@ -101,9 +102,11 @@ def england_layers(src: Sources, iod2019: pd.DataFrame, uses, districts: list[st
     # Each LSOA simplified on its own: neighbours may part by up to the tolerance, invisible at national scale.
     # Oriented here (outer rings anticlockwise, holes clockwise) so the map need not orient 32,844 shapes.
     overview["geometry"] = shapely.orient_polygons(shapely.simplify(overview.geometry.values, OVERVIEW_TOLERANCE_M))
+    # And stored again as the arrays the map draws, so opening the map converts nothing.
+    rings = to_rows(ring_arrays(overview.geometry.values, oriented=True), overview["code"])
     mapped = "all" if not districts else ",".join(sorted(set(layer["lad_code"])))
-    return {"layer": layer, "overview": overview, "districts": summaries, "districts_2025": published_2025(src),
-            "mapped": mapped}
+    return {"layer": layer, "overview": overview, "rings": rings, "districts": summaries,
+            "districts_2025": published_2025(src), "mapped": mapped}
 
 
 def district_summaries(layer: pd.DataFrame) -> pd.DataFrame:

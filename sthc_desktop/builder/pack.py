@@ -10,6 +10,7 @@ The same sources always give the same content: rows are sorted and no build time
 from __future__ import annotations
 
 import json
+import sqlite3
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from sthc_desktop.core.datapack import (AREA_TYPES, BOROUGH_CODE, ENGLAND_CODE, 
                                         VALUE_COLUMNS)
 from sthc_desktop.core.errors import SourceError
 from sthc_desktop.core.files import WriteError, atomic_path, check_target
+from sthc_desktop.core.rings import RINGS_COLUMNS, RINGS_TABLE
 from sthc_desktop.core.stats import wilson_interval
 
 from . import catalogue as cat
@@ -762,7 +764,7 @@ def build_pack(source: str | Path, out_dir: str | Path, scope: str = "borough",
         tables["pack_info"] = pd.concat([info, pd.DataFrame([("england_districts", national["mapped"])],
                                                             columns=["key", "value"])], ignore_index=True)
         tables["datasets"] = _datasets_frame(src, out)  # now citing the national files too
-        return _write(Path(out_dir), layers, practices, tables, pack_name="england")
+        return _write(Path(out_dir), layers, practices, tables, pack_name="england", rings=national["rings"])
     return _write(Path(out_dir), layers, practices, tables)
 
 
@@ -877,8 +879,9 @@ def _validate(layers, practices, tables) -> None:
         fail(f"{b['indicator_id']} interval does not contain the value for {b['area_code']} {b['period']}")
 
 
-def _write(out_dir: Path, layers, practices, tables, pack_name: str = PACK_NAME) -> Path:
-    """Write the GeoPackage and manifest with the atomic writer, both or neither.
+def _write(out_dir: Path, layers, practices, tables, pack_name: str = PACK_NAME, rings=None) -> Path:
+    """Write the GeoPackage and manifest with the atomic writer, both or neither; ``rings``: the rows of
+    the England overview's rings table (raw arrays, which GDAL does not write).
 
     Rebuilding replaces the pack and manifest already in ``out_dir`` (that is what a rebuild is for);
     read-only files, links and other non-regular files there are refused like any other target."""
@@ -908,5 +911,19 @@ def _write(out_dir: Path, layers, practices, tables, pack_name: str = PACK_NAME)
         pack_tmp = stack.enter_context(atomic_path(target, overwrite=True))
         for name, frame in {**layers, "practices": practices, **tables}.items():
             pyogrio.write_dataframe(frame, pack_tmp, layer=name, driver="GPKG")
+        if rings is not None:
+            _write_rings(pack_tmp, rings)
         manifest_tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
+
+
+def _write_rings(pack: Path, rows) -> None:
+    """Add the rings table to the GeoPackage, listed in its contents as a plain (attributes) table."""
+    name, dtype, shape, data = RINGS_COLUMNS
+    with sqlite3.connect(pack) as con:
+        con.execute(f'CREATE TABLE "{RINGS_TABLE}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, {name} TEXT NOT NULL, '
+                    f'{dtype} TEXT NOT NULL, {shape} TEXT NOT NULL, {data} BLOB NOT NULL)')
+        con.executemany(f'INSERT INTO "{RINGS_TABLE}" ({", ".join(RINGS_COLUMNS)}) VALUES (?, ?, ?, ?)', rows)
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES (?, 'attributes', ?)",
+                    (RINGS_TABLE, RINGS_TABLE))
+    con.close()

@@ -9,6 +9,7 @@ pandas / geopandas frames. It knows nothing of Qt.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +22,7 @@ import pyogrio
 from .bundled_pack import bundled_pack
 from .errors import PackError
 from .input_files import MB, regular_file
+from .rings import RINGS_COLUMNS, RINGS_TABLE
 
 PACK_FORMAT = 1
 BOROUGH_CODE = "E08000013"
@@ -102,6 +104,9 @@ class DataPack:
             self._check_layer(name, columns)
         if self.scope == "england" and ENGLAND_LAYER not in found:
             raise PackError(self.path, f"England-scale pack without its '{ENGLAND_LAYER}' layer")
+        if self.scope == "england" and RINGS_TABLE not in found:
+            raise PackError(self.path, f"England-scale pack without its '{RINGS_TABLE}' table (built by an earlier "
+                                       f"version: build it again with `build-geodata --scope england`)")
         fmt = self.info.get("format")
         if fmt != str(PACK_FORMAT):
             raise PackError(self.path, f"pack format {fmt} is not the format this version reads ({PACK_FORMAT})")
@@ -140,11 +145,30 @@ class DataPack:
 
     def read(self, name: str, *, columns: list[str] | None = None, bbox=None,
              geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
-        """Part of a layer, read afresh (not cached): some columns, the features meeting ``bbox``."""
+        """Part of a layer, read afresh (not cached): some columns, the features meeting ``bbox``.
+
+        Named columns without geometry are read straight from the file's SQLite tables, in feature
+        order: GDAL would read every feature's geometry too."""
+        if columns and not geometry and bbox is None:
+            quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+            frame = pd.DataFrame.from_records(self._query(name, f'SELECT {quoted} FROM "{name}" ORDER BY fid'),
+                                              columns=columns, coerce_float=True)
+            return frame.astype({c: float for c in columns if frame[c].isna().all()})  # as GDAL gives empty ones
         try:
             return pyogrio.read_dataframe(self.path, layer=name, columns=columns, bbox=bbox,
                                           read_geometry=geometry)
         except Exception as exc:
+            raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
+
+    def ring_rows(self) -> list[tuple]:
+        """The rows of the England overview's rings table (see :mod:`~sthc_desktop.core.rings`)."""
+        return self._query(RINGS_TABLE, f'SELECT {", ".join(RINGS_COLUMNS)} FROM "{RINGS_TABLE}"')
+
+    def _query(self, name: str, sql: str) -> list[tuple]:
+        try:
+            with sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True) as con:
+                return con.execute(sql).fetchall()
+        except sqlite3.Error as exc:
             raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
 
     def columns(self, name: str) -> list[str]:

@@ -20,6 +20,7 @@ import pandas as pd
 from .classes import EQUAL_INTERVAL, NATIONAL_DECILES, QUANTILES, Classes, classify, default_scheme
 from .datapack import BOROUGH_CODE, ENGLAND_LAYER, ENGLAND_OVERVIEW, DataPack
 from .errors import PackError
+from .rings import RingArrays, from_rows
 
 #: Natural breaks are not offered nationally: without numba, Fisher-Jenks on 32,844 values takes minutes.
 NATIONAL_SCHEMES = (NATIONAL_DECILES, QUANTILES, EQUAL_INTERVAL)
@@ -68,9 +69,27 @@ class England:
 
     @cached_property
     def overview(self) -> gpd.GeoDataFrame:
-        """LSOA shapes simplified for all-England maps, rings oriented by the builder; their order is
-        the order of :meth:`values`."""
+        """LSOA shapes simplified for all-England maps (for finding the LSOA under a point), in the
+        order of :attr:`codes`."""
         return self.pack.layer(ENGLAND_OVERVIEW)
+
+    @cached_property
+    def _rings(self) -> tuple[RingArrays, np.ndarray]:
+        try:
+            return from_rows(self.pack.ring_rows())
+        except ValueError as exc:
+            raise PackError(self.pack.path, f"damaged data pack: the England overview's rings ({exc})") from None
+
+    @property
+    def rings(self) -> RingArrays:
+        """The overview shapes as the map draws them, stored so by the builder: one area per LSOA, in
+        the order of :attr:`codes` and :meth:`values`."""
+        return self._rings[0]
+
+    @property
+    def codes(self) -> np.ndarray:
+        """The LSOA code of each area of :attr:`rings`."""
+        return self._rings[1]
 
     def areas_within(self, bounds) -> gpd.GeoDataFrame:
         """Full-detail shapes (code, district) of the LSOAs meeting ``bounds``, read on demand
@@ -90,7 +109,7 @@ class England:
     def area(self, code: str) -> dict:
         """One LSOA's row: code, name, district and the values of the indicators read so far."""
         row = np.flatnonzero(self.areas["code"].to_numpy() == code)
-        at = np.flatnonzero(self.overview["code"].to_numpy() == code)
+        at = np.flatnonzero(self.codes == code)
         if not len(row) or not len(at):
             raise KeyError(f"unknown England LSOA '{code}'")
         return {**self.areas.iloc[row[0]].to_dict(), **{k: v.iloc[at[0]] for k, v in self._values.items()}}
@@ -102,12 +121,12 @@ class England:
         return self.pack.indicator(indicator_id)
 
     def values(self, indicator_id: str) -> pd.Series:
-        """One indicator for every LSOA, in :attr:`overview` order (each column read once, when first asked)."""
+        """One indicator for every LSOA, in :attr:`codes` order (each column read once, when first asked)."""
         self.meta(indicator_id)
         if indicator_id not in self._values:
             column = self.pack.read(ENGLAND_LAYER, columns=["code", indicator_id], geometry=False)
-            codes = self.overview["code"]
-            if not column["code"].equals(codes):
+            codes = pd.Series(self.codes, name="code")
+            if not np.array_equal(column["code"].to_numpy(dtype=str), self.codes):
                 column = column.set_index("code").reindex(codes).reset_index()
             self._values[indicator_id] = column[indicator_id]
         return self._values[indicator_id]
@@ -166,7 +185,7 @@ class England:
     def extent(self, district: str | None) -> tuple[float, float, float, float]:
         """The bounds of a district, or of all the pack maps when ``district`` is None."""
         if district is None:
-            return tuple(float(b) for b in self.overview.total_bounds)
+            return self.rings.bounds()
         d = self.mapped[self.mapped["lad_code"] == self.district_code(district)]
         if d.empty:
             raise KeyError(f"district '{district}' is not mapped in this pack (built with --districts)")

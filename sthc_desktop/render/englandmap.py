@@ -1,7 +1,7 @@
 """The national map: 32,844 England LSOAs, for screen and export.
 
 All England is drawn from the pack's simplified overview shapes as one compound path per
-class: the coordinates are read once into flat arrays, and an indicator switch only
+class: the coordinates come from the pack as the flat arrays drawn, and an indicator switch only
 regroups them by class (a stable sort of vertex indices), so there are a dozen paths to
 build and draw instead of 32,844. Zoomed to a district, the LSOAs in view are drawn again
 on top in full detail, one path each, with edges (at national scale edges would be solid ink).
@@ -32,9 +32,8 @@ class NationalMapFigure:
         self.england = england
         ax.set_axis_off()
         ax.set_facecolor("white")
-        overview = england.overview
-        self.codes = overview["code"].to_numpy()
-        self.rings = Rings(overview.geometry.values, oriented=True)
+        self.codes = england.codes
+        self.rings = Rings.of(england.rings)
         self.areas = PathCollection([], linewidth=0.0, antialiased=False, zorder=2)
         ax.add_collection(self.areas)
         self.detail = None          # zoomed to a district: the LSOAs in view in full detail,

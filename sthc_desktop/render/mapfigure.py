@@ -29,6 +29,7 @@ from shapely.ops import polylabel
 from sthc_desktop.core.classes import SUPPRESSED_CLASS, SUPPRESSED_LABEL
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.planner import Planner
+from sthc_desktop.core.rings import RingArrays, ring_arrays
 from sthc_desktop.core.view import MapView
 
 from .palettes import NO_DATA_COLOUR, NEUTRAL_FILL, SUPPRESSED_COLOUR, class_colours
@@ -66,26 +67,24 @@ class Rings:
 
     Rings must be oriented (outer anticlockwise, holes clockwise) so that matplotlib's non-zero
     fill leaves holes empty even when many polygons share one path: they are oriented here unless
-    ``oriented`` says they already are (the pack's overview shapes)."""
+    ``oriented`` says they already are. :meth:`of` takes arrays made already (the pack's England
+    overview), with nothing to convert."""
 
     def __init__(self, geometries, oriented: bool = False):
-        geometries = np.asarray(geometries, dtype=object)
-        if not oriented:
-            geometries = shapely.orient_polygons(geometries)
-        if len(geometries):
-            kind, coords, offsets = shapely.to_ragged_array(geometries)
-        else:  # shapely cannot say what type an empty array is
-            kind, coords, offsets = shapely.GeometryType.POLYGON, np.empty((0, 2)), (np.zeros(1, int),) * 2
-        if kind == shapely.GeometryType.POLYGON:
-            ring_offsets, first_ring = offsets
-        else:
-            ring_offsets, polygon_offsets, multi_offsets = offsets
-            first_ring = polygon_offsets[multi_offsets]
-        self.coords = coords
-        self.codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
-        self.codes[ring_offsets[:-1]] = MplPath.MOVETO
-        self.codes[ring_offsets[1:] - 1] = MplPath.CLOSEPOLY
-        self.starts = ring_offsets[first_ring]   # polygon i's vertices: starts[i] to starts[i + 1]
+        self._set(ring_arrays(geometries, oriented))
+
+    @classmethod
+    def of(cls, arrays: RingArrays) -> "Rings":
+        rings = cls.__new__(cls)
+        rings._set(arrays)
+        return rings
+
+    def _set(self, arrays: RingArrays) -> None:
+        self.coords = arrays.coords
+        self.codes = np.full(len(arrays.coords), MplPath.LINETO, dtype=MplPath.code_type)
+        self.codes[arrays.ring_starts[:-1]] = MplPath.MOVETO
+        self.codes[arrays.ring_starts[1:] - 1] = MplPath.CLOSEPOLY
+        self.starts = arrays.starts   # polygon i's vertices: starts[i] to starts[i + 1]
         self.owner = np.repeat(np.arange(len(self.starts) - 1), np.diff(self.starts))
 
     def paths(self) -> list[MplPath]:

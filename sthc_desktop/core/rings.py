@@ -1,0 +1,75 @@
+"""Polygons in the form the maps draw them: flat vertex coordinates with the offsets where each
+ring and each area (polygon or multipolygon) starts.
+
+:func:`ring_arrays` makes them from shapely geometries. The builder stores the England overview's
+in the pack (:data:`RINGS_TABLE`, one row per array, raw bytes), so the national map opens without
+reading and converting 32,844 shapes: :func:`from_rows` hands them back with no conversion.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+#: The England overview's rings, with the LSOA code of each area (``code``), in an England-scale pack.
+RINGS_TABLE = "england_lsoa11_overview_rings"
+#: Its columns: array name, numpy dtype, shape (JSON list) and the bytes.
+RINGS_COLUMNS = ("name", "dtype", "shape", "data")
+
+
+@dataclass(frozen=True)
+class RingArrays:
+    """``coords`` (n x 2); ring i has vertices ``ring_starts[i]`` to ``ring_starts[i + 1]``, area j
+    vertices ``starts[j]`` to ``starts[j + 1]`` (rings oriented: outer anticlockwise, holes clockwise)."""
+
+    coords: np.ndarray
+    ring_starts: np.ndarray
+    starts: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        (x0, y0), (x1, y1) = self.coords.min(axis=0), self.coords.max(axis=0)
+        return float(x0), float(y0), float(x1), float(y1)
+
+
+def ring_arrays(geometries, oriented: bool = False) -> RingArrays:
+    """The rings of (multi)polygons, oriented here unless ``oriented`` says they already are."""
+    import shapely
+
+    geometries = np.asarray(geometries, dtype=object)
+    if not oriented:
+        geometries = shapely.orient_polygons(geometries)
+    if not len(geometries):  # shapely cannot say what type an empty array is
+        return RingArrays(np.empty((0, 2)), np.zeros(1, int), np.zeros(1, int))
+    kind, coords, offsets = shapely.to_ragged_array(geometries)
+    if kind == shapely.GeometryType.POLYGON:
+        ring_starts, first_ring = offsets
+    else:
+        ring_starts, polygon_offsets, multi_offsets = offsets
+        first_ring = polygon_offsets[multi_offsets]
+    return RingArrays(coords, ring_starts, ring_starts[first_ring])
+
+
+def to_rows(rings: RingArrays, codes) -> list[tuple[str, str, str, bytes]]:
+    """The rows of :data:`RINGS_TABLE` for ``rings`` and their areas' ``codes``."""
+    arrays = {"code": np.asarray(codes, dtype=str), "coords": np.ascontiguousarray(rings.coords, dtype=float),
+              "ring_starts": rings.ring_starts.astype(np.int64), "starts": rings.starts.astype(np.int64)}
+    return [(name, a.dtype.str, json.dumps(list(a.shape)), a.tobytes()) for name, a in arrays.items()]
+
+
+def from_rows(rows) -> tuple[RingArrays, np.ndarray]:
+    """The rings and area codes stored by :func:`to_rows` (ValueError if a row is missing or damaged)."""
+    arrays = {}
+    for name, dtype, shape, data in rows:
+        arrays[name] = np.frombuffer(data, dtype=np.dtype(dtype)).reshape(json.loads(shape))
+    missing = {"code", "coords", "ring_starts", "starts"} - set(arrays)
+    if missing:
+        raise ValueError(f"no '{sorted(missing)[0]}' array")
+    rings = RingArrays(arrays["coords"], arrays["ring_starts"], arrays["starts"])
+    if len(rings) != len(arrays["code"]) or not rings.starts[-1] == rings.ring_starts[-1] == len(rings.coords):
+        raise ValueError("arrays of different lengths")
+    return rings, arrays["code"]
