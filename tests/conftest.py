@@ -81,27 +81,41 @@ def swap_source(mirror, relative: str, data: bytes):
 
 
 @pytest.fixture
-def window(qtbot, isolated_settings):
-    """The main window on a pack of its own (imports change a pack), shown and active, as a user has it."""
+def make_window(qtbot, isolated_settings):
+    """Main windows as a user has them: each on a pack of its own (imports change a pack) unless given a
+    planner, shown and active; all closed (without "Save changes?") after the test."""
     from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QApplication
 
     from sthc_desktop.core.datapack import DataPack
     from sthc_desktop.core.planner import Planner
-    from sthc_desktop.core.view import MapView
     from sthc_desktop.ui import workspace_actions
     from sthc_desktop.ui.main_window import MainWindow
 
-    QStandardPaths.setTestModeEnabled(True)
-    w = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView(), restore=False)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    yield w
-    w._set_modified(False)  # the closing window must not wait on "Save changes?"
-    w.close()
-    w.deleteLater()
+    QStandardPaths.setTestModeEnabled(True)  # autosave and logs go to a test folder
+    made = []
+
+    def make(planner=None, view=None, *, restore: bool = False):
+        w = MainWindow(planner or Planner(DataPack(BUNDLED_PACK)), view, restore=restore)
+        made.append(w)
+        w.show()
+        qtbot.waitExposed(w)
+        w.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is w)  # keys go to the active window
+        return w
+    yield make
+    for w in made:
+        w.model.set_modified(False)
+        w.close()
+        w.deleteLater()
     workspace_actions.clean_exit()
     QStandardPaths.setTestModeEnabled(False)
+
+
+@pytest.fixture
+def window(make_window):
+    """One main window (see :func:`make_window`)."""
+    return make_window()
 
 
 def menu_action(window, menu_title: str, text: str):

@@ -4,27 +4,19 @@ cell's better/worse colour (on open or after a click), and a busy cursor while a
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from sthc_desktop.core.view import MapView
 from sthc_desktop.render import charts
-from sthc_desktop.ui import busy, workspace_actions
-from sthc_desktop.ui.main_window import MainWindow
+from sthc_desktop.ui import busy
 
 
 @pytest.fixture
-def window(qtbot, planner, isolated_settings):
-    QStandardPaths.setTestModeEnabled(True)
-    w = MainWindow(planner, MapView(), restore=False)
-    w.show()
-    qtbot.waitExposed(w)
-    bar = w.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(1).center())  # the "Compare localities" tab
-    yield w
-    w.close()
-    workspace_actions.clean_exit()
-    QStandardPaths.setTestModeEnabled(False)
+def window(window, qtbot):
+    """The main window on the Compare localities tab, clicked as a user does."""
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(1).center())
+    return window
 
 
 def test_colour_key_and_no_selection_over_a_colour(window, qtbot):
@@ -62,5 +54,5 @@ def test_switching_back_to_a_theme_reuses_its_comparison_until_the_planner_chang
     for theme in ("Deprivation", "Obesity", "Deprivation", "Obesity"):
         combo.setCurrentIndex(combo.findData(theme))
     assert len(calls) == 1  # Deprivation once (Obesity was compared on opening)
-    window.model.set_planner(window.model.planner)  # new data or localities: compared afresh
+    window.model.set_assignment(None)  # the localities chosen again: compared afresh
     assert len(calls) == 2

@@ -24,8 +24,8 @@ AREAS = ["Central", "Newton & Haydock", "North", "South", "St Helens", "England"
 @pytest.fixture
 def view(qtbot, planner):
     from sthc_desktop.ui.comparison_view import ComparisonView
-    from sthc_desktop.ui.view_model import ViewModel
-    model = ViewModel(planner)
+    from sthc_desktop.ui.document import Document
+    model = Document(planner)
     w = ComparisonView(model)
     qtbot.addWidget(w)
     w.show()
@@ -124,13 +124,16 @@ def test_loading_a_lookup_changes_values_and_the_stated_method(view, pack, tmp_p
 
 
 def test_a_bad_lookup_is_refused_and_the_method_kept(view, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
     path = tmp_path / "bad.csv"
     path.write_text("lsoa21cd,locality\nE01006802,North\nE01099999,South\n")
     planner = view.model.planner
-    assert view.load_lookup(path) is False
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    lookup = view.assignment.findText("Lookup CSV…")
+    view.assignment.setCurrentIndex(lookup)
+    view.assignment.activated.emit(lookup)
     assert len(shown) == 1 and "E01099999" in shown[0] and "row 3" in shown[0]
     assert view.model.planner is planner
     assert view.assignment.currentText().startswith("estimated registrations (best validated, IMD error")
@@ -187,9 +190,9 @@ def test_inequality_within_each_locality_shows_what_the_command_line_writes(view
 
 def test_suppressed_cells_show_a_star_and_a_footnote(qtbot, small_counts):  # noqa: F811
     from sthc_desktop.ui.comparison_view import ComparisonView
-    from sthc_desktop.ui.view_model import ViewModel
+    from sthc_desktop.ui.document import Document
     planner, ind = small_counts
-    w = ComparisonView(ViewModel(planner))
+    w = ComparisonView(Document(planner))
     qtbot.addWidget(w)
     w.show()
     assert not w.footnote.isVisible()  # the default theme has nothing to hide

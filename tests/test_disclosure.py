@@ -169,9 +169,9 @@ def test_pack_pdf_text_is_the_same_whether_the_hidden_count_is_3_or_4(small, tmp
 
 def test_hovering_or_opening_the_suppressed_practice_says_suppressed(small, qtbot):
     from sthc_desktop.ui.map_canvas import MapCanvas
-    from sthc_desktop.ui.view_model import ViewModel
+    from sthc_desktop.ui.document import Document
     _, practice, planner = small
-    model = ViewModel(planner)
+    model = Document(planner)
     canvas = MapCanvas(model)
     qtbot.addWidget(canvas)
     model.update(indicator_id=OBESITY, period=YEAR)

@@ -16,7 +16,7 @@ from sthc_desktop.cli import main
 from sthc_desktop.core import files as core_files
 from sthc_desktop.export import files
 from sthc_desktop.ui.export_dialog import ExportDialog
-from sthc_desktop.ui.view_model import ViewModel
+from sthc_desktop.ui.document import Document
 from sthc_desktop.core.view import MapView
 
 needs_comparison = pytest.mark.skipif(importlib.util.find_spec("sthc_desktop.core.comparison") is None,
@@ -29,7 +29,7 @@ def pdf_pages(path) -> list[str]:
 
 @pytest.fixture
 def dialog(qtbot, planner):
-    model = ViewModel(planner, MapView(indicator_id="qof_obesity"))
+    model = Document(planner, MapView(indicator_id="qof_obesity"))
     dlg = ExportDialog(model)
     qtbot.addWidget(dlg)
     dlg.show()

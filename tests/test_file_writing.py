@@ -11,15 +11,11 @@ import stat
 import time
 
 import pytest
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from conftest import BUNDLED_PACK
 from sthc_desktop.cli import main
 from sthc_desktop.core import files
-from sthc_desktop.core.datapack import DataPack
-from sthc_desktop.core.planner import Planner
-from sthc_desktop.core.view import MapView
 
 COMPARE = ["compare", "--indicators", "qof_obesity"]
 
@@ -148,18 +144,6 @@ def test_leftovers_of_crashed_writes_are_removed_and_nothing_else(tmp_path):
 
 
 # -- the app asks before replacing -------------------------------------------------------------------
-@pytest.fixture
-def window(qtbot, isolated_settings):
-    from sthc_desktop.ui.main_window import MainWindow
-    QStandardPaths.setTestModeEnabled(True)
-    w = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView(), restore=False)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w._set_modified(False)
-    QStandardPaths.setTestModeEnabled(False)
-
-
 def file_action(window, text):
     file_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "File")
     return next(a for a in file_menu.actions() if a.text().replace("&", "") == text)
@@ -206,7 +190,7 @@ def test_save_as_asks_before_replacing_the_file_really_written(window, monkeypat
     file_action(window, "Save workspace as…").trigger()
     assert len(asked) == 1 and "plan.sthc already exists" in asked[0]
     if answer == QMessageBox.No:
-        assert existing.read_text() == "another workspace" and window.workspace_path is None
+        assert existing.read_text() == "another workspace" and window.model.path is None
     else:
         assert json.loads(existing.read_text())["view"]["indicator_id"] == "qof_obesity"
         window.model.set_indicator("census21_disabled")

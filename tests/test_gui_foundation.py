@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
 
-from sthc_desktop.core.view import MapView
-
-
-@pytest.fixture
-def window(qtbot, planner, isolated_settings):
-    from sthc_desktop.ui.main_window import MainWindow
-    w = MainWindow(planner, MapView())
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def test_window_opens_on_the_lsoa_map(window):

@@ -515,7 +515,7 @@ def test_file_import_refuses_a_pipe_or_patient_file_in_the_dialog_and_keeps_noth
     before = len(window.model.planner.pack.catalogue)
     next(a for a in window.menuBar().actions()[0].menu().actions() if a.text().startswith("&Import")).trigger()
     assert ("named pipe" if make == "pipe" else "NHS numbers") in seen["problem"]
-    assert not seen["can_import"] and window.imports == [] and len(window.model.planner.pack.catalogue) == before
+    assert not seen["can_import"] and window.model.imports == [] and len(window.model.planner.pack.catalogue) == before
 
 
 # -- at full scale, in a process of its own: each ends in one line, within 10 s and 1 GB -----------------

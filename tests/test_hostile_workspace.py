@@ -113,8 +113,8 @@ def test_a_workspace_naming_an_unknown_scheme_cannot_stop_the_next_start(qtbot, 
     [(title, text)] = warnings
     assert "view.scheme" in text and "view.period" in text and str(path) in text
     assert first.model.view.scheme is None and first.model.view.period is None
-    assert len(first.imports) == 1  # the rest of the work is open
-    first.modified = False
+    assert len(first.model.imports) == 1  # the rest of the work is open
+    first.model.set_modified(False)
     first.close()
     second = MainWindow(Planner(DataPack(BUNDLED_PACK)))
     qtbot.addWidget(second)

@@ -12,14 +12,14 @@ from sthc_desktop.core.view import MapView
 from sthc_desktop.ui import workspace_actions
 from sthc_desktop.ui.import_dialog import ImportDialog
 from sthc_desktop.ui.panels import IndicatorPicker
-from sthc_desktop.ui.view_model import ViewModel
+from sthc_desktop.ui.document import Document
 
 from conftest import BUNDLED_PACK, write_csv
 
 
 @pytest.fixture
 def model():
-    return ViewModel(Planner(DataPack(BUNDLED_PACK)), MapView())
+    return Document(Planner(DataPack(BUNDLED_PACK)), MapView())
 
 
 def lsoa_file(tmp_path, model, value=lambda i: str(i + 1)):
@@ -37,7 +37,7 @@ def test_detect_name_import_and_the_picker_shows_it(qtbot, tmp_path, model, isol
     picker = IndicatorPicker(model)
     qtbot.addWidget(picker)
     path, codes = lsoa_file(tmp_path, model)
-    dlg = ImportDialog(model, path)
+    dlg = ImportDialog(model.planner.pack, path)
     qtbot.addWidget(dlg)
     assert dlg.level.currentText() == "LSOA 2021"
     assert dlg.combos["code_column"].currentText() == "Area code"
@@ -54,6 +54,8 @@ def test_detect_name_import_and_the_picker_shows_it(qtbot, tmp_path, model, isol
 
     new_id = dlg.imported.meta["id"]
     assert dlg.result() == ImportDialog.Accepted
+    assert new_id not in set(model.planner.pack.catalogue["id"])  # the dialog changes nothing itself
+    model.add_import(dlg.record, dlg.imported)  # as File ▸ Import does with what the dialog built
     meta = model.planner.pack.indicator(new_id)
     assert (meta["name"], meta["unit"], meta["polarity"], meta["period"], meta["theme"]) == \
         ("Synthetic dialog obesity", "%", "higher is worse", "2023/24", "Imported")
@@ -64,18 +66,17 @@ def test_detect_name_import_and_the_picker_shows_it(qtbot, tmp_path, model, isol
     assert dlg.record.sha256 == dlg.table.sha256 and dlg.record.spec.name == "Synthetic dialog obesity"
 
     # the work survives Save and Open into a fresh app session
-    saved = workspace_actions.save_workspace(model, [dlg.record], tmp_path / "plan")
+    saved = workspace_actions.save_workspace(model, tmp_path / "plan")
     assert saved.name == "plan.sthc" and workspace_actions.recent_files() == [str(saved.resolve())]
-    fresh = ViewModel(Planner(DataPack(BUNDLED_PACK)), MapView())
-    opened, notes = workspace_actions.open_workspace(fresh, saved)
-    assert notes == []
-    assert fresh.view == model.view and len(opened.imports) == 1
+    fresh = Document(Planner(DataPack(BUNDLED_PACK)), MapView())
+    assert workspace_actions.open_workspace(fresh, saved) == []
+    assert fresh.view == model.view and len(fresh.imports) == 1
     assert fresh.planner.layer_for(fresh.view).row(codes[9])["value"] == 10
 
 
 def test_problems_update_live_and_block_import(qtbot, tmp_path, model):
     path, codes = lsoa_file(tmp_path, model, value=lambda i: "lots" if i == 3 else str(i))
-    dlg = ImportDialog(model, path)
+    dlg = ImportDialog(model.planner.pack, path)
     qtbot.addWidget(dlg)
     qtbot.keyClicks(dlg.name, "x")
     qtbot.keyClicks(dlg.period, "2024")
@@ -91,7 +92,7 @@ def test_problems_update_live_and_block_import(qtbot, tmp_path, model):
 
 def test_patient_data_is_refused_in_the_dialog(qtbot, tmp_path, model):
     path = write_csv(tmp_path / "synthetic_dob.csv", ["Area code", "Date of birth"], [("E01006802", "01/02/1960")])
-    dlg = ImportDialog(model, path)
+    dlg = ImportDialog(model.planner.pack, path)
     qtbot.addWidget(dlg)
     rows = problem_rows(dlg)
     assert rows[0][1] == "Date of birth" and "looks like dates of birth" in rows[0][2]
@@ -102,7 +103,7 @@ def test_patient_data_is_refused_in_the_dialog(qtbot, tmp_path, model):
 def test_cancel_leaves_the_catalogue_alone(qtbot, tmp_path, model):
     before = len(model.planner.pack.catalogue)
     path, _ = lsoa_file(tmp_path, model)
-    dlg = ImportDialog(model, path)
+    dlg = ImportDialog(model.planner.pack, path)
     qtbot.addWidget(dlg)
     qtbot.keyClicks(dlg.period, "2024")
     dlg.buttons.button(dlg.buttons.StandardButton.Cancel).click()

@@ -3,32 +3,12 @@ open it in a fresh session, survive a damaged file, and autosave for crash recov
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from conftest import BUNDLED_PACK, write_csv, menu_action
-from sthc_desktop.core.datapack import DataPack
+from conftest import write_csv, menu_action
 from sthc_desktop.core.localities import SUPPLIED_LOOKUP
-from sthc_desktop.core.planner import Planner
-from sthc_desktop.core.view import MapView
 from sthc_desktop.ui import import_dialog, workspace_actions
-from sthc_desktop.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def fresh_window(qtbot, isolated_settings):
-    QStandardPaths.setTestModeEnabled(True)  # autosave and logs go to a test folder
-
-    def make():
-        # Each window gets its own pack: imported indicators must not leak between sessions.
-        w = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView(), restore=False)
-        qtbot.addWidget(w)
-        w.show()
-        return w
-    yield make
-    workspace_actions.clean_exit()
-    QStandardPaths.setTestModeEnabled(False)
 
 
 def synthetic_lsoa_file(tmp_path, pack):
@@ -50,11 +30,11 @@ def import_through_menu(window, qtbot, monkeypatch, path):
     menu_action(window, "File", "Import indicator data…").trigger()
 
 
-def test_import_save_and_reopen_in_a_fresh_session(fresh_window, qtbot, monkeypatch, tmp_path):
-    window = fresh_window()
+def test_import_save_and_reopen_in_a_fresh_session(make_window, qtbot, monkeypatch, tmp_path):
+    window = make_window()
     path, codes = synthetic_lsoa_file(tmp_path, window.model.planner.pack)
     import_through_menu(window, qtbot, monkeypatch, path)
-    assert len(window.imports) == 1
+    assert len(window.model.imports) == 1
     new_id = window.model.view.indicator_id
     assert window.model.planner.pack.indicator(new_id)["theme"] == "Imported"
     assert window.canvas.map.areas["lsoa21"][0].get_visible()
@@ -64,27 +44,28 @@ def test_import_save_and_reopen_in_a_fresh_session(fresh_window, qtbot, monkeypa
     assert window.save_to(tmp_path / "plan.sthc")
     assert window.windowTitle().startswith("plan.sthc —")
 
-    other = fresh_window()
+    other = make_window()
     assert new_id not in set(other.model.planner.pack.catalogue["id"])
     assert other.open_workspace(tmp_path / "plan.sthc")
     assert other.model.view == window.model.view
-    assert len(other.imports) == 1
+    assert len(other.model.imports) == 1
     assert other.model.planner.layer_for(other.model.view).row(codes[4])["value"] == 5
 
 
-def test_locality_lookup_is_kept_in_the_workspace(fresh_window, tmp_path):
-    window = fresh_window()
+def test_locality_lookup_is_kept_in_the_workspace(make_window, tmp_path, monkeypatch):
+    window = make_window()
     pack = window.model.planner.pack
     lsoa = pack.layer("lsoa21")
     # A synthetic lookup: every LSOA in Newton & Haydock except those the default puts in North.
     rows = [(c, "North" if loc == "North" else "Newton & Haydock") for c, loc in zip(lsoa["code"], lsoa["locality"])]
     lookup = write_csv(tmp_path / "synthetic_lookup.csv", ["lsoa21cd", "locality"], rows)
-    assert window.comparison.load_lookup(lookup)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(lookup), "")))
+    menu_action(window, "File", "Use a locality lookup (LSOA → locality)…").trigger()
     assert window.model.planner.assignments["lsoa21"].method == SUPPLIED_LOOKUP
     assert window.method_label.text().startswith(f"Localities: {SUPPLIED_LOOKUP}")
     assert window.save_to(tmp_path / "lookup.sthc")
 
-    other = fresh_window()
+    other = make_window()
     assert other.open_workspace(tmp_path / "lookup.sthc")
     got = other.model.planner.localities["lsoa21"]
     assert other.model.planner.assignments["lsoa21"].method == SUPPLIED_LOOKUP
@@ -92,8 +73,8 @@ def test_locality_lookup_is_kept_in_the_workspace(fresh_window, tmp_path):
     assert dict(got) == dict(window.model.planner.localities["lsoa21"])
 
 
-def test_a_damaged_workspace_is_reported_and_nothing_is_lost(fresh_window, tmp_path, monkeypatch):
-    window = fresh_window()
+def test_a_damaged_workspace_is_reported_and_nothing_is_lost(make_window, tmp_path, monkeypatch):
+    window = make_window()
     window.model.set_indicator("qof_obesity")
     before = window.model.view
     damaged = tmp_path / "damaged.sthc"
@@ -105,8 +86,8 @@ def test_a_damaged_workspace_is_reported_and_nothing_is_lost(fresh_window, tmp_p
     assert window.model.view == before
 
 
-def test_autosave_offers_the_work_back(fresh_window, tmp_path):
-    window = fresh_window()
+def test_autosave_offers_the_work_back(make_window, tmp_path):
+    window = make_window()
     window.model.set_indicator("census21_disabled")
     window.autosave()
     left = workspace_actions.recoverable()

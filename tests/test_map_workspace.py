@@ -14,13 +14,9 @@ from sthc_desktop.render.palettes import class_colours
 
 
 @pytest.fixture
-def window(qtbot, planner, isolated_settings):
-    from sthc_desktop.ui.main_window import MainWindow
-    w = MainWindow(planner, MapView(), restore=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def window(make_window, planner):
+    """The main window on the session's pack: these tests import nothing into it."""
+    return make_window(planner)
 
 
 def pick(window, qtbot, indicator_id: str):
@@ -185,14 +181,12 @@ def test_keyboard_and_wheel_zoom(window, qtbot):
     assert window.canvas.extent[0] < after[0]
 
 
-def test_last_indicator_and_layers_are_remembered(qtbot, planner, isolated_settings):
-    from sthc_desktop.ui.main_window import MainWindow
-    first = MainWindow(planner, MapView())
-    qtbot.addWidget(first)
+def test_last_indicator_and_layers_are_remembered(make_window, planner):
+    first = make_window(planner, MapView(), restore=True)
     first.model.set_indicator("qof_obesity")
     first.model.set_layer("wards", False)
+    first.model.set_modified(False)
     first.close()
-    second = MainWindow(planner)
-    qtbot.addWidget(second)
+    second = make_window(planner, restore=True)
     assert second.model.view.indicator_id == "qof_obesity"
     assert second.model.view.layers["wards"] is False

@@ -60,7 +60,7 @@ def test_import_indicator_data(window, qtbot, monkeypatch, tmp_path, how):
         return dialog.result()
     monkeypatch.setattr(import_dialog.ImportDialog, "exec", use_the_dialog)
     fire(qtbot, window, action(window, "File", "Import indicator data…"), how)
-    assert [r.spec.name for r in window.imports] == ["Synthetic menu test"]
+    assert [r.spec.name for r in window.model.imports] == ["Synthetic menu test"]
     meta = window.model.planner.pack.indicator(window.model.view.indicator_id)
     assert meta["name"] == "Synthetic menu test" and meta["theme"] == "Imported"
 

@@ -38,7 +38,7 @@ def test_present_step_through_and_leave(qtbot, planner, isolated_settings):
         assert all(d.isVisible() for d in w.map_docks) and w.statusBar().isVisible()
         assert QApplication.font().pointSizeF() == size
     finally:
-        w._set_modified(False)
+        w.model.set_modified(False)
         w.close()
         workspace_actions.clean_exit()
         QStandardPaths.setTestModeEnabled(False)

@@ -171,8 +171,8 @@ def test_obesity_caveat_says_the_year_of_the_definition_change_is_not_verified(p
 
 def test_the_deprivation_view_shows_where_st_helens_ranks_on_each_domain(qtbot, planner, file10):
     from sthc_desktop.ui.comparison_view import DISTRICT_RANKS_TAB, ComparisonView
-    from sthc_desktop.ui.view_model import ViewModel
-    view = ComparisonView(ViewModel(planner))
+    from sthc_desktop.ui.document import Document
+    view = ComparisonView(Document(planner))
     qtbot.addWidget(view)
     view.selection.setCurrentIndex(view.selection.findData("Deprivation"))  # as the user picks the theme
     assert view.tabs.tabText(view.tabs.currentIndex()) == DISTRICT_RANKS_TAB

@@ -5,12 +5,11 @@ the menus lie inside the screen's available area; the window's size and panel la
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, QStandardPaths
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QDialog
 
 from sthc_desktop.core.view import MapView
-from sthc_desktop.ui import export_dialog, import_dialog, main_window, screen_fit, sources_dialog, workspace_actions
-from sthc_desktop.ui.main_window import MainWindow
+from sthc_desktop.ui import export_dialog, import_dialog, main_window, screen_fit, sources_dialog
 
 SCREENS = {"1366x768": QRect(0, 0, 1366, 768), "1920x1080 at 150%": QRect(0, 0, 1280, 720)}
 
@@ -20,26 +19,24 @@ def screen(request, monkeypatch, isolated_settings):
     area = SCREENS[request.param]
     for module in (screen_fit, main_window):
         monkeypatch.setattr(module, "available_geometry", lambda _w=None: area)
-    QStandardPaths.setTestModeEnabled(True)
-    yield area
-    workspace_actions.clean_exit()
-    QStandardPaths.setTestModeEnabled(False)
+    return area
 
 
-def open_window(qtbot, planner, restore=False):
-    w = MainWindow(planner, MapView(), restore=restore)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.wait(20)  # the first-run panel sizes are set once the layout has run
-    return w
+@pytest.fixture
+def open_window(make_window, planner, qtbot):
+    def make(restore=False):
+        w = make_window(planner, MapView(), restore=restore)
+        qtbot.wait(20)  # the first-run panel sizes are set once the layout has run
+        return w
+    return make
 
 
 def global_rect(widget) -> QRect:
     return QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size())
 
 
-def test_window_panels_and_status_bar_lie_on_the_screen(qtbot, planner, screen):
-    w = open_window(qtbot, planner)
+def test_window_panels_and_status_bar_lie_on_the_screen(open_window, screen):
+    w = open_window()
     assert screen.contains(w.frameGeometry()), w.frameGeometry()
     docks = [d for d in w.map_docks if d.isVisible()]
     assert len(docks) == 4
@@ -50,8 +47,8 @@ def test_window_panels_and_status_bar_lie_on_the_screen(qtbot, planner, screen):
     w.close()
 
 
-def test_dialogs_from_the_menus_fit(qtbot, planner, screen, monkeypatch):
-    w = open_window(qtbot, planner)
+def test_dialogs_from_the_menus_fit(open_window, screen, monkeypatch):
+    w = open_window()
     shown = {}
 
     def look(dialog):  # the dialog as it opens, then closed unanswered
@@ -71,13 +68,13 @@ def test_dialogs_from_the_menus_fit(qtbot, planner, screen, monkeypatch):
     w.close()
 
 
-def test_size_and_panel_layout_are_remembered(qtbot, planner, screen):
-    w = open_window(qtbot, planner, restore=True)
+def test_size_and_panel_layout_are_remembered(open_window, screen):
+    w = open_window(restore=True)
     w.resize(1150, 600)
     legend = next(d for d in w.map_docks if d.objectName() == "Legend")
     legend.hide()
     w.close()
-    again = open_window(qtbot, planner, restore=True)
+    again = open_window(restore=True)
     # Qt fits a restored geometry to the real screen (the test platform's is small): the height, under
     # that screen's, comes back exactly; the default would have been the whole available height.
     assert again.height() == 600 and again.height() < screen.height() - screen_fit.FRAME_ALLOWANCE[1]

@@ -5,40 +5,14 @@ indicators, and "Zoom to" naming the locality a reopened workspace is zoomed to.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QDialog
 
-from conftest import BUNDLED_PACK
-from sthc_desktop.core.datapack import DataPack
-from sthc_desktop.core.planner import Planner
-from sthc_desktop.core.view import MapView
-from sthc_desktop.ui import export_dialog, workspace_actions
-from sthc_desktop.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, isolated_settings):
-    QStandardPaths.setTestModeEnabled(True)
-    made = []
-
-    def make():
-        w = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView(), restore=False)
-        w.show()
-        qtbot.waitExposed(w)
-        w.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is w)  # keys go to the active window
-        made.append(w)
-        return w
-    yield make
-    for w in made:
-        w._set_modified(False)
-        w.close()
-    workspace_actions.clean_exit()
-    QStandardPaths.setTestModeEnabled(False)
+from sthc_desktop.ui import export_dialog
 
 
 def test_pack_tick_box_reads_newton_and_haydock(window, qtbot, monkeypatch):
-    w = window()
+    w = window
     seen = []
     monkeypatch.setattr(export_dialog.ExportDialog, "exec",
                         lambda d: seen.extend(b.text() for b in d.findChildren(QCheckBox)) or QDialog.Rejected)
@@ -48,7 +22,7 @@ def test_pack_tick_box_reads_newton_and_haydock(window, qtbot, monkeypatch):
 
 
 def test_tab_leaves_the_legend_table(window, qtbot):
-    w = window()
+    w = window
     table = w.legend.table
     table.setFocus()
     table.setCurrentCell(0, 0)
@@ -58,7 +32,7 @@ def test_tab_leaves_the_legend_table(window, qtbot):
 
 
 def test_escape_clears_the_search_boxes(window, qtbot):
-    w = window()
+    w = window
     for box in (w.search, w.picker.search):
         box.setFocus()
         qtbot.keyClicks(box, "obesity")
@@ -69,7 +43,7 @@ def test_escape_clears_the_search_boxes(window, qtbot):
 
 @pytest.mark.parametrize("typed", ["St Helens 014D", "st. helens 014d.", "ST HELENS 014D"])
 def test_search_forgives_punctuation_and_case(window, qtbot, typed):
-    w = window()
+    w = window
     w.search.setFocus()
     qtbot.keyClicks(w.search, typed)
     qtbot.keyClick(w.search, Qt.Key_Return)
@@ -77,7 +51,7 @@ def test_search_forgives_punctuation_and_case(window, qtbot, typed):
 
 
 def test_searching_a_theme_shows_its_indicators(window, qtbot):
-    w = window()
+    w = window
     qtbot.keyClicks(w.picker.search, "admission")
     shown = []
 
@@ -93,11 +67,11 @@ def test_searching_a_theme_shows_its_indicators(window, qtbot):
     assert "qof_obesity" not in shown
 
 
-def test_reopened_workspace_names_its_zoom(window, tmp_path):
-    w = window()
+def test_reopened_workspace_names_its_zoom(make_window, tmp_path):
+    w = make_window()
     w.zoom_to("South")
     assert w.save_to(tmp_path / "south.sthc")
-    other = window()
+    other = make_window()
     assert other.zoom_box.currentText() == "Whole borough"
     assert other.open_workspace(tmp_path / "south.sthc")
     assert other.zoom_box.currentText() == "South"

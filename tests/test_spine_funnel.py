@@ -134,8 +134,8 @@ def test_the_comparison_view_shows_the_spine_chart_and_the_funnel_plot(qtbot, pl
     from sthc_desktop.core.comparison import indicator_ids
     from sthc_desktop.ui.comparison_view import ComparisonView
     from sthc_desktop.ui.fingertips_charts import FUNNEL_TAB, SPINE_TAB
-    from sthc_desktop.ui.view_model import ViewModel
-    view = ComparisonView(ViewModel(planner, MapView()))
+    from sthc_desktop.ui.document import Document
+    view = ComparisonView(Document(planner, MapView()))
     qtbot.addWidget(view)
     view.show()
     view.refresh()

@@ -15,8 +15,6 @@ every number comes from :mod:`sthc_desktop.core.comparison`.
 from __future__ import annotations
 
 import math
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -36,18 +34,18 @@ from sthc_desktop.core.comparison import (NOT_AVAILABLE, NOT_COMPARED_TYPES, NOT
                                           plan_measures, publishable)
 from sthc_desktop.core.errors import DataError, PackError
 from sthc_desktop.core.indicators import themed
-from sthc_desktop.core.imports import read_table
-from sthc_desktop.core.localities import PACK_METHODS, SUPPLIED_LOOKUP, lookup_assignments, method_label
+from sthc_desktop.core.localities import PACK_METHODS, SUPPLIED_LOOKUP, method_label
 from sthc_desktop.render import charts
 
 from .busy import busy
 from .plan_progress import plan_panel
 from .fingertips_charts import FUNNEL_TAB, SPINE_TAB, FunnelTab, SpineTab
-from .view_model import ViewModel
+from .document import Document
 
 CHOSEN = "Chosen indicators"
 BENCHMARKS = tuple((area, key) for key, area in BENCHMARK_AREAS.items())
 LOOKUP = "Lookup CSV…"
+LOOKUP_FILES = "CSV or XLSX files (*.csv *.txt *.xlsx);;All files (*)"
 DARK_FILLS = {"worse", "lower"}
 ID_ROLE = Qt.UserRole
 INEQUALITY_TITLE = "Inequality within each locality"
@@ -64,12 +62,22 @@ def cell_label(value, lower, upper, unit: str) -> str:
     return text
 
 
+def use_lookup(parent, document: Document, path) -> bool:
+    """Have the document use a lookup file; on a bad file, say why (the method in use stays)."""
+    try:
+        document.use_lookup(path)
+    except DataError as exc:
+        QMessageBox.warning(parent, "Lookup not loaded", str(exc))
+        return False
+    return True
+
+
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
 class ComparisonView(QWidget):
-    def __init__(self, model: ViewModel, parent=None, *, defer: bool = False):
+    def __init__(self, model: Document, parent=None, *, defer: bool = False):
         super().__init__(parent)
         self.model = model
         self.frame = pd.DataFrame()
@@ -86,9 +94,7 @@ class ComparisonView(QWidget):
         # The methods' long names would set the whole window's minimum width; the list shows them in full.
         self.assignment.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.assignment.setMinimumContentsLength(14)
-        self._assignment_index = 0
         self._fill_methods()
-        self.lookup_text: str | None = None  # the supplied lookup in use, kept for the workspace
         self.method_label = QLabel(wordWrap=True)
         self.method_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
@@ -185,6 +191,7 @@ class ComparisonView(QWidget):
         self._computed: dict = {}
         self._defer = defer
         model.plannerChanged.connect(lambda _p: self._planner_changed())
+        model.planProgressChanged.connect(lambda _p: None if self._stale else self._fill_plan())
         self._planner_changed()
 
     @staticmethod
@@ -251,43 +258,21 @@ class ComparisonView(QWidget):
         for method in sorted(PACK_METHODS, key=lambda m: m != default):
             self.assignment.addItem(method_label(pack, method), method)
         self.assignment.addItem(LOOKUP, SUPPLIED_LOOKUP)
-        method = self.model.planner.assignments["lsoa21"].method
-        self._assignment_index = max(self.assignment.findData(method), 0)
-        self.assignment.setCurrentIndex(self._assignment_index)
+        self._show_method()
+
+    def _show_method(self) -> None:
+        """The method the document uses (chosen here, from the File menu or by a workspace)."""
+        self.assignment.setCurrentIndex(max(self.assignment.findData(self.model.method_in_use), 0))
 
     def _assignment_chosen(self, index: int) -> None:
         method = self.assignment.itemData(index)
         if method in PACK_METHODS:
-            self._assignment_index = index
-            self.lookup_text = None
             self.model.set_assignment(method)
             return
         path, _filter = QFileDialog.getOpenFileName(self, "Load an LSOA → locality lookup", "",
-                                                    "CSV or XLSX files (*.csv *.txt *.xlsx);;All files (*)")
-        if not path or not self.load_lookup(path):
-            self.assignment.setCurrentIndex(self._assignment_index)
-
-    def load_lookup(self, path) -> bool:
-        """Use a lookup CSV for the localities; on a bad file, say why and keep the current method."""
-        pack = self.model.planner.pack
-        try:
-            assignments = lookup_assignments(pack, path)
-        except DataError as exc:
-            QMessageBox.warning(self, "Lookup not loaded", str(exc))
-            self.assignment.setCurrentIndex(self._assignment_index)
-            return False
-        self._assignment_index = self.assignment.findData(SUPPLIED_LOOKUP)
-        self.assignment.setCurrentIndex(self._assignment_index)
-        self.lookup_text = read_table(path).to_csv(index=False)  # as read: any encoding or a workbook
-        self.model.set_assignment(lookup=assignments)
-        return True
-
-    def use_lookup_text(self, text: str, name: str) -> bool:
-        """Apply a lookup a workspace carried (its text), under its original file name."""
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / (Path(name).stem + "_lookup.csv")
-            path.write_text(text, encoding="utf-8")
-            return self.load_lookup(path)
+                                                    LOOKUP_FILES)
+        if not (path and use_lookup(self, self.model, path)):
+            self._show_method()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -301,10 +286,7 @@ class ComparisonView(QWidget):
             return
         self._stale = False
         planner = self.model.planner
-        shown = self.assignment.findData(planner.assignments["lsoa21"].method)  # chosen here or by a workspace
-        if shown >= 0:
-            self._assignment_index = shown
-            self.assignment.setCurrentIndex(shown)
+        self._show_method()
         self.method_label.setText(f"Care Communities: {planner.assignment_statement}")
         self.refresh()
         self._draw_context()

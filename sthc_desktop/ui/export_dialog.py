@@ -30,7 +30,7 @@ from sthc_desktop.render.locality_pack import pack_pages
 from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
 
 from .overwrite import confirm_replace
-from .view_model import ViewModel
+from .document import Document
 
 PREVIEW_DPI = 40
 KEY_INDICATORS = "Key indicators"
@@ -49,7 +49,7 @@ def figure_pixmap(fig, dpi: int = PREVIEW_DPI) -> QPixmap:
 class ExportDialog(QDialog):
     """Export the current view's briefing map, or a locality pack."""
 
-    def __init__(self, model: ViewModel, parent=None):
+    def __init__(self, model: Document, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.model = model

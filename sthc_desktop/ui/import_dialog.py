@@ -1,10 +1,11 @@
 """The Import data dialog: choose a CSV or XLSX file, confirm what its columns hold and what the
 indicator is, see every problem by row and column as the choices change, then import.
 
-Wiring only: reading, detection, checking and building are :mod:`sthc_desktop.core.imports`;
-on Import the indicator is added to the planner and the view model is told, so the picker,
-map and comparison show it. After ``exec()``, :attr:`ImportDialog.record` is what a workspace
-keeps (the file's bytes, checksum and the confirmed choices).
+Wiring only: reading, detection, checking and building are :mod:`sthc_desktop.core.imports`.
+The dialog changes nothing: after ``exec()`` it holds what the user chose, the built indicator
+(:attr:`ImportDialog.imported`) and what a workspace keeps of it (:attr:`ImportDialog.record`: the
+file's bytes, checksum and the confirmed choices), and the document applies them
+(:meth:`~sthc_desktop.ui.document.Document.add_import`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QTableWidgetItem, QVBoxLayout)
 
 from sthc_desktop.core import imports
+from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.workspace import ImportRecord
 from sthc_desktop.ui.busy import progress_bar
 from sthc_desktop.ui.screen_fit import fit_to_screen
-from sthc_desktop.ui.view_model import ViewModel
 
 NONE = "(none)"
 #: Combo box per column role: (ImportSpec field, label, required).
@@ -33,10 +34,10 @@ ROLES = (("code_column", "Area code column", True), ("value_column", "Value colu
 
 
 class ImportDialog(QDialog):
-    def __init__(self, model: ViewModel, path: str | Path | None = None, parent=None):
+    def __init__(self, pack: DataPack, path: str | Path | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Import data")
-        self.model = model
+        self.pack = pack  # read to detect, check and build; the document adds the result
         self.table: imports.TableFile | None = None
         self.check_result: imports.CheckResult | None = None
         self.imported: imports.ImportedIndicator | None = None
@@ -132,11 +133,11 @@ class ImportDialog(QDialog):
             self.table = None
             self._show([imports.Problem(Path(path).name, exc.row, exc.column, exc.problem)], "")
             return
-        self._apply(imports.detect(self.table, self.model.planner.pack))
+        self._apply(imports.detect(self.table, self.pack))
 
     def _level_chosen(self, _index: int) -> None:
         if self.table is not None:
-            detected = imports.detect(self.table, self.model.planner.pack, self.level.currentData())
+            detected = imports.detect(self.table, self.pack, self.level.currentData())
             self._apply(detected.with_(name=self.name.text() or detected.name))
 
     def _apply(self, spec: imports.ImportSpec) -> None:
@@ -178,7 +179,7 @@ class ImportDialog(QDialog):
             return
         spec = self.spec()
         with progress_bar(self, "Checking the file") as progress:
-            self.check_result = imports.check(self.table, self.model.planner.pack, spec, progress)
+            self.check_result = imports.check(self.table, self.pack, spec, progress)
         missing = [what for what, empty in (("a name", not spec.name.strip()),
                                             ("the period", not spec.period_column and not spec.period.strip()))
                    if empty]
@@ -208,13 +209,9 @@ class ImportDialog(QDialog):
         spec = self.spec()
         today = date.today()
         try:
-            self.imported = imports.build(self.table, self.model.planner.pack, spec, today)
+            self.imported = imports.build(self.table, self.pack, spec, today)
         except DataError as exc:  # the checks above make this rare; say why rather than close
             self.summary.setText(exc.message)
             return
-        planner = self.model.planner
-        planner.add_indicator(self.imported.meta, self.imported.values, self.imported.dataset)
         self.record = ImportRecord.from_table(self.table, spec, today)
-        self.model.set_planner(planner)
-        self.model.set_indicator(self.imported.meta["id"])
         self.accept()

@@ -1,7 +1,8 @@
 """The main window: the map and the locality comparison as tabs in the middle, indicator and
 layer panels on the left, legend and details on the right, search and locality navigation in
-the toolbar, and the File menu (workspaces, imports, exports). It wires actions to the core
-and to the dialogs; it computes nothing itself."""
+the toolbar, and the File menu (workspaces, imports, exports). It wires actions to the
+:class:`~sthc_desktop.ui.document.Document` (the session's view, data, localities, scenario and
+file, which every widget observes) and to the dialogs; it computes nothing itself."""
 
 from __future__ import annotations
 
@@ -15,15 +16,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDockWi
                                QMainWindow, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from sthc_desktop.core.errors import DataError
-from sthc_desktop.core.localities import NETWORKS, SUPPLIED_LOOKUP
+from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.saved_view import restored_view
 from sthc_desktop.core.view import MapView
 
-from sthc_desktop.core.workspace import ImportRecord
-
 from . import scenario_actions, workspace_actions
-from .comparison_view import ComparisonView
+from .comparison_view import LOOKUP_FILES, ComparisonView, use_lookup
+from .document import Document
 from .map_canvas import MapCanvas
 from .overwrite import confirm_replace
 from .presentation import Presentation
@@ -31,7 +31,6 @@ from .screen_fit import available_geometry, fit_to_screen, keep_on_screen, scrol
 from .settings import settings
 from .panels import ClassificationPanel, DetailsPanel, IndicatorPicker, LayersPanel, LegendPanel, clear_on_escape
 from .table_copy import install_copy
-from .view_model import ViewModel
 
 WHOLE_BOROUGH = "Whole borough"
 AUTOSAVE_MS = 60_000
@@ -43,7 +42,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("St Helens Cares — Locality Planner")
         self.restore = restore
         saved = self._saved_view(planner) if restore and view is None else None
-        self.model = ViewModel(planner, view or saved or MapView())
+        self.model = Document(planner, view or saved or MapView())  # what every widget here observes
         self.canvas = MapCanvas(self.model, self)
         self.comparison = ComparisonView(self.model, defer=True)
         self.tabs = QTabWidget()
@@ -56,9 +55,6 @@ class MainWindow(QMainWindow):
             self.england = EnglandView(England(planner.pack))
             self.tabs.addTab(self.england, "England")
         self.setCentralWidget(self.tabs)
-        self.imports: list[ImportRecord] = []
-        self.workspace_path: Path | None = None
-        self.modified = False
 
         self.picker = IndicatorPicker(self.model)
         self.classification = ClassificationPanel(self.model)
@@ -84,9 +80,9 @@ class MainWindow(QMainWindow):
             table.setTabKeyNavigation(False)  # Tab moves on to the next control, not the next cell
         self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
         self.autosave_timer.start()
-        self.model.viewChanged.connect(lambda _v: self._set_modified(True))
-        self.model.plannerChanged.connect(lambda _p: self._set_modified(True))
-        self._set_modified(False)
+        self.model.fileChanged.connect(self._show_file)
+        self.model.set_modified(False)  # whatever the widgets set up while they were made
+        self._show_file(None, False)
 
         self._shown_geography = None
         self.source_label = QLabel()
@@ -202,41 +198,32 @@ class MainWindow(QMainWindow):
         return action
 
     # -- workspaces ------------------------------------------------------------------------
-    def _set_modified(self, modified: bool) -> None:
-        self.modified = modified
-        name = self.workspace_path.name if self.workspace_path else "Untitled"
+    def _show_file(self, path: Path | None, modified: bool) -> None:
+        name = path.name if path else "Untitled"
         self.setWindowTitle(f"{name}{' *' if modified else ''} — St Helens Cares Locality Planner")
 
-    def _assignment(self) -> tuple[str, str | None]:
-        method = self.model.planner.assignments["lsoa21"].method
-        lookup = self.comparison.lookup_text if method == SUPPLIED_LOOKUP else None
-        return method, lookup
-
     def save(self) -> bool:
-        if self.workspace_path is None:
+        if self.model.path is None:
             return self.save_as()
-        return self.save_to(self.workspace_path, confirmed=True)  # Save replaces the workspace open
+        return self.save_to(self.model.path, confirmed=True)  # Save replaces the workspace open
 
     def save_as(self) -> bool:
         # Asked in save_to instead, about the file really written (".sthc" may be added to the name).
-        path, _ = QFileDialog.getSaveFileName(self, "Save workspace", str(self.workspace_path or ""),
+        path, _ = QFileDialog.getSaveFileName(self, "Save workspace", str(self.model.path or ""),
                                               workspace_actions.FILE_FILTER, options=QFileDialog.DontConfirmOverwrite)
         return bool(path) and self.save_to(path)
 
     def save_to(self, path, *, confirmed: bool = False) -> bool:
         """Save the workspace to ``path``, asking first if that replaces a file (unless ``confirmed``)."""
-        method, lookup = self._assignment()
         path = workspace_actions.workspace_file(path)
         try:
             if not (confirmed or confirm_replace(self, path)):
                 return False
-            self.workspace_path = workspace_actions.save_workspace(self.model, self.imports, path, method, lookup,
-                                                                   overwrite=True)
+            saved = workspace_actions.save_workspace(self.model, path, overwrite=True)
         except DataError as exc:
             QMessageBox.warning(self, "Workspace not saved", str(exc))
             return False
-        self._set_modified(False)
-        self.statusBar().showMessage(f"Saved {self.workspace_path}", 5000)
+        self.statusBar().showMessage(f"Saved {saved}", 5000)
         return True
 
     def open_workspace_dialog(self) -> None:
@@ -246,17 +233,12 @@ class MainWindow(QMainWindow):
 
     def open_workspace(self, path, *, recovered: bool = False) -> bool:
         try:
-            opened, notes = workspace_actions.open_workspace(self.model, path)
-            if opened.lookup_csv:
-                self.comparison.use_lookup_text(opened.lookup_csv, Path(path).name)
+            notes = workspace_actions.open_workspace(self.model, path, recovered=recovered)
         except DataError as exc:
             QMessageBox.warning(self, "Workspace not opened", str(exc))
             return False
         if notes:
             QMessageBox.warning(self, "Workspace opened without some of its parts", "\n".join(notes))
-        self.imports = list(opened.imports)
-        self.workspace_path = None if recovered else Path(path)
-        self._set_modified(recovered)
         return True
 
     def _fill_recent(self) -> None:
@@ -269,11 +251,10 @@ class MainWindow(QMainWindow):
 
     def autosave(self) -> None:
         """Keep a copy the app can offer back after a crash; failures are logged, never shown."""
-        if not self.modified:
+        if not self.model.modified:
             return
-        method, lookup = self._assignment()
         try:
-            workspace_actions.autosave(self.model, self.imports, method, lookup)
+            workspace_actions.autosave(self.model)
         except (DataError, OSError) as exc:
             logging.warning("autosave failed: %s", exc)
 
@@ -281,16 +262,15 @@ class MainWindow(QMainWindow):
     def import_indicator(self, path=None) -> None:
         from .import_dialog import ImportDialog  # dialogs load on first use: they cost start-up memory
 
-        dialog = ImportDialog(self.model, path, self)
+        dialog = ImportDialog(self.model.planner.pack, path, self)
         if dialog.exec() and dialog.record is not None:
-            self.imports = [r for r in self.imports if r.spec.name != dialog.record.spec.name]
-            self.imports.append(dialog.record)
+            self.model.add_import(dialog.record, dialog.imported)
             self.tabs.setCurrentWidget(self.canvas)
 
     def load_lookup_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Use a locality lookup", "", "CSV files (*.csv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "Use a locality lookup", "", LOOKUP_FILES)
         if path:
-            self.comparison.load_lookup(path)
+            use_lookup(self, self.model, path)
 
     def export(self) -> None:
         from .export_dialog import ExportDialog
@@ -376,7 +356,7 @@ class MainWindow(QMainWindow):
         return view
 
     def closeEvent(self, event) -> None:
-        if self.modified and (self.imports or self.workspace_path):
+        if self.model.modified and (self.model.imports or self.model.path):
             answer = QMessageBox.question(
                 self, "Save changes?", "Save your workspace before closing?",
                 QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)

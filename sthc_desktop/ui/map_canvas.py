@@ -14,13 +14,13 @@ from sthc_desktop.content.numbers import format_value
 from sthc_desktop.core.comparison import SUPPRESSED_TEXT
 from sthc_desktop.render.mapfigure import MapFigure
 
-from .view_model import ViewModel
+from .document import Document
 
 ZOOM_STEP = 1.25
 
 
 class MapCanvas(FigureCanvasQTAgg):
-    def __init__(self, model: ViewModel, parent=None):
+    def __init__(self, model: Document, parent=None):
         self.figure = Figure(figsize=(8, 7), facecolor="white")
         super().__init__(self.figure)
         self.setParent(parent)

@@ -20,7 +20,7 @@ from sthc_desktop.core.indicators import edition_groups, mappable, themed
 from sthc_desktop.core.view import LAYER_NAMES, LAYERS
 
 from .screen_fit import scrolling
-from .view_model import ViewModel
+from .document import Document
 
 ID_ROLE = Qt.UserRole
 GROUP_ABOVE = 12  # a theme with more indicators than this is split by edition
@@ -43,7 +43,7 @@ def clear_on_escape(box: QLineEdit) -> None:
 class IndicatorPicker(QWidget):
     """Searchable indicator tree grouped by theme, showing each indicator's period and source."""
 
-    def __init__(self, model: ViewModel, parent=None):
+    def __init__(self, model: Document, parent=None):
         super().__init__(parent)
         self.model = model
         self.search = QLineEdit(placeholderText="Search indicators…")
@@ -154,7 +154,7 @@ class IndicatorPicker(QWidget):
 
 
 class ClassificationPanel(QWidget):
-    def __init__(self, model: ViewModel, parent=None):
+    def __init__(self, model: Document, parent=None):
         super().__init__(parent)
         self.model = model
         self.scheme = QComboBox()
@@ -186,7 +186,7 @@ class ClassificationPanel(QWidget):
 
 
 class LayersPanel(QWidget):
-    def __init__(self, model: ViewModel, parent=None):
+    def __init__(self, model: Document, parent=None):
         super().__init__(parent)
         self.model = model
         self.boxes: dict[str, QCheckBox] = {}
@@ -270,7 +270,7 @@ class LegendPanel(QWidget):
 class DetailsPanel(QWidget):
     """Everything the pack holds for the selected area or practice, against England."""
 
-    def __init__(self, model: ViewModel, parent=None):
+    def __init__(self, model: Document, parent=None):
         super().__init__(parent)
         self.model = model
         self.heading = QLabel("Click an area or practice on the map.", wordWrap=True)

@@ -1,6 +1,7 @@
 """The Strategic plan tab's plan-progress buttons: write the template of the key measures for the
-user to fill in with the latest published values, and import it back (the table and the locality
-pack then show latest values and direction of travel). Reading and checking is core.plan_progress."""
+user to fill in with the latest published values, and import it back into the document (the table
+and the locality pack then show latest values and direction of travel; the workspace keeps them).
+Reading and checking is core.plan_progress."""
 
 from __future__ import annotations
 
@@ -46,10 +47,7 @@ def import_progress(view) -> None:
     path, _ = QFileDialog.getOpenFileName(view, "Import latest values", "", CSV_FILTER)
     if not path:
         return
-    pack = view.model.planner.pack
     try:
-        pack.plan_progress = plan_progress.read_progress(path, pack.key_measures)
+        view.model.import_plan_progress(path)  # the table refills when the document announces it
     except DataError as exc:
         QMessageBox.warning(view, "Latest values not imported", str(exc))
-        return
-    view._fill_plan()

@@ -2,8 +2,8 @@
 scenario, undo the last change, clear it; and show a practice's estimated catchment on the map.
 
 Wiring only: the choices come from the planner, the scenario is a
-:class:`~sthc_desktop.core.scenarios.Scenario` and the document model
-(:class:`~sthc_desktop.ui.view_model.ViewModel`) applies it, so every map, table and chart
+:class:`~sthc_desktop.core.scenarios.Scenario` and the document
+(:class:`~sthc_desktop.ui.document.Document`) applies it, so every map, table and chart
 re-aggregates from the same planner.
 """
 
@@ -104,8 +104,7 @@ def show_catchment(window) -> None:
     if not ok:
         return
     code = labels[label]
-    planner.add_indicator(*catchments.catchment_indicator(planner.pack, code))
-    window.model.set_planner(planner)  # the picker lists the new layer
+    window.model.add_indicator(*catchments.catchment_indicator(planner.pack, code))  # the picker lists it
     window.model.set_indicator(f"catchment_{code}")
     window.model.select(planner.practice_details(code, window.model.view))
 

@@ -1,8 +1,8 @@
 """What the File menu's workspace actions do: Save, Save As, Open, recent files and crash recovery.
 
-Plain functions the main window connects to its actions: they gather the current view and the
-imports the window holds into a :class:`~sthc_desktop.core.workspace.Workspace`, or open one
-and re-create its indicators on the planner, and keep the recent-files list in QSettings. The
+Plain functions the main window connects to its actions: they write the
+:class:`~sthc_desktop.ui.document.Document` as a :class:`~sthc_desktop.core.workspace.Workspace`,
+or read one and have the document open it, and keep the recent-files list in QSettings. The
 window owns the widgets and messages; DataError comes back as a one-line message to show.
 """
 
@@ -12,22 +12,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
-from sthc_desktop.core import scenarios, workspace
-from sthc_desktop.core.errors import DataError
-from sthc_desktop.core.localities import PACK_METHODS
-from sthc_desktop.core.workspace import ImportRecord, Workspace
+from sthc_desktop.core import workspace
+from sthc_desktop.core.workspace import Workspace
+from sthc_desktop.ui.document import Document
 from sthc_desktop.ui.settings import settings
-from sthc_desktop.ui.view_model import ViewModel
 
 RECENT_KEY = "workspace/recent"
 FILE_FILTER = "St Helens Cares workspace (*.sthc)"
-
-
-def current_workspace(model: ViewModel, records: list[ImportRecord], assignment_method: str | None = None,
-                      lookup_csv: str | None = None) -> Workspace:
-    """The window's state as a workspace: its view, its imports, the assignment chosen and the what-if."""
-    scenario = model.scenario.to_dict() if model.scenario is not None else None
-    return Workspace(model.view, tuple(records), assignment_method, lookup_csv, scenario=scenario)
 
 
 def workspace_file(path: str | Path) -> Path:
@@ -36,35 +27,21 @@ def workspace_file(path: str | Path) -> Path:
     return path if path.suffix.lower() == workspace.SUFFIX else path.with_name(path.name + workspace.SUFFIX)
 
 
-def save_workspace(model: ViewModel, records: list[ImportRecord], path: str | Path,
-                   assignment_method: str | None = None, lookup_csv: str | None = None, *,
-                   overwrite: bool = False) -> Path:
-    """Save (atomically) and put the file first in the recent list; DataError if it cannot be written
-    or exists and ``overwrite`` is not set."""
-    saved = workspace.save(current_workspace(model, records, assignment_method, lookup_csv), workspace_file(path),
-                           overwrite=overwrite)
+def save_workspace(document: Document, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Save (atomically), make it the document's file and put it first in the recent list; DataError if
+    it cannot be written or exists and ``overwrite`` is not set."""
+    saved = workspace.save(document.workspace(), workspace_file(path), overwrite=overwrite)
+    document.saved_as(saved)
     remember(saved)
     return saved
 
 
-def open_workspace(model: ViewModel, path: str | Path) -> tuple[Workspace, list[str]]:
-    """Open a workspace, add its imported indicators to the planner and show its view.
-
-    Returns the workspace as opened (the imports that still build, which the window keeps to save
-    them again, and the ``assignment_method`` / ``lookup_csv`` it applies) and a one-line note for
-    each field or import dropped as bad. DataError if the file is not a workspace or is newer."""
-    opened, notes = workspace.load(path).opened_on(model.planner, path)
-    model.set_planner(model.planner)
-    if opened.assignment_method in PACK_METHODS:  # a supplied lookup comes back through its CSV text
-        model.set_assignment(opened.assignment_method)
-    if opened.scenario is not None:
-        try:
-            model.set_scenario(scenarios.from_dict(opened.scenario, path, *scenarios.known_codes(model.planner.pack)))
-        except DataError as exc:
-            notes.append(f"{exc} (so the what-if scenario is not opened)")
-    model.set_view(opened.view)
+def open_workspace(document: Document, path: str | Path, *, recovered: bool = False) -> list[str]:
+    """Open a workspace into the document (see :meth:`Document.open`); returns a one-line note for each
+    part dropped as bad. DataError if the file is not a workspace or is newer."""
+    notes = document.open(workspace.load(path), path, recovered=recovered)
     remember(path)
-    return opened, notes
+    return notes
 
 
 # -- recent files (QSettings holds the list; the list logic is core.workspace) ---------------------
@@ -82,10 +59,9 @@ def data_folder() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home())
 
 
-def autosave(model: ViewModel, records: list[ImportRecord], assignment_method: str | None = None,
-             lookup_csv: str | None = None) -> Path:
+def autosave(document: Document) -> Path:
     """Call from a timer (and after each change worth keeping)."""
-    return workspace.autosave(current_workspace(model, records, assignment_method, lookup_csv), data_folder())
+    return workspace.autosave(document.workspace(), data_folder())
 
 
 def recoverable() -> Workspace | None:
