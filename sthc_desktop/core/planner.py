@@ -1,15 +1,14 @@
 """The planner: an open data pack plus the locality assignment in use.
 
 Everything a screen or an export asks about the St Helens data goes through a
-:class:`Planner`: the indicator layer for a view, its classes, locality outlines,
-search, and the details of one area or practice. It is Qt-free; the GUI observes it.
+:class:`Planner`, built in three layers, each on the one before:
+:class:`LocalityAssignment` (which locality each small area and practice is in, and the
+localities' outlines), :class:`IndicatorValues` (the indicator layer for a view and its classes,
+under that assignment, and the indicators a user adds) and :class:`Planner` (what the details
+panel says of one area or practice). Search is :mod:`.search`. Qt-free; the GUI observes it.
 """
 
 from __future__ import annotations
-
-import re
-
-from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
@@ -23,20 +22,9 @@ from .indicators import AREA_GEOGRAPHIES, IndicatorLayer, indicator_layer, value
 from .view import MapView
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    kind: str     # "LSOA 2011", "LSOA 2021", "Practice", "Ward"
-    code: str
-    label: str
-    bounds: tuple[float, float, float, float]
+class LocalityAssignment:
+    """The pack with the locality assignment in use (a pack method, a supplied lookup or a what-if)."""
 
-
-def searchable(text: str) -> str:
-    """Text as search compares it: lower case, punctuation as spaces ("St. Helens 014D." = "st helens 014d")."""
-    return " ".join(re.sub(r"[^\w]+", " ", str(text).lower()).split())
-
-
-class Planner:
     def __init__(self, pack: DataPack, assignments: dict[str, loc.Assignment] | None = None,
                  practice_networks: pd.Series | None = None, scenario=None):
         """``practice_networks`` (ODS code -> network) and ``scenario`` (its name and changes, see
@@ -54,19 +42,8 @@ class Planner:
                     pack.info.get("assignment_method", loc.NEAREST_PRACTICE), pack.assignment_statement,
                     pd.Series(layer["locality"].to_numpy(), index=layer["code"].to_numpy()))
         self.assignments = assignments
-        self._layer_cache: dict[tuple, IndicatorLayer] = {}
-        self._classes_cache: dict[tuple, Classes] = {}
-        self._summary_cache: dict[tuple, pd.Series] = {}
         self._outlines: dict[str, gpd.GeoDataFrame] = {}
-        self._memo: dict[tuple, object] = {}
 
-    def memo(self, key: tuple, make):
-        """``make()`` once per planner: derived tables that depend only on the pack and the assignment."""
-        if key not in self._memo:
-            self._memo[key] = make()
-        return self._memo[key]
-
-    # -- localities ------------------------------------------------------------------
     @property
     def assignment_statement(self) -> str:
         return self.assignments["lsoa21"].statement
@@ -101,7 +78,32 @@ class Planner:
     def borough_bounds(self) -> tuple[float, float, float, float]:
         return tuple(float(b) for b in self.pack.layer("borough").total_bounds)
 
-    # -- indicators --------------------------------------------------------------------
+    def locality_shares(self, geography: str, code: str) -> dict[str, float]:
+        """An LSOA's share in each locality (largest first, shares above 0.05%) under the assignment."""
+        shares = self.assignments[geography].shares
+        if code not in shares.index:
+            return {}
+        row = shares.loc[code].sort_values(ascending=False, kind="stable")
+        return {k: float(v) for k, v in row.items() if v > 0.0005}
+
+
+class IndicatorValues(LocalityAssignment):
+    """Indicator values on the locality assignment: a view's layer and classes, cached, and the
+    indicators a user adds."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._layer_cache: dict[tuple, IndicatorLayer] = {}
+        self._classes_cache: dict[tuple, Classes] = {}
+        self._summary_cache: dict[tuple, pd.Series] = {}
+        self._memo: dict[tuple, object] = {}
+
+    def memo(self, key: tuple, make):
+        """``make()`` once per planner: derived tables that depend only on the pack and the assignment."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
     def layer_for(self, view: MapView) -> IndicatorLayer:
         key = (view.indicator_id, view.period)
         if key not in self._layer_cache:
@@ -123,45 +125,24 @@ class Planner:
     def sources_for(self, indicator_id: str) -> list[str]:
         return [self.pack.indicator(indicator_id)["dataset"]]
 
-    # -- practices ---------------------------------------------------------------------
+    def add_indicator(self, meta: dict, values: pd.DataFrame, dataset) -> None:
+        """Add a user's imported indicator (see core.imports.build) so the picker, map and exports see it."""
+        self.pack.add_indicator(meta, values, dataset)
+        self._memo.clear()
+        self._layer_cache.clear()
+        self._classes_cache.clear()
+        self._summary_cache.clear()
+
+
+class Planner(IndicatorValues):
+    """The planner every screen and export asks: indicator values on the locality assignment, and what
+    the details panel and the map's key say of one area or practice."""
+
     def practice_key(self) -> pd.DataFrame:
         """The practices by map key, as the plan numbers them, with their status now."""
         p = self.pack.practices.copy()
         p["map_key"] = p["map_key"].astype("Int64")
         return p.drop(columns="geometry").sort_values(["map_key", "ods_code"], na_position="last")
-
-    # -- search --------------------------------------------------------------------------
-    def search(self, text: str, limit: int = 20) -> list[SearchHit]:
-        """LSOAs by code or name, practices by name, map key or ODS code, wards by name."""
-        q = searchable(text)
-        if not q:
-            return []
-        hits: list[SearchHit] = []
-        p = self.pack.practices
-        for r in p.itertuples():
-            key = "" if pd.isna(r.map_key) else str(int(r.map_key))
-            names = [searchable(x) for x in (r.name, r.plan_name, r.ods_code) if isinstance(x, str)]
-            if q == key or any(q in n for n in names):
-                label = f"Practice {key + ': ' if key else ''}{r.plan_name or r.name}" + (
-                    f" (now {r.name})" if r.plan_name and r.name and r.name != r.plan_name and getattr(r, "renamed", False) in (True, 1)
-                    else "")
-                if r.geometry is None:
-                    label += " (no location)"
-                    bounds = self.borough_bounds
-                else:
-                    x, y = r.geometry.x, r.geometry.y
-                    bounds = (x - 1200, y - 1200, x + 1200, y + 1200)
-                hits.append(SearchHit("Practice", r.ods_code or "", label, bounds))
-        wards = self.pack.layer("wards")
-        for r in wards.itertuples():
-            if q in searchable(r.name) or q == r.code.lower():
-                hits.append(SearchHit("Ward", r.code, f"Ward: {r.name}", tuple(r.geometry.bounds)))
-        for vintage, kind in (("lsoa21", "LSOA 2021"), ("lsoa11", "LSOA 2011")):
-            layer = self.pack.layer(vintage)
-            for r in layer.itertuples():
-                if q in r.code.lower() or q in searchable(r.name):
-                    hits.append(SearchHit(kind, r.code, f"{kind}: {r.name} ({r.code})", tuple(r.geometry.bounds)))
-        return hits[:limit]
 
     # -- details -------------------------------------------------------------------------
     def area_at(self, view: MapView, x: float, y: float) -> dict | None:
@@ -201,14 +182,6 @@ class Planner:
         split = catchments.lsoa_split_text(self.pack, code, self.practice_networks) \
             if catchments.has_model(self.pack) else ""
         return {"locality_shares": shares, "locality_shares_text": loc.shares_text(shares), "catchment_text": split}
-
-    def locality_shares(self, geography: str, code: str) -> dict[str, float]:
-        """An LSOA's share in each locality (largest first, shares above 0.05%) under the assignment."""
-        shares = self.assignments[geography].shares
-        if code not in shares.index:
-            return {}
-        row = shares.loc[code].sort_values(ascending=False, kind="stable")
-        return {k: float(v) for k, v in row.items() if v > 0.0005}
 
     def practice_details(self, ods_code: str, view: MapView | None = None) -> dict:
         """One practice as the map and details panel describe it, with the view's value if it is a
@@ -278,12 +251,3 @@ class Planner:
                         "unit": meta["unit"], "borough": summary.get(BOROUGH, float("nan")),
                         "england": summary.get(ENGLAND, float("nan")), "suppressed": bool(r.suppressed)})
         return pd.DataFrame(out, columns=columns).sort_values(["theme", "indicator"]).reset_index(drop=True)
-
-    # -- imported indicators -------------------------------------------------------------------
-    def add_indicator(self, meta: dict, values: pd.DataFrame, dataset) -> None:
-        """Add a user's imported indicator (see core.imports.build) so the picker, map and exports see it."""
-        self.pack.add_indicator(meta, values, dataset)
-        self._memo.clear()
-        self._layer_cache.clear()
-        self._classes_cache.clear()
-        self._summary_cache.clear()

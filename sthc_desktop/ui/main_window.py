@@ -19,6 +19,7 @@ from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.saved_view import restored_view
+from sthc_desktop.core.search import search as find
 from sthc_desktop.core.view import MapView
 
 from . import scenario_actions, workspace_actions
@@ -297,7 +298,7 @@ class MainWindow(QMainWindow):
         self.zoom_box.setCurrentIndex(self.zoom_box.findText(zoomed[0]) if zoomed else -1)
 
     def _suggest(self, text: str) -> None:
-        hits = self.model.planner.search(text, limit=15) if len(text.strip()) >= 2 else []
+        hits = find(self.model.planner, text, limit=15) if len(text.strip()) >= 2 else []
         self._completer_hits = {h.label: h for h in hits}
         self.completer_model.setStringList(list(self._completer_hits))
 
@@ -308,7 +309,7 @@ class MainWindow(QMainWindow):
 
     def go_to(self, text: str):
         """Search and go to the first hit; returns it (None when nothing matched)."""
-        hits = self.model.planner.search(text, limit=1)
+        hits = find(self.model.planner, text, limit=1)
         if not hits:
             self.statusBar().showMessage(f"Nothing found for “{text}”.", 5000)
             return None
