@@ -125,9 +125,10 @@ def test_pack_holds_the_overview_as_the_rings_the_map_draws(england):
     for name in ("coords", "ring_starts", "starts"):
         assert np.array_equal(getattr(england.rings, name), getattr(made, name)), name
     assert england.extent(None) == tuple(float(b) for b in overview.total_bounds)
-    # Columns read without geometry come straight from SQLite, as GDAL would give them.
+    # Columns listed, and read without geometry, straight from SQLite: as GDAL would give them.
     path, layer = england.pack.path, "england_lsoa11"
     columns = list(pyogrio.read_info(path, layer=layer)["fields"])
+    assert england.pack.columns(layer) == columns
     pd.testing.assert_frame_equal(england.pack.read(layer, columns=columns, geometry=False),
                                   pyogrio.read_dataframe(path, layer=layer, columns=columns, read_geometry=False))
 

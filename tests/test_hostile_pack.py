@@ -41,7 +41,7 @@ def copy_pack(tmp_path_factory):
     (['ALTER TABLE "practices" DROP COLUMN "ods_code"'], "layer 'practices' has no column 'ods_code'"),
     (['ALTER TABLE "indicator_values" DROP COLUMN "value"', 'ALTER TABLE "indicator_values" ADD COLUMN "value" TEXT',
       'UPDATE "indicator_values" SET "value" = \'abc\''],
-     "column 'value' of layer 'indicator_values' holds object values, not numbers"),
+     "column 'value' of layer 'indicator_values' holds text values, not numbers"),
     (['UPDATE "datasets" SET "files" = \'[[[\''], "row 1 of the 'datasets' table is not a dataset"),
     (['UPDATE "datasets" SET "files" = \'{"a": 1}\''], "row 1 of the 'datasets' table is not a dataset"),
 ])

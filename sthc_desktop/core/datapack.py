@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -59,6 +60,8 @@ REQUIRED_COLUMNS = {
 #: Columns that must hold numbers (their declared type is checked on opening).
 NUMERIC_COLUMNS = {"indicator_values": VALUE_COLUMNS[4:], "practices": ("map_key",),
                    "benchmarks": BENCHMARK_COLUMNS[4:9]}
+#: SQLite column types GDAL writes for numbers.
+NUMERIC_TYPES = ("REAL", "FLOAT", "DOUBLE", "INTEGER", "INT", "MEDIUMINT", "SMALLINT", "TINYINT", "BOOLEAN")
 #: Largest pack opened (an England-scale pack is about 60 MB).
 SIZE_LIMIT = 4 * 1024 * MB
 
@@ -93,10 +96,9 @@ class DataPack:
         if not self.path.exists():
             raise PackError(self.path, "data pack not found")
         regular_file(self.path, SIZE_LIMIT, "opened as a data pack", PackError)
-        try:
-            found = {name for name, _ in pyogrio.list_layers(self.path)}
-        except Exception as exc:  # GDAL reports a damaged file through several error types
-            raise PackError(self.path, f"not a readable GeoPackage ({_first_line(exc)})") from None
+        # Checked through SQLite, which a GeoPackage is: GDAL would open the file once for every layer.
+        found = {name for (name,) in self._sql("SELECT table_name FROM gpkg_contents", "not a readable GeoPackage")}
+        self._found = found
         missing = [n for n in SPATIAL_LAYERS + TABLES if n not in found]
         if missing:
             raise PackError(self.path, f"not a St Helens data pack: layer '{missing[0]}' is missing")
@@ -115,20 +117,18 @@ class DataPack:
 
     def _check_layer(self, name: str, columns: tuple[str, ...]) -> None:
         """PackError naming the layer unless it has rows and every column the app relies on."""
-        try:
-            info = pyogrio.read_info(self.path, layer=name)
-        except Exception as exc:
-            raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
-        if info["features"] == 0:
+        quoted = '"' + name.replace('"', '""') + '"'
+        cannot = f"layer '{name}' cannot be read"
+        types = {column: declared.upper() for _, column, declared, *_ in self._sql(f"PRAGMA table_info({quoted})", cannot)}
+        if not self._sql(f"SELECT EXISTS (SELECT 1 FROM {quoted})", cannot)[0][0]:
             raise PackError(self.path, f"damaged data pack: layer '{name}' is empty")
-        absent = [c for c in columns if c not in set(info["fields"])]
+        absent = [c for c in columns if c not in types]
         if absent:
             raise PackError(self.path, f"damaged data pack: layer '{name}' has no column '{absent[0]}'")
-        types = dict(zip(info["fields"], info["dtypes"]))
         for column in NUMERIC_COLUMNS.get(name, ()):
-            if not (types[column].startswith(("float", "int"))):
+            if types[column] not in NUMERIC_TYPES:
                 raise PackError(self.path, f"damaged data pack: column '{column}' of layer '{name}' holds "
-                                           f"{types[column]} values, not numbers")
+                                           f"{types[column].lower() or 'untyped'} values, not numbers")
 
     # -- raw layers -------------------------------------------------------------------
     def layer(self, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -151,8 +151,8 @@ class DataPack:
         order: GDAL would read every feature's geometry too."""
         if columns and not geometry and bbox is None:
             quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
-            frame = pd.DataFrame.from_records(self._query(name, f'SELECT {quoted} FROM "{name}" ORDER BY fid'),
-                                              columns=columns, coerce_float=True)
+            rows = self._sql(f'SELECT {quoted} FROM "{name}" ORDER BY fid', f"layer '{name}' cannot be read")
+            frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
             return frame.astype({c: float for c in columns if frame[c].isna().all()})  # as GDAL gives empty ones
         try:
             return pyogrio.read_dataframe(self.path, layer=name, columns=columns, bbox=bbox,
@@ -162,29 +162,28 @@ class DataPack:
 
     def ring_rows(self) -> list[tuple]:
         """The rows of the England overview's rings table (see :mod:`~sthc_desktop.core.rings`)."""
-        return self._query(RINGS_TABLE, f'SELECT {", ".join(RINGS_COLUMNS)} FROM "{RINGS_TABLE}"')
+        return self._sql(f'SELECT {", ".join(RINGS_COLUMNS)} FROM "{RINGS_TABLE}"',
+                         f"layer '{RINGS_TABLE}' cannot be read")
 
-    def _query(self, name: str, sql: str) -> list[tuple]:
+    def _sql(self, sql: str, problem: str) -> list[tuple]:
+        """The rows of one SQLite query on the pack, opened read-only; PackError "problem (why)" if it fails."""
         try:
-            with sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True) as con:
+            with closing(sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)) as con:
                 return con.execute(sql).fetchall()
         except sqlite3.Error as exc:
-            raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
+            raise PackError(self.path, f"{problem} ({_first_line(exc)})") from None
 
     def columns(self, name: str) -> list[str]:
-        """The attribute columns of a layer, without reading it."""
-        try:
-            return list(pyogrio.read_info(self.path, layer=name)["fields"])
-        except Exception as exc:
-            raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
+        """The attribute columns of a layer (not its feature id or geometry), without reading it."""
+        quoted = name.replace("'", "''")
+        rows = self._sql(f"SELECT name FROM pragma_table_info('{quoted}') WHERE pk = 0 AND name NOT IN "
+                         f"(SELECT column_name FROM gpkg_geometry_columns WHERE table_name = '{quoted}') ORDER BY cid",
+                         f"layer '{name}' cannot be read")
+        return [column for (column,) in rows]
 
     @cached_property
     def info(self) -> dict[str, str]:
-        try:
-            table = pyogrio.read_dataframe(self.path, layer="pack_info")
-        except Exception as exc:
-            raise PackError(self.path, f"pack information cannot be read ({_first_line(exc)})") from None
-        return dict(zip(table["key"], table["value"]))
+        return dict(self._sql('SELECT "key", "value" FROM "pack_info"', "pack information cannot be read"))
 
     # -- what the app asks for ----------------------------------------------------------
     @cached_property
@@ -223,7 +222,7 @@ class DataPack:
         return self._optional("benchmark_areas", BENCHMARK_AREA_COLUMNS)
 
     def _optional(self, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
-        if name not in {n for n, _ in pyogrio.list_layers(self.path)}:
+        if name not in self._found:
             return pd.DataFrame(columns=list(columns))
         self._check_layer(name, columns)
         return self.layer(name)
