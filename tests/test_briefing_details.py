@@ -10,9 +10,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from shapely.geometry import Point, box
 
+from sthc_desktop.content.maps import padded
 from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.view import MapView
-from sthc_desktop.render.furniture import draw_map, padded
+from sthc_desktop.render.furniture import draw_map
 from sthc_desktop.render.page import Page
 from sthc_desktop.render.mapfigure import label_point
 

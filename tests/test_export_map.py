@@ -12,13 +12,14 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from sthc_desktop.content.practices import practice_key_rows
 from sthc_desktop.cli import main
 from sthc_desktop.core.errors import ExportError
 from sthc_desktop.core.view import MapView
 from sthc_desktop.export import export_map
 from sthc_desktop.core import files as core_files
 from sthc_desktop.export import files
-from sthc_desktop.render.briefing_map import briefing_map, practice_key_rows
+from sthc_desktop.render.briefing_map import briefing_map
 from sthc_desktop.render.furniture import nice_length
 from sthc_desktop.render.page import PAPER_SIZES, page_size
 

@@ -13,7 +13,8 @@ from sthc_desktop.core.errors import ExportError
 from sthc_desktop.export import ExportCancelled, export_pack
 from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS, choose_indicators
 from sthc_desktop.core.comparison import publishable
-from sthc_desktop.render.locality_pack.data import COMPARISON_FILLS, indicator_table, publish
+from sthc_desktop.content.pack import indicator_table, publish
+from sthc_desktop.render.charts import COMPARISON_FILLS, comparison_fills
 from sthc_desktop.render.locality_pack.district_ranks import DISTRICT_RANKS_PAGE
 from sthc_desktop.render.locality_pack.spine_funnel import FUNNEL_PAGE, SPINE_PAGE
 
@@ -59,7 +60,8 @@ def synthetic_comparison(numerator_here: float) -> tuple[pd.DataFrame, pd.DataFr
 
 def test_indicator_table_suppresses_a_count_of_3_and_colours_comparisons():
     england, borough = synthetic_comparison(3)
-    header, rows, fills = indicator_table(england, borough, "North")
+    table = indicator_table(england, borough, "North")
+    header, rows, fills = table.header, table.rows, comparison_fills(table.words)
     assert header[2] == "North (95% CI)"
     # A suppressed value is not compared either: "better" would tell what "*" hides.
     assert rows[0][2] == "*" and rows[0][3] == "not compared" and rows[0][5] == "not compared"
@@ -68,7 +70,8 @@ def test_indicator_table_suppresses_a_count_of_3_and_colours_comparisons():
 
 def test_indicator_table_prints_value_and_interval_when_safe():
     england, borough = synthetic_comparison(30)
-    _, rows, fills = indicator_table(england, borough, "North")
+    table = indicator_table(england, borough, "North")
+    rows, fills = table.rows, comparison_fills(table.words)
     assert rows[0][2] == "12.0 (9.00–15.0)" and rows[0][3] == "better" and rows[0][5] == "worse"
     assert fills[0][3] == COMPARISON_FILLS["better"] and fills[0][5] == COMPARISON_FILLS["worse"]
 
@@ -160,7 +163,7 @@ from sthc_desktop.core.comparison import compare, inequality_table, plan_measure
 from sthc_desktop.core.localities import NETWORKS  # noqa: E402
 from sthc_desktop.render.charts import chart_title  # noqa: E402
 from sthc_desktop.render.locality_pack import pack_pages  # noqa: E402
-from sthc_desktop.render.locality_pack.data import PROFILE_INDICATORS, bar_indicators, inequality_rows  # noqa: E402
+from sthc_desktop.content.pack import PROFILE_INDICATORS, bar_indicators, inequality_rows  # noqa: E402
 from sthc_desktop.content.numbers import format_value, plan_figure  # noqa: E402
 
 

@@ -8,8 +8,9 @@ import math
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from sthc_desktop.content.maps import padded
 from sthc_desktop.core.view import MapView
-from sthc_desktop.render.furniture import draw_map, padded
+from sthc_desktop.render.furniture import draw_map
 from sthc_desktop.render.page import Page
 
 

@@ -11,7 +11,7 @@ from sthc_desktop.cli import main
 from sthc_desktop.core import district_ranks
 from sthc_desktop.core.comparison import compare
 from sthc_desktop.core.datapack import BOROUGH_CODE
-from sthc_desktop.render.briefing_map import practice_label
+from sthc_desktop.content.practices import practice_label
 
 pytestmark = needs_shared_data
 IND = SHARED_DATA / "indicators"

@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+from sthc_desktop.content.pack import PACK_TITLE
 from sthc_desktop.core.comparison import indicator_ids
 from sthc_desktop.core.errors import DataError, ExportError
 from sthc_desktop.core.files import check_target
 from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.render.locality_pack import pack_pages
-from sthc_desktop.render.locality_pack.data import PACK_TITLE
 
 from .files import Progress, write_pdf
 from .formats import PACK_FORMATS, SLIDES, SPREADSHEET, output_format

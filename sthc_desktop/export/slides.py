@@ -22,6 +22,8 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Inches, Pt
 
+from sthc_desktop.content.maps import padded
+from sthc_desktop.content.pack import DEPRIVATION_MAP, PACK_SUBTITLE, PACK_TITLE, PackData, publish
 from sthc_desktop.core.aggregate import BOROUGH, ENGLAND
 from sthc_desktop.core.comparison import SUPPRESSION_NOTE
 from sthc_desktop.core.files import atomic_path, check_target
@@ -30,9 +32,7 @@ from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.spine import METHOD as SPINE_METHOD
 from sthc_desktop.core.view import MapView
 from sthc_desktop.render.briefing_map import briefing_map
-from sthc_desktop.render.furniture import padded
-from sthc_desktop.render.locality_pack.data import (COMPARISON_FILLS, DEPRIVATION_MAP, PACK_SUBTITLE, PACK_TITLE,
-                                                    PackData, indicator_table, publish)
+from sthc_desktop.render.charts import COMPARISON_FILLS, comparison_fills
 from sthc_desktop.render.locality_pack.spine_funnel import FUNNEL_PAGE, SPINE_PAGE, funnel_figure, pack_spines, spine_grid
 from sthc_desktop.render.page import produced_line
 
@@ -169,10 +169,10 @@ def locality_slide(deck: Deck, locality: str) -> None:
     left = MARGIN + 4.1
     _text(slide, left, 1.1, SLIDE_W - left - MARGIN, 0.3,
           f"Key indicators: {locality} against St Helens and England", 11, bold=True)
-    header, rows, fills = indicator_table(data.england, data.borough, locality)
-    add_table(slide, header, rows, (left, 1.5, SLIDE_W - left - MARGIN, 5.0), fills=fills, size=8,
-              widths=[3.5, 0.95, 1.9, 1.05, 0.9, 1.05, 0.9])
-    if any("*" in c for r in rows for c in r):
+    table = data.locality(locality).indicators
+    add_table(slide, table.header, table.rows, (left, 1.5, SLIDE_W - left - MARGIN, 5.0),
+              fills=comparison_fills(table.words), size=8, widths=[3.5, 0.95, 1.9, 1.05, 0.9, 1.05, 0.9])
+    if table.suppressed:
         _text(slide, left, FOOTER_TOP - 0.5, SLIDE_W - left - MARGIN, 0.4, SUPPRESSION_NOTE, 7, colour=MUTED)
 
 

@@ -19,6 +19,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from sthc_desktop.content.charts import OBESITY, obesity_trend_data
+from sthc_desktop.content.pack import METHOD_NOTES, PACK_TITLE, PROFILE_EDITION, PROFILE_INDICATORS
 from sthc_desktop.core.cells import safe_cell
 from sthc_desktop.core.comparison import SUPPRESSION_NOTE
 from sthc_desktop.core.deprivation import decile_populations
@@ -28,9 +30,6 @@ from sthc_desktop.core.pack_tables import (NUMBER_FORMATS, Table, datasets_for, 
                                            provenance)
 from sthc_desktop.core.spine import METHOD as SPINE_METHOD
 from sthc_desktop.core.spine import spine_rows
-from sthc_desktop.render.locality_pack.data import PACK_TITLE, PROFILE_EDITION, PROFILE_INDICATORS
-from sthc_desktop.render.locality_pack.notes import METHOD_NOTES
-from sthc_desktop.render.charts import OBESITY, obesity_trend_data
 
 #: Characters a sheet name may not hold, and its longest length (Excel's rules).
 _BAD_SHEET = str.maketrans({c: " " for c in "[]:*?/\\"})

@@ -8,71 +8,18 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 
+from sthc_desktop.content.maps import area_name, padded
+from sthc_desktop.content.practices import practice_key_rows
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
 
-from .furniture import draw_map, padded
+from .furniture import draw_map
 from .legend import legend_block
 from .mapfigure import Legend
 from .page import INK, MUTED, Column, Page, bottom_block, fit, legible, produced_line
-
-
-def area_name(planner: Planner, view: MapView) -> str:
-    """"St Helens", the locality the view is focused or zoomed on, or "Part of St Helens"."""
-    if view.focus:
-        return view.focus
-    if view.extent is None:
-        return "St Helens"
-    for name in NETWORKS:
-        if np.allclose(view.extent, planner.locality_bounds(name), atol=1.0):
-            return name
-    return "Part of St Helens"
-
-
-def status_text(row) -> str:
-    status = row["status"]
-    if status == "closed":
-        return f"closed {row['closed_date']}" if row.get("closed_date") else "closed"
-    if status == "unmatched":
-        return "no ODS match (not on the map)"
-    return str(status)
-
-
-def practice_label(row) -> str:
-    """Plan name, the current name if a rename is recorded, and the status now."""
-    plan, now = row.get("plan_name"), row.get("name")
-    name = plan or now or row.get("ods_code") or "?"
-    if plan and now and now != plan and row.get("renamed") in (True, 1):
-        name += f" (now {now})"
-    return f"{name} — {status_text(row)}"
-
-
-def practice_key_rows(planner: Planner, *, network: str | None = None, extent=None) -> list[dict]:
-    """The practices a map shows, by map key, with the network-but-not-plan practice last.
-
-    ``network`` keeps one Care Community's practices (those without a location included, so
-    its key is complete); ``extent`` keeps the practices drawn inside it."""
-    positions = planner.pack.practices.set_index("ods_code").geometry
-    rows = []
-    for r in planner.practice_key().to_dict("records"):
-        if network is not None and r["network"] != network:
-            continue
-        if extent is not None:
-            geom = positions.get(r["ods_code"]) if r["ods_code"] else None
-            if geom is None or not (extent[0] <= geom.x <= extent[2] and extent[1] <= geom.y <= extent[3]):
-                continue
-        if r["in_plan"]:
-            label = practice_label(r)
-        else:
-            label = (f"{r['name']} ({r['ods_code']}) — {status_text(r)}; in the {r['network']} network today "
-                     "but not on the plan's locality map")
-        rows.append({**r, "key": "–" if pd.isna(r["map_key"]) else str(int(r["map_key"])), "label": label})
-    return rows
 
 
 def map_page_frame(page: Page, title: str, subtitle: str, notes: list[str], pack, produced: date,

@@ -18,8 +18,9 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 from matplotlib.patches import Patch
 
-from sthc_desktop.core.aggregate import ENGLAND, aggregate
-from sthc_desktop.core.comparison import publishable
+from sthc_desktop.content.charts import (OBESITY_COVID, OBESITY_DEFINITION_CHANGE, OBESITY_NOT_COMPARABLE,
+                                         obesity_trend_data)
+from sthc_desktop.core.aggregate import ENGLAND
 from sthc_desktop.core.deprivation import EDITIONS, decile_populations, decile_shares
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.stats import NOT_COMPARED
@@ -27,20 +28,20 @@ from sthc_desktop.core.stats import NOT_COMPARED
 #: Fingertips' comparison colours, and grey where nothing was compared.
 COMPARISON_COLOURS = {"better": "#92d050", "similar": "#ffc000", "worse": "#c00000", "higher": "#bed2ff",
                       "lower": "#5555e6", NOT_COMPARED: "#d9d9d9"}
+#: The fills of a table's comparison cells: Fingertips' colours; the words are printed too, so colour
+#: is never the only cue ("not compared" cells stay white).
+COMPARISON_FILLS = {c: COMPARISON_COLOURS[c] for c in ("better", "similar", "worse", "higher", "lower")}
 BOROUGH_COLOUR = "#404040"
 FONT = 8
-
-OBESITY = "qof_obesity"
-#: The qof_obesity catalogue caveats: 2013-14 divides by the all-age list (not comparable, left out),
-#: 2020-21 is depressed by reduced BMI recording during COVID-19, and from 2022-23 the register
-#: adds an ethnicity-specific BMI threshold (a possible break in the series).
-OBESITY_NOT_COMPARABLE = "2013-14"
-OBESITY_COVID = "2020-21"
-OBESITY_DEFINITION_CHANGE = "2022-23"
 
 
 def area_colour(area: str) -> str:
     return NETWORK_COLOURS.get(area, BOROUGH_COLOUR)
+
+
+def comparison_fills(words: list[list[str | None]] | None) -> list[list[str | None]] | None:
+    """Cell fills for a table's comparison words (:attr:`sthc_desktop.content.pack.Table.words`)."""
+    return None if words is None else [[COMPARISON_FILLS.get(w) if w else None for w in row] for row in words]
 
 
 def chart_title(name: str, period: str) -> str:
@@ -147,17 +148,6 @@ def comparison_label(comparison: str, benchmark: str) -> str:
     if comparison == "similar":
         return f"similar to {benchmark}"
     return f"{comparison} than {benchmark}"
-
-
-def obesity_trend_data(planner) -> pd.DataFrame:
-    """Adult obesity (QOF) per network and England for each comparable year: area, period, value,
-    lower_ci, upper_ci, suppressed (2013-14 left out: its denominator is the all-age list). Each
-    year's rows pass through :func:`~sthc_desktop.core.comparison.publishable`: a suppressed
-    point has no value and is left out of the line."""
-    periods = [p for p in planner.pack.periods(OBESITY) if p != OBESITY_NOT_COMPARABLE]
-    frames = [aggregate(planner, OBESITY, p).assign(indicator_id=OBESITY, unit="") for p in periods]
-    frame = publishable(pd.concat(frames, ignore_index=True), mark=None)
-    return frame[frame["area"].isin([*NETWORKS, ENGLAND])].reset_index(drop=True)
 
 
 def obesity_trend(ax, planner, *, highlight: str | None = None, data: pd.DataFrame | None = None,

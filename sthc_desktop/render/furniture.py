@@ -10,18 +10,13 @@ from dataclasses import dataclass, field
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
 from shapely.geometry import Point, box
 
+from sthc_desktop.content.maps import padded
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
 
 from .mapfigure import HALO, Legend, MapFigure, shape_path
 from .page import INK, Page, text_width
-
-
-def padded(bounds, pad: float = 0.05) -> tuple[float, float, float, float]:
-    x0, y0, x1, y1 = bounds
-    dx, dy = (x1 - x0) * pad, (y1 - y0) * pad
-    return (x0 - dx, y0 - dy, x1 + dx, y1 + dy)
 
 
 @dataclass

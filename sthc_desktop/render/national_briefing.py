@@ -68,16 +68,17 @@ def national_briefing_map(england: England, view: NationalView, *, paper: str = 
         for e in legend.locality_entries:
             col.line_swatch(e.colour, e.label, 7.5)
 
+    # The ranking is the same at every type size the panels are tried in: asked for once.
+    rank, n = england.borough_rank()
+    ranking = [[r.lad_name, format_value(r.value, "score"), f"{r.rank} of {r.of}"]
+               for r in england.ranking("imd_average_score", focus=england.focus_codes(view.district)).itertuples()]
+
     def ranking_content(col: Column):
         col.text("District deprivation, IoD2019", 9, weight="bold", after=1)
-        rank, n = england.borough_rank()
         col.text(f"Rank of {n} districts on average IMD score (1 = most deprived). Population-weighted mean "
                  f"of LSOA scores, as MHCLG summarises districts; computed from IoD2019 files.", 7,
                  colour=MUTED, after=2)
-        rows = england.ranking("imd_average_score", focus=england.focus_codes(view.district))
-        col.table(["District", "Average score", "Rank"],
-                  [[r.lad_name, format_value(r.value, "score"), f"{r.rank} of {r.of}"] for r in rows.itertuples()],
-                  [2.2, 1.2, 1.1], 7, align=["left", "right", "right"])
+        col.table(["District", "Average score", "Rank"], ranking, [2.2, 1.2, 1.1], 7, align=["left", "right", "right"])
         col.text(f"St Helens: {rank} of {n}. {DISTRICT_MEASURES['imd_average_score']}.", 7, after=1)
 
     if len(boxes) == 2:

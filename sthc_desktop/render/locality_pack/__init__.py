@@ -11,13 +11,13 @@ from datetime import date
 
 from matplotlib.figure import Figure
 
+from sthc_desktop.content.pack import PackData
 from sthc_desktop.core.planner import Planner
 
 from ..page import legible
 from .cover import cover_page
-from .data import PackData
 from .district_ranks import DISTRICT_RANKS_PAGE, district_ranks_page
-from .locality import locality_page
+from .locality import LocalitySheet, locality_page
 from .notes import notes_page
 from .overview import overview_page
 from .spine_funnel import FUNNEL_PAGE, SPINE_PAGE, funnel_page, spine_page
@@ -27,12 +27,14 @@ def pack_pages(planner: Planner, localities: list[str], indicators: list[str], *
                produced: date | None = None) -> list[tuple[str, Callable[[], Figure]]]:
     """The pack's pages as (label, build) pairs, so the exporter can build them one at a time.
 
-    Build and save each page before building the next: the locality pages share one sheet (see
-    :meth:`PackData.locality_sheet`), so a locality page's figure is redrawn by the next one."""
+    Each page draws what :class:`~sthc_desktop.content.pack.PackData` says for it. Build and save
+    each page before building the next: the locality pages share one sheet (see
+    :class:`~.locality.LocalitySheet`), so a locality page's figure is redrawn by the next one."""
     data = PackData(planner, indicators, localities, produced or date.today())
+    sheet = LocalitySheet()
     total = len(localities) + 6
     pages = [("Cover", lambda: cover_page(data, total)), ("Borough overview", lambda: overview_page(data, total))]
-    pages += [(name, lambda name=name, n=i: locality_page(data, name, n, total))
+    pages += [(name, lambda name=name, n=i: locality_page(data, sheet, name, n, total))
               for i, name in enumerate(localities, start=3)]
     pages += [(SPINE_PAGE, lambda: spine_page(data, total - 3, total)),
               (FUNNEL_PAGE, lambda: funnel_page(data, total - 2, total))]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from sthc_desktop.content.pack import DEPRIVATION_MAP, PACK_SUBTITLE, PACK_TITLE, PackData
 from sthc_desktop.core.view import MapView
 
 from ..furniture import draw_map
 from ..page import Column, Page, fit
-from .data import DEPRIVATION_MAP, PACK_SUBTITLE, PACK_TITLE, PackData
 from .frame import pack_frame
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from sthc_desktop.content.pack import PackData
 from sthc_desktop.core import district_ranks
 
 from ..page import MUTED, Column, Page, fit
-from .data import PackData
 from .frame import pack_frame
 
 DISTRICT_RANKS_PAGE = "St Helens among England's districts"

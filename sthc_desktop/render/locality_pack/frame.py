@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from sthc_desktop.content.pack import PACK_TITLE, PackData
+
 from ..page import INK, MUTED, Column, Page, bottom_block, produced_line, text_width
-from .data import PACK_TITLE, PackData
 
 CHART_FONT = 6.5
 

@@ -1,46 +1,60 @@
 """A locality page of the pack: the Care Community's map, practices, legend strip, key
-indicators against St Helens and England, and its inequality or comparison charts with the obesity trend.
+indicators against St Helens and England, and its inequality or comparison charts with the obesity
+trend, drawn from its :class:`~sthc_desktop.content.pack.LocalityContent`.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
-import pandas as pd
 from matplotlib.figure import Figure
 
+from sthc_desktop.content.pack import SUPPRESSION_NOTE, LocalityContent, PackData, Table
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
-from sthc_desktop.core.view import MapView
 
 from .. import charts
-from ..briefing_map import practice_key_rows, status_text
-from ..furniture import draw_map, padded
+from ..furniture import DrawnMap, draw_map
 from ..legend import compact_legend, legend_boxes
-from ..mapfigure import Legend, LegendEntry
+from ..mapfigure import Legend, LegendEntry, MapFigure
 from ..page import MUTED, Column, Page, fit
-from .data import DEPRIVATION_MAP, SUPPRESSION_NOTE, PackData, bar_indicators, indicator_table, inequality_rows
 from .frame import CHART_FONT, pack_frame
 
+#: The least height (inches at A4) the charts need below the key-indicators table.
 MIN_CHARTS = 1.75
-
 #: The least height of one bar chart on a locality page (inches at A4): fewer bars when there is less.
 BAR_HEIGHT = 1.1
-
 #: The usual and the least height of a locality page's map (inches at A4): a long practice list
 #: makes the map row taller, and the charts below make it give way down to the least.
 MAP_HEIGHT = 2.9
-
 MIN_MAP = 2.3
-
 #: The smallest type scale of a locality page's practice list (never under MIN_TYPE).
 READABLE = 0.68
-
 #: Columns of the legend strip under a locality page's map.
 LEGEND_COLUMNS = 6
 
 
-def locality_page(data: PackData, locality: str, number: int, total: int) -> Figure:
-    page, base = data.locality_sheet()
+class LocalitySheet:
+    """The sheet the locality pages are drawn on in turn, wiped for each but for its map (the same
+    layers on every locality page, and the slowest part of one to build). So each locality page's
+    figure is good until the next is built, as the exporter uses them: it saves each page before
+    building the next."""
+
+    def __init__(self):
+        self._sheet: tuple[Page, DrawnMap] | None = None
+
+    def next(self) -> tuple[Page, MapFigure | None]:
+        """The wiped sheet and the map it keeps (None for the first page)."""
+        if self._sheet is None:
+            return Page("A4", "portrait"), None
+        page, drawn = self._sheet
+        page.clear(keep=drawn)
+        return page, drawn.map
+
+    def keep(self, page: Page, drawn: DrawnMap) -> None:
+        self._sheet = (page, drawn)
+
+
+def locality_page(data: PackData, sheet: LocalitySheet, locality: str, number: int, total: int) -> Figure:
+    content = data.locality(locality)
+    page, base = sheet.next()
     k, m = page.k, page.margin
     planner = data.planner
     colour = NETWORK_COLOURS[locality]
@@ -49,55 +63,45 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     gap = 0.2 * k
     map_w = width * 0.38
     side_x, side_w = m + map_w + gap, width - map_w - gap
-    practices = practice_key_rows(planner, network=locality)
-    dates = [p["list_size_date"] for p in practices if isinstance(p.get("list_size_date"), str)]
-    latest = max(dates, default="")
-    prow = [[p["key"], p["label"].split(" — ")[0] if p["in_plan"] else f"{p['name']} (not on the plan map)",
-             status_text(p), _list_size(p, latest)] for p in practices]
-    when = f"; list sizes {_month(latest)}{' unless dated' if len(set(dates)) > 1 else ''}" if latest else ""
-    view = MapView(indicator_id=DEPRIVATION_MAP, focus=locality,
-                   extent=padded(planner.locality_bounds(locality)), layers={**MapView().layers, "wards": False})
+    view = content.view
     layer = planner.layer_for(view)
+    indicators, unequal = content.indicators, content.inequality
 
     def practice_table(col: Column):
         col.text("Practices by map key", 8.5, weight="bold", after=0.5)
-        col.text(f"The strategic plan's numbering; status and registered list now{when}", 6.3, colour=MUTED,
-                 after=1.5)
-        col.table(["Key", "Practice", "Status", "List size"], prow, [0.55, 2.9, 1.65, 1.6], 6.3,
+        col.text(content.practices.note, 6.3, colour=MUTED, after=1.5)
+        col.table(["Key", "Practice", "Status", "List size"], content.practices.rows, [0.55, 2.9, 1.65, 1.6], 6.3,
                   align=["left", "left", "left", "right"], after=0)
-
-    header, rows, fills = indicator_table(data.england, data.borough, locality)
-    unequal = inequality_rows(data.inequality, locality, data.catalogue["short_name"])
 
     def table(col: Column):
         col.text(f"Key indicators: {locality} against St Helens and England", 10, weight="bold", after=2)
-        col.table(header, rows, [3.45, 0.9, 1.8, 1.2, 0.85, 1.2, 0.85], 6.5,
-                  fills=fills, align=["left", "left", "right", "left", "right", "left", "right"], after=2)
+        col.table(indicators.header, indicators.rows, [3.45, 0.9, 1.8, 1.2, 0.85, 1.2, 0.85], 6.5,
+                  fills=charts.comparison_fills(indicators.words),
+                  align=["left", "left", "right", "left", "right", "left", "right"], after=2)
         col.text("vs: significantly better / similar / worse than the comparator (95% confidence intervals); "
                  "higher / lower where there is no better direction; not compared without an interval.", 6.5,
                  colour=MUTED, after=1)
-        if any("*" in c for r in [*rows, *unequal[1]] for c in r):
+        if content.suppressed:
             col.text(SUPPRESSION_NOTE, 6.5, colour=MUTED)
 
     def table_and_inequality(col: Column):
         table(col)
-        if unequal[1]:
+        if unequal.rows:
             col.space(3)
-            inequality_block(col, locality, *unequal)
+            inequality_block(col, locality, unequal)
 
     def table_without_inequality(col: Column):
         table(col)
-        col.text(f"Inequality within {locality} is left out: no room for it beside {len(rows)} key indicators "
-                 "(choose fewer for the pack to see it).", 6.5, colour=MUTED)
+        col.text(f"Inequality within {locality} is left out: no room for it beside {len(indicators.rows)} key "
+                 "indicators (choose fewer for the pack to see it).", 6.5, colour=MUTED)
 
     table_col = Column(page, m, top, width, 0, draw=False)
     table(table_col)
     # The legend runs across the page under the map and the practices (measured before the map is
     # drawn, from its classes, the Care Communities and two practice-symbol rows).
-    classes = planner.classes_for(view)
-    legend_probe = Legend("", "", entries=[LegendEntry("", lab, n) for lab, n in zip(classes.labels, classes.counts)],
+    legend_probe = Legend("", "", entries=[LegendEntry("", r.label, r.count) for r in content.legend],
                           practice_entries=[LegendEntry("", "Closed or dormant since the plan", marker="circle")] * 2,
-                          locality_entries=[LegendEntry("", n) for n in NETWORKS], counted_in=classes.counted_in)
+                          locality_entries=[LegendEntry("", n) for n in NETWORKS], counted_in=content.counted_in)
     legend_cols = [Column(page, *b, draw=False) for b in legend_boxes(m, top, width, 0, 0.15 * k, LEGEND_COLUMNS)]
     compact_legend(legend_probe, layer, *legend_cols)
     legend_h = legend_cols[0].used
@@ -113,7 +117,7 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
     charts_fit = room - MIN_CHARTS * k >= max(MIN_MAP * k, practices_col.used)
     row_h = min(wanted, room - MIN_CHARTS * k) if charts_fit else max(min(wanted, room), MIN_MAP * k)
     drawn = draw_map(page, planner, view, (m, top - row_h, map_w, row_h), base=base)
-    data.keep_sheet(page, drawn)
+    sheet.keep(page, drawn)
     fit(page, [(side_x, top, side_w, top - row_h)], practice_table)
     legend_top = top - row_h - 0.15 * k
     fit(page, legend_boxes(m, legend_top, width, legend_top - legend_h, 0.15 * k, LEGEND_COLUMNS),
@@ -124,39 +128,39 @@ def locality_page(data: PackData, locality: str, number: int, total: int) -> Fig
         probe = Column(page, m, table_top, width, bottom, scale=READABLE, draw=False)
         table_and_inequality(probe)
         fit(page, [(m, table_top, width, bottom)],
-            table_without_inequality if unequal[1] and probe.overflow else table_and_inequality)
+            table_without_inequality if unequal.rows and probe.overflow else table_and_inequality)
         return page.fig
     col = Column(page, m, table_top, width, bottom)
     table(col)
-    locality_charts(page, data, locality, (m, bottom, width, col.y - 0.1 * k - bottom), unequal)
+    locality_charts(page, data, content, (m, bottom, width, col.y - 0.1 * k - bottom))
     return page.fig
 
 
-def inequality_block(col: Column, locality: str, header: list[str], rows: list[list[str]]) -> None:
+def inequality_block(col: Column, locality: str, unequal: Table) -> None:
     """The inequality within a locality: heading, how it is measured, and the table."""
     col.text(f"Inequality within {locality}", 10, weight="bold", colour=NETWORK_COLOURS[locality], after=1)
     col.text("Its LSOAs in fifths by IMD score; gap: most minus least deprived fifth (percentage points for "
              "percentages). Method: notes page.", 6.3, colour=MUTED, after=1.5)
-    col.table(header, rows, [1.05, 0.64, 0.64, 0.38, 0.5, 0.47], 6.3,
+    col.table(unequal.header, unequal.rows, [1.05, 0.64, 0.64, 0.38, 0.5, 0.47], 6.3,
               align=["left", "right", "right", "right", "right", "right"], after=0)
 
 
-def locality_charts(page: Page, data: PackData, locality: str, box, unequal=None) -> None:
+def locality_charts(page: Page, data: PackData, content: LocalityContent, box) -> None:
     """The foot of a locality page in ``box`` (x, y, w, h inches): on the left the inequality within
-    the locality when the pack has LSOA indicators it measures (``unequal``: header and rows of
-    :func:`inequality_rows`), otherwise bars of key indicators against England; on the right the
-    obesity trend with the locality highlighted."""
+    the locality when the pack has LSOA indicators it measures, otherwise bars of key indicators
+    against England; on the right the obesity trend with the locality highlighted."""
     k = page.k
     x, y, w, h = box
     size = CHART_FONT * k
-    if unequal and unequal[1]:
+    locality = content.locality
+    if content.inequality.rows:
         left_w = w * 0.5
-        fit(page, [(x, y + h, left_w, y)], lambda col: inequality_block(col, locality, *unequal))
+        fit(page, [(x, y + h, left_w, y)], lambda col: inequality_block(col, locality, content.inequality))
         tx = x + left_w + 0.3 * k
         ax = page.axes(tx + 0.45 * k, y + 0.62 * k, x + w - tx - 0.45 * k - 1.0 * k, h - 0.62 * k - 0.3 * k)
         charts.obesity_trend(ax, data.planner, highlight=locality, data=data.obesity, size=size)
         return
-    bars = bar_indicators(data.england, locality)
+    bars = content.bars
     key = Column(page, x, y + h, w, y)
     key.text(f"Charts: {locality} beside the other Care Communities", 10, weight="bold",
              colour=NETWORK_COLOURS[locality], after=1)
@@ -175,16 +179,3 @@ def locality_charts(page: Page, data: PackData, locality: str, box, unequal=None
     tx = x + left_w + (0.3 * k if bars else 0.0)
     ax = page.axes(tx + 0.45 * k, y + 0.62 * k, x + w - tx - 0.45 * k - 1.0 * k, top - y - 0.62 * k - 0.3 * k)
     charts.obesity_trend(ax, data.planner, highlight=locality, data=data.obesity, size=size)
-
-
-def _month(iso: str) -> str:
-    return date.fromisoformat(iso[:10]).strftime("%b %Y")
-
-
-def _list_size(p: dict, usual: str = "") -> str:
-    """The list size, dated when its date is not the ``usual`` one the column heading gives."""
-    if pd.isna(p.get("list_size")):
-        return "–"
-    when = p.get("list_size_date")
-    dated = isinstance(when, str) and when and when != usual
-    return f"{p['list_size']:,.0f}" + (f" ({_month(when)})" if dated else "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from sthc_desktop.content.pack import PackData
 from sthc_desktop.core import funnel as fn
 from sthc_desktop.core.localities import NETWORK_COLOURS
 from sthc_desktop.core.spine import METHOD as SPINE_METHOD
@@ -20,7 +21,6 @@ from sthc_desktop.core.spine import spine_rows
 from ..funnel import funnel_plot
 from ..page import MUTED, Column, Page
 from ..spine import columns_width, spine_chart
-from .data import PackData
 from .frame import pack_frame
 
 SPINE_PAGE = "Spine charts"
