@@ -1,4 +1,4 @@
-"""The Details panel at 1366×768: value, interval, St Helens and England in view without scrolling
+"""The Details panel at 1366×768 and at 1920×1080 with 150% scaling: value, interval, St Helens and England in view without scrolling
 sideways, the mapped indicator first, and a definition read from the pack's catalogue."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from sthc_desktop.ui import main_window, screen_fit, workspace_actions
 from sthc_desktop.ui.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot, planner, isolated_settings, monkeypatch):
-    area = QRect(0, 0, 1366, 768)
+@pytest.fixture(params=[QRect(0, 0, 1366, 768), QRect(0, 0, 1280, 720)], ids=["1366x768", "1920x1080 at 150%"])
+def window(qtbot, planner, isolated_settings, monkeypatch, request):
+    area = request.param
     for module in (screen_fit, main_window):
         monkeypatch.setattr(module, "available_geometry", lambda _w=None: area)
     QStandardPaths.setTestModeEnabled(True)

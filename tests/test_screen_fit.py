@@ -80,3 +80,110 @@ def test_size_and_panel_layout_are_remembered(open_window, screen):
     assert again.height() == 600 and again.height() < screen.height() - screen_fit.FRAME_ALLOWANCE[1]
     assert not next(d for d in again.map_docks if d.objectName() == "Legend").isVisible()
     again.close()
+
+
+# -- on screens of those sizes, as Qt reports them to the app (a virtual screen per run) ----------------
+_LOOK = r"""
+import json, sys
+from PySide6.QtCore import QRect, QStandardPaths, QTimer
+from PySide6.QtWidgets import QApplication, QPushButton
+from sthc_desktop.ui.app import application
+QStandardPaths.setTestModeEnabled(True)
+app = application()
+from sthc_desktop.core.datapack import DataPack
+from sthc_desktop.core.planner import Planner
+from sthc_desktop.core.view import MapView
+from sthc_desktop.ui.main_window import MainWindow
+
+def rect(r):
+    return [r.x(), r.y(), r.width(), r.height()]
+
+def on_screen(widget):
+    return rect(QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size()))
+
+w = MainWindow(Planner(DataPack()), MapView(), restore=False)
+w.show()
+for _ in range(20):
+    app.processEvents()
+screen = app.primaryScreen()
+seen = {"screen": rect(screen.availableGeometry()), "window": rect(w.frameGeometry()),
+        "figure_dpi": w.canvas.figure.dpi, "ratio": w.canvas.devicePixelRatioF(),
+        "parts": {d.objectName(): on_screen(d) for d in w.map_docks},
+        "widths": {d.objectName(): d.width() for d in w.map_docks}, "dialogs": {}}
+seen["parts"].update({"status bar": on_screen(w.statusBar()), "search bar": on_screen(w.navigate),
+                      "tabs": on_screen(w.tabs)})
+
+def dialog(name, open_it):
+    def look():
+        d = QApplication.activeModalWidget()
+        if d is None:
+            QTimer.singleShot(50, look)
+            return
+        for _ in range(5):
+            app.processEvents()
+        seen["dialogs"][name] = rect(d.frameGeometry())
+        d.reject()
+    QTimer.singleShot(50, look)
+    open_it()
+
+def by_key(key):
+    return next(a for a in w.findChildren(type(w.what_if["practice"])) if a.shortcut().toString() == key).trigger
+
+for name, key in (("Import data", "Ctrl+I"), ("Export", "Ctrl+E"), ("Data sources", "F1"),
+                  ("Use a locality lookup", "Ctrl+L")):
+    dialog(name, by_key(key))
+dialog("What-if: move a practice", w.what_if["practice"].trigger)
+dialog("What-if: a practice's catchment", w.what_if["catchment"].trigger)
+w.tabs.setCurrentWidget(w.comparison)
+for text in ("Write a progress template…", "Import latest values…"):
+    button = next(b for b in w.comparison.findChildren(QPushButton) if b.text() == text)
+    dialog("Plan progress: " + text, button.click)
+print(json.dumps(seen))
+w.model.set_modified(False)
+"""
+
+
+def look_on_screen(tmp_path, width, height, scale=1.0, dpi=96) -> dict:
+    """What the app shows on a virtual screen of ``width`` × ``height`` pixels at ``scale`` and ``dpi``."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "test", "x": 0, "y": 0, "width": width, "height": height,
+                                               "logicalDpi": dpi, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", "QT_SCALE_FACTOR": str(scale),
+           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = subprocess.run([sys.executable, "-c", _LOOK], capture_output=True, text=True, cwd=ROOT, env=env,
+                            timeout=300)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("width, height, scale", [(1366, 768, 1.0), (1920, 1080, 1.5)],
+                         ids=["1366x768", "1920x1080 at 150%"])
+def test_on_real_screens_the_window_its_panels_and_every_dialog_lie_within_the_screen(tmp_path, width, height,
+                                                                                      scale):
+    seen = look_on_screen(tmp_path, width, height, scale)
+    screen = QRect(*seen["screen"])
+    assert screen.size().width() == round(width / scale) and screen.size().height() == round(height / scale)
+    assert screen.contains(QRect(*seen["window"])), seen["window"]
+    for name, r in seen["parts"].items():
+        assert screen.contains(QRect(*r)), (name, r)
+    assert min(seen["widths"].values()) >= 250, seen["widths"]  # side panels usable, not slivers
+    assert set(seen["dialogs"]) == {"Import data", "Export", "Data sources", "Use a locality lookup",
+                                    "What-if: move a practice", "What-if: a practice's catchment",
+                                    "Plan progress: Write a progress template…",
+                                    "Plan progress: Import latest values…"}
+    for name, r in seen["dialogs"].items():
+        assert screen.contains(QRect(*r)), (name, r)
+    assert seen["ratio"] == scale  # the map is drawn at the screen's density, so its type stays sharp
+
+
+def test_map_labels_and_markers_follow_the_screens_logical_dpi(tmp_path):
+    normal, large = look_on_screen(tmp_path, 1366, 768)["figure_dpi"], look_on_screen(tmp_path, 1366, 768, dpi=144)
+    # Labels and markers are sized in points, so the figure's dots per inch scales them all.
+    assert large["figure_dpi"] == pytest.approx(normal * 1.5)

@@ -55,6 +55,9 @@ class MainWindow(QMainWindow):
             from .england_view import EnglandView
             self.england = EnglandView(England(planner.pack))
             self.tabs.addTab(self.england, "England")
+        # The map's minimum, not the widest tab's: the Compare tab's controls would otherwise squeeze the
+        # map's side panels on a small screen, and that tab hides the panels, so it has the whole width.
+        self.tabs.setMinimumWidth(self.canvas.minimumWidth())
         self.setCentralWidget(self.tabs)
 
         self.picker = IndicatorPicker(self.model)
