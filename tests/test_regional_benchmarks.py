@@ -13,6 +13,7 @@ import math
 import pandas as pd
 import pytest
 from conftest import SHARED_DATA, needs_shared_data
+from test_comparison_view import view  # noqa: F401  (a fixture: the Compare tab on the bundled pack)
 
 from sthc_desktop.cli import main
 from sthc_desktop.core.comparison import (CHESHIRE_MERSEYSIDE, LIVERPOOL_CITY_REGION, NORTH_WEST, NOT_AVAILABLE,
@@ -127,12 +128,7 @@ def test_a_measure_without_a_regional_value_says_not_available(planner, tmp_path
     assert float(written.loc[("qof_obesity", NORTH_WEST), "value"]) == pytest.approx(15.413, abs=0.001)
 
 
-def test_compare_tab_offers_the_regional_benchmarks_in_a_column_of_their_own(qtbot, planner):
-    from sthc_desktop.ui.comparison_view import ComparisonView
-    from sthc_desktop.ui.view_model import ViewModel
-    view = ComparisonView(ViewModel(planner))
-    qtbot.addWidget(view)
-    view.show()
+def test_compare_tab_offers_the_regional_benchmarks_in_a_column_of_their_own(view):
     offered = [view.benchmark.itemText(i) for i in range(view.benchmark.count())]
     assert offered[2:] == [NORTH_WEST, LIVERPOOL_CITY_REGION, CHESHIRE_MERSEYSIDE]
     view.selection.setCurrentIndex(view.selection.findData("Obesity"))
@@ -167,3 +163,22 @@ def test_below_the_north_west_average_is_judged_against_the_imported_north_west_
     assert measures.loc["Prevalence of obesity - children in Year 6", "aim_check"].startswith("no North West value")
     assert measures.loc["Social care-related quality of life score", "aim_check"].startswith("not judged")
     assert math.isnan(measures.loc["Healthy life expectancy", "north_west_value"])
+
+
+def test_the_pack_shows_the_north_west_and_the_city_region_beside_the_deprivation_profile(planner, tmp_path):
+    from pypdf import PdfReader
+
+    from sthc_desktop.core.pack_tables import pack_tables
+    from sthc_desktop.content.pack import PROFILE_INDICATORS
+    pack = planner.pack
+    nw = [stored(pack, NORTH_WEST, i, "IoD2019")["value"] for i in PROFILE_INDICATORS]
+    assert [round(v, 1) for v in nw] == [28.1, 21.5, 21.8]
+    out = tmp_path / "pack.pdf"
+    assert main(["export", "pack", "--localities", "North", "--out", str(out)]) == 0
+    overview = PdfReader(out).pages[1].extract_text()
+    assert "North West 28.1 21.5% 21.8%" in overview and "Liverpool City" in overview
+    tables = {t.name: t.frame for t in pack_tables(planner, ["North"], ["qof_obesity"], profile=PROFILE_INDICATORS)}
+    profile = tables["Deprivation profile"]
+    row = profile[(profile["area"] == LIVERPOOL_CITY_REGION)
+                  & (profile["indicator_id"] == "profile19_pct_lsoas_most_deprived_10")].iloc[0]
+    assert (row["numerator"], row["denominator"]) == (335, 989) and "derived" in row["method"]

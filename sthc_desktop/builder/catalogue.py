@@ -100,8 +100,7 @@ DATASETS: dict[str, dict] = {
     "nhs_practices": {
         "name": "GP practices: ODS epraccur and ePCN, Patients Registered at a GP Practice, postcode centroids",
         "publisher": "NHS England (ODS, NHS Digital); ONS Postcode Directory; OS Code-Point Open",
-        "period": "ODS status to 2026; list sizes 1 Jan 2021 and 1 Apr 2026; PCN membership Oct 2024; every "
-                  "practice's ICB and NHS region Dec 2022 (epraccur)",
+        "period": "ODS status to 2026; list sizes 1 Jan 2021 and 1 Apr 2026; PCN membership Oct 2024",
         "licence": OGL,
         "attribution": "Source: NHS England, ODS and Patients Registered at a GP Practice. Open Government "
                        "Licence v3.0. Contains OS data © Crown copyright and database right 2023; contains "

@@ -208,8 +208,8 @@ class PackData:
 
     @cached_property
     def profile(self) -> pd.DataFrame:
-        return comparison.publishable(comparison.compare(self.planner, list(PROFILE_INDICATORS), benchmark="england"),
-                                      mark=None)
+        return comparison.publishable(comparison.compare(self.planner, list(PROFILE_INDICATORS), benchmark="england",
+                                                         regions=comparison.PROFILE_REGIONS), mark=None)
 
     @cached_property
     def measures(self) -> pd.DataFrame:

@@ -37,6 +37,9 @@ LIVERPOOL_CITY_REGION = "Liverpool City Region"
 CHESHIRE_MERSEYSIDE = "Cheshire and Merseyside"
 REGIONAL_BENCHMARKS = {"north_west": NORTH_WEST, "liverpool_city_region": LIVERPOOL_CITY_REGION,
                        "cheshire_merseyside": CHESHIRE_MERSEYSIDE}
+#: The regional areas the deprivation profile is shown against: the plan's "North West average" and
+#: "best in the Liverpool City Region" (Cheshire and Merseyside has no LSOA values).
+PROFILE_REGIONS = (NORTH_WEST, LIVERPOOL_CITY_REGION)
 #: What each area can be compared with: the command's ``--benchmark`` words and the areas they name.
 BENCHMARKS = {"england": ENGLAND, "borough": BOROUGH, **REGIONAL_BENCHMARKS}
 #: A regional benchmark row without a value: said in words, never a blank that reads as zero.
@@ -124,19 +127,19 @@ def area_values(planner, indicator_id: str, period: str | None = None) -> pd.Dat
 
 
 def compare(planner, indicator_ids_or_theme: str | Iterable[str], *, benchmark: str = "england",
-            period: str | None = None, regions: bool = False) -> pd.DataFrame:
+            period: str | None = None, regions: bool | Iterable[str] = False) -> pd.DataFrame:
     """The comparison table: one row per indicator and area, in :data:`COLUMNS`.
 
     ``period`` applies to the indicators that have it (the others show their latest period);
     it is an error if none has it. The benchmark's own row, and England when the benchmark is
     the borough, are "not compared"; so is any area without an interval or a benchmark value.
     A regional benchmark (:data:`REGIONAL_BENCHMARKS`) adds its row after England; ``regions``
-    adds all three. Where the pack holds no regional value for an indicator and period, the row
+    adds all three (True) or the areas it names. Where the pack holds no regional value for an indicator and period, the row
     has no value, its comparison says "not available" and its method says why."""
     if benchmark not in BENCHMARKS:
         raise DataError(None, f"unknown benchmark '{benchmark}' (choose {', '.join(BENCHMARKS)})")
     bench_area = BENCHMARKS[benchmark]
-    shown = list(REGIONAL_BENCHMARKS.values()) if regions else [bench_area] * (benchmark in REGIONAL_BENCHMARKS)
+    shown = list(compared_areas(benchmark, regions)[len(AREAS):])
     pack = planner.pack
     ids = indicator_ids(pack, indicator_ids_or_theme)
     cat = catalogue(pack).set_index("id")
@@ -169,11 +172,15 @@ def compare(planner, indicator_ids_or_theme: str | Iterable[str], *, benchmark: 
     return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
 
 
-def compared_areas(benchmark: str = "england", regions: bool = False) -> tuple[str, ...]:
+def compared_areas(benchmark: str = "england", regions: bool | Iterable[str] = False) -> tuple[str, ...]:
     """The areas :func:`compare` gives rows for, in order: the localities, St Helens, England, then the
-    regional benchmark chosen (or all three with ``regions``)."""
-    extra = REGIONAL_BENCHMARKS.values() if regions else [BENCHMARKS[benchmark]] * (benchmark in REGIONAL_BENCHMARKS)
-    return (*AREAS, *extra)
+    regional benchmark chosen and the regional areas ``regions`` names (all three if True)."""
+    named = list(REGIONAL_BENCHMARKS.values()) if regions is True else list(regions or ())
+    unknown = [a for a in named if a not in REGIONAL_BENCHMARKS.values()]
+    if unknown:
+        raise DataError(None, f"unknown regional benchmark '{unknown[0]}'")
+    chosen = [BENCHMARKS[benchmark]] if benchmark in REGIONAL_BENCHMARKS else []
+    return (*AREAS, *dict.fromkeys(a for a in REGIONAL_BENCHMARKS.values() if a in chosen + named))
 
 
 def regional_rows(pack, indicator_id: str, period: str, areas: Iterable[str]) -> pd.DataFrame:

@@ -87,7 +87,8 @@ def pack_tables(planner, localities: list[str], indicators: list[str], *, profil
     indicators of its overview)."""
     tables = comparison_tables(planner, indicators, mark=mark)
     if profile:
-        rows = comparison.publishable(comparison.compare(planner, list(profile)), mark=mark)
+        rows = comparison.publishable(comparison.compare(planner, list(profile), regions=comparison.PROFILE_REGIONS),
+                                      mark=mark)
         tables.append(Table("Deprivation profile", "The deprivation profile of each Care Community (MHCLG's "
                             "local-authority summaries)", rows))
     return [*tables,

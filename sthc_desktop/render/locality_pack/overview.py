@@ -38,10 +38,12 @@ def overview_page(data: PackData, total: int) -> Figure:
         head.space(5)
         head.text(f"Deprivation profile of each Care Community ({overview.edition})", 8.5, weight="bold",
                   after=1.5)
-        head.table(profile.header, profile.rows, [1.3, 0.95, 1.4, 1.3], 6.8, align=["left", "right", "right", "right"], after=1)
+        head.table(profile.header, profile.rows, [1.6, 0.8, 1.45, 1.1], 6.8, align=["left", "right", "right", "right"],
+                   after=1)
         head.text("MHCLG's local-authority summaries applied to each Care Community: the population-weighted "
-                  "average score, and the shares of LSOAs and of residents in England's most deprived 10%. "
-                  "“–”: not in the pack.", 6, colour=MUTED, after=0)
+                  "average score, and the shares of LSOAs and of residents in England's most deprived 10%; the "
+                  "North West and Liverpool City Region derived likewise from all their LSOAs. “–”: not in the "
+                  "pack.", 6, colour=MUTED, after=0)
 
     fit(page, legend_boxes(side_x, top, side_w, top - map_h, 0.12 * k), side)
 
