@@ -182,3 +182,21 @@ def test_the_pack_shows_the_north_west_and_the_city_region_beside_the_deprivatio
     row = profile[(profile["area"] == LIVERPOOL_CITY_REGION)
                   & (profile["indicator_id"] == "profile19_pct_lsoas_most_deprived_10")].iloc[0]
     assert (row["numerator"], row["denominator"]) == (335, 989) and "derived" in row["method"]
+
+
+def test_a_pack_built_before_the_benchmarks_says_so(pack, tmp_path):
+    import shutil
+    import sqlite3
+
+    from sthc_desktop.core.datapack import DataPack
+    from sthc_desktop.core.planner import Planner
+    older = tmp_path / "older.gpkg"
+    shutil.copy(pack.path, older)
+    with sqlite3.connect(older) as db:  # as a pack from before the regional benchmarks
+        for table in ("benchmarks", "benchmark_areas"):
+            db.execute(f"DROP TABLE {table}")
+            for meta in ("gpkg_contents", "gpkg_ogr_contents"):
+                db.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
+    row = compare(Planner(DataPack(older)), ["iod19_imd_score"], benchmark="north_west").iloc[-1]
+    assert (row["area"], row["comparison"]) == (NORTH_WEST, NOT_AVAILABLE) and math.isnan(row["value"])
+    assert "holds no regional benchmarks" in row["method"]
