@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 from sthc_desktop.core.view import MapView
 from sthc_desktop.ui import export_dialog, import_dialog, main_window, screen_fit, sources_dialog
 
+#: Room a desktop's task bar or panel may take from the screen's height.
+TASK_BAR = 48
 SCREENS = {"1366x768": QRect(0, 0, 1366, 768), "1920x1080 at 150%": QRect(0, 0, 1280, 720)}
 
 
@@ -109,7 +111,7 @@ screen = app.primaryScreen()
 seen = {"screen": rect(screen.availableGeometry()), "window": rect(w.frameGeometry()),
         "figure_dpi": w.canvas.figure.dpi, "ratio": w.canvas.devicePixelRatioF(),
         "parts": {d.objectName(): on_screen(d) for d in w.map_docks},
-        "widths": {d.objectName(): d.width() for d in w.map_docks}, "dialogs": {}}
+        "widths": {d.objectName(): d.width() for d in w.map_docks}, "dialogs": {}, "shortest": {}}
 seen["parts"].update({"status bar": on_screen(w.statusBar()), "search bar": on_screen(w.navigate),
                       "tabs": on_screen(w.tabs)})
 
@@ -122,6 +124,7 @@ def dialog(name, open_it):
         for _ in range(5):
             app.processEvents()
         seen["dialogs"][name] = rect(d.frameGeometry())
+        seen["shortest"][name] = d.minimumSizeHint().height()
         d.reject()
     QTimer.singleShot(50, look)
     open_it()
@@ -180,6 +183,8 @@ def test_on_real_screens_the_window_its_panels_and_every_dialog_lie_within_the_s
                                     "Plan progress: Import latest values…"}
     for name, r in seen["dialogs"].items():
         assert screen.contains(QRect(*r)), (name, r)
+        # and it can shrink to fit beside a task bar and under its title bar, scrolling what it holds
+        assert seen["shortest"][name] <= screen.height() - TASK_BAR - screen_fit.FRAME_ALLOWANCE[1], name
     assert seen["ratio"] == scale  # the map is drawn at the screen's density, so its type stays sharp
 
 

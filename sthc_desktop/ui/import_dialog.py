@@ -15,14 +15,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout)
+                               QSizePolicy, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from sthc_desktop.core import imports
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.workspace import ImportRecord
 from sthc_desktop.ui.busy import progress_bar
-from sthc_desktop.ui.screen_fit import fit_to_screen
+from sthc_desktop.ui.screen_fit import fit_to_screen, scrolling
 
 NONE = "(none)"
 #: Combo box per column role: (ImportSpec field, label, required).
@@ -98,13 +98,21 @@ class ImportDialog(QDialog):
         self.buttons.accepted.connect(self._import)
         self.buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
+        content = QWidget()  # scrolls on a screen too short for it; the buttons stay in view below
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(file_row)
         layout.addLayout(form)
         layout.addWidget(QLabel("Problems (rows as in the spreadsheet: the header is row 1)"))
+        # The table takes the height left (three rows at least), not its own preferred height: that would
+        # scroll the form on a screen where everything fits.
+        self.problems.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Ignored)
+        self.problems.setMinimumHeight(4 * self.problems.verticalHeader().defaultSectionSize())
         layout.addWidget(self.problems, 1)
         layout.addWidget(self.summary)
-        layout.addWidget(self.buttons)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scrolling(content), 1)
+        outer.addWidget(self.buttons)
 
         self.level.activated.connect(self._level_chosen)
         for combo in (*self.combos.values(), self.coordinates, self.polarity):
