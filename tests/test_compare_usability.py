@@ -22,16 +22,20 @@ def window(window, qtbot):
 def test_colour_key_and_no_selection_over_a_colour(window, qtbot):
     view = window.comparison
     table = view.table
-    assert window.tabs.currentWidget() is view and table.rowCount() >= 1
+    assert window.tabs.currentWidget() is view and view.indicator_rows()
     assert table.selectedItems() == []
     key = view.colour_key.text()
     assert view.colour_key.isVisible() and "compared with England" in key
-    worse = [table.item(r, c) for r in range(table.rowCount()) for c in range(table.columnCount())
-             if table.item(r, c).background().color().name() == charts.COMPARISON_COLOURS["worse"]]
+    rows = [table.topLevelItem(0).child(j) for j in range(table.topLevelItem(0).childCount())]
+    worse = [(row, c) for row in rows for c in range(table.columnCount())
+             if row.background(c).color().name() == charts.COMPARISON_COLOURS["worse"]]
     assert worse and "worse" in key and charts.COMPARISON_COLOURS["worse"] in key
-    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=table.visualItemRect(worse[0]).center())
+    row, column = worse[0]
+    cell = table.visualRect(table.indexFromItem(row, column))
+    assert table.viewport().rect().contains(cell)  # on screen, not behind a scroll bar
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=cell.center())
     assert table.selectedItems() == []  # the clicked cell keeps its colour
-    assert table.currentItem() is worse[0]
+    assert table.currentItem() is row and row.background(column).color().name() == charts.COMPARISON_COLOURS["worse"]
 
 
 def test_comparing_a_theme_shows_the_busy_cursor(window, qtbot, monkeypatch):
@@ -41,7 +45,7 @@ def test_comparing_a_theme_shows_the_busy_cursor(window, qtbot, monkeypatch):
     combo = window.comparison.selection
     combo.setCurrentIndex(combo.findData("Deprivation"))
     assert shown == [Qt.WaitCursor, "restored"]
-    assert window.comparison.table.rowCount() > 10
+    assert len(window.comparison.indicator_rows()) > 10
     assert QApplication.overrideCursor() is None
 
 
@@ -56,3 +60,28 @@ def test_switching_back_to_a_theme_reuses_its_comparison_until_the_planner_chang
     assert len(calls) == 1  # Deprivation once (Obesity was compared on opening)
     window.model.set_assignment(None)  # the localities chosen again: compared afresh
     assert len(calls) == 2
+
+
+def test_deprivation_rows_are_grouped_fold_away_and_england_stays_in_view(window, qtbot):
+    window.resize(1366, 768)  # a 1366x768 screen, the window filling it
+    view = window.comparison
+    view.selection.setCurrentIndex(view.selection.findData("Deprivation"))
+    qtbot.wait(20)
+    table = view.table
+    groups = [table.topLevelItem(i) for i in range(table.topLevelItemCount())]
+    assert len(groups) >= 2 and sum(g.childCount() for g in groups) == len(view.indicator_rows()) > 30
+    assert [g.text(0) for g in groups][1:] == ["English Indices of Deprivation 2019 (20)",
+                                               "English Indices of Deprivation 2025 (31)"]
+    assert groups[0].isExpanded() and not groups[-1].isExpanded()  # a long theme opens on its first group
+    shown = len(view.shown_rows())
+    table.setFocus()
+    table.setCurrentItem(groups[-1])
+    qtbot.keyClick(table, Qt.Key_Right)  # open the 2025 group
+    assert len(view.shown_rows()) == shown + 31
+    table.setCurrentItem(groups[0])
+    qtbot.keyClick(table, Qt.Key_Left)  # fold the first away
+    assert len(view.shown_rows()) == shown + 31 - groups[0].childCount()
+    header = table.header()
+    last = table.columnCount() - 1
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= table.viewport().width()
+    assert table.horizontalScrollBar().maximum() == 0  # the England column is not behind a scroll bar

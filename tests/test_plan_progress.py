@@ -5,6 +5,7 @@ direction of travel in the tab and on the locality pack's overview page; a bad r
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 from pypdf import PdfReader
@@ -62,3 +63,28 @@ def test_a_bad_latest_value_is_one_line(window, qtbot, monkeypatch, tmp_path):
     qtbot.mouseClick(window.comparison.progress_button, Qt.LeftButton)
     assert len(shown) == 1 and "bad.csv" in shown[0] and "row 2" in shown[0] and "twelve" in shown[0]
     assert window.model.planner.pack.plan_progress == {}
+
+
+def test_imported_progress_is_saved_in_the_workspace_and_comes_back(window, make_window, qtbot, monkeypatch, tmp_path):
+    from conftest import menu_action
+
+    progress = tmp_path / "progress.csv"
+    progress.write_text("indicator_id,latest_value,latest_period\nplan_suicide_rate,12.0,2030 (synthetic)\n",
+                        encoding="utf-8")  # a SYNTHETIC latest value
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(progress), "")))
+    qtbot.mouseClick(window.comparison.progress_button, Qt.LeftButton)
+    assert window.windowTitle().startswith("Untitled *")
+    saved = tmp_path / "plan.sthc"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(saved), "")))
+    menu_action(window, "File", "Save workspace as…").trigger()
+    assert json.loads(saved.read_text(encoding="utf-8"))["plan_progress"] == {
+        "plan_suicide_rate": {"value": 12.0, "period": "2030 (synthetic)", "source": "progress.csv"}}
+    assert window.windowTitle().startswith("plan.sthc —")
+
+    other = make_window()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(saved), "")))
+    menu_action(other, "File", "Open workspace…").trigger()
+    other.tabs.setCurrentWidget(other.comparison)
+    cells = {r[1]: r for r in other.comparison.plan_rows()}
+    assert cells["Suicide rate"][5].startswith("12 per 100,000 (2030 (synthetic)")
+    assert other.windowTitle().startswith("plan.sthc —")

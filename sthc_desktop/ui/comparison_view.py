@@ -3,9 +3,10 @@
 The user picks a theme or a set of indicators, the benchmark (England, St Helens, the North West,
 the Liverpool City Region or Cheshire and Merseyside, a regional one getting a column of its own)
 and how LSOAs are assigned to localities (estimated registrations, nearest practice, each named
-with its validation error, or a lookup CSV they load). The view
-shows what :func:`~sthc_desktop.core.comparison.compare` returns — one row per indicator,
-one column per area, each cell the value and its 95% interval, coloured by the comparison,
+with its validation error, or a lookup CSV they load; the document applies the choice). The view
+shows what :func:`~sthc_desktop.core.comparison.compare` returns — one row per indicator, grouped
+under its theme or source in groups that fold away, one column per area, each cell the value and
+its 95% interval, coloured by the comparison (with a colour key; no selection fill hides a colour),
 with the counts, period and method in its tooltip; "*" where disclosure control suppresses a
 value — plus the inequality within each locality for the chosen LSOA indicators, the charts of
 :mod:`sthc_desktop.render.charts` and the strategic plan's key measures. It computes nothing:
@@ -23,7 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QSplitter, QTableWidget, QTableWidgetItem,
-                               QTabWidget, QVBoxLayout, QWidget)
+                               QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from sthc_desktop.content.numbers import format_value, plan_figure
 from sthc_desktop.core import district_ranks
@@ -39,6 +40,7 @@ from sthc_desktop.render import charts
 
 from .busy import busy
 from .plan_progress import plan_panel
+from .table_copy import install_copy
 from .fingertips_charts import FUNNEL_TAB, SPINE_TAB, FunnelTab, SpineTab
 from .document import Document
 
@@ -46,6 +48,9 @@ CHOSEN = "Chosen indicators"
 BENCHMARKS = tuple((area, key) for key, area in BENCHMARK_AREAS.items())
 LOOKUP = "Lookup CSV…"
 LOOKUP_FILES = "CSV or XLSX files (*.csv *.txt *.xlsx);;All files (*)"
+INDICATOR = "Indicator"
+#: Groups open on showing while their rows add up to this many (the first group always opens).
+OPEN_ROWS = 15
 DARK_FILLS = {"worse", "lower"}
 ID_ROLE = Qt.UserRole
 INEQUALITY_TITLE = "Inequality within each locality"
@@ -81,8 +86,7 @@ class ComparisonView(QWidget):
         super().__init__(parent)
         self.model = model
         self.frame = pd.DataFrame()
-        self._cells: dict[tuple[str, str], QTableWidgetItem] = {}
-        self._ids: list[str] = []
+        self._cells: dict[tuple[str, str], tuple[QTreeWidgetItem, int]] = {}
 
         self.selection = QComboBox()
         self.chooser = QListWidget()
@@ -98,13 +102,22 @@ class ComparisonView(QWidget):
         self.method_label = QLabel(wordWrap=True)
         self.method_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
-        self.table = QTableWidget(0, len(AREAS))
-        self.table.setHorizontalHeaderLabels(list(AREAS))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectRows)
+        # Indicators grouped under their theme or source, each group folding away; one column per area.
+        self.table = QTreeWidget()
+        self.table.setHeaderLabels([INDICATOR, *AREAS])
+        self.table.setUniformRowHeights(True)
+        self.table.setAllColumnsShowFocus(True)
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        # The indicator's name takes what the areas leave (elided, in full in its tooltip), so the
+        # England column stays in view on a small screen.
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setDefaultAlignment(Qt.AlignRight | Qt.AlignVCenter)  # over the figures, as they are aligned
+        self.table.setTextElideMode(Qt.ElideRight)
         # No selection fill: it would hide a cell's better/worse colour; the current row gets a focus outline.
-        self.table.setSelectionMode(QTableWidget.NoSelection)
+        self.table.setSelectionMode(QTreeWidget.NoSelection)
+        install_copy(self.table)  # Ctrl+C copies it as the tables of the window do
         self.colour_key = QLabel(wordWrap=True)
         self.footnote = QLabel(SUPPRESSION_NOTE, wordWrap=True)
         self.footnote.setVisible(False)
@@ -185,7 +198,8 @@ class ComparisonView(QWidget):
         self.chooser.itemChanged.connect(lambda _item: self.refresh())
         self.benchmark.currentIndexChanged.connect(lambda _i: self.refresh())
         self.assignment.activated.connect(self._assignment_chosen)
-        self.table.currentCellChanged.connect(lambda row, *_: self._draw_bars(row))
+        self.table.currentItemChanged.connect(lambda item, _previous: self._draw_bars(
+            item.data(0, ID_ROLE) if item is not None else None))
         # Deferred in the main window: nothing is computed until the tab is first looked at.
         self._stale = True
         self._computed: dict = {}
@@ -298,13 +312,12 @@ class ComparisonView(QWidget):
     def refresh(self) -> None:
         """Ask the core for the comparison of the current choices and show it."""
         spec = self.indicator_spec()
-        self.table.setRowCount(0)
+        self.table.clear()
         self._cells.clear()
-        self._ids = []
         if not spec:
             self.frame = pd.DataFrame()
             self.footnote.setVisible(False)
-            self._draw_bars(-1)
+            self._draw_bars(None)
             self._fill_inequality(None)
             return
         # Suppressed cells come back empty (NaN) and flagged: the table prints "*", the charts draw nothing.
@@ -312,41 +325,62 @@ class ComparisonView(QWidget):
                               lambda: compare(self.model.planner, spec, benchmark=self.benchmark.currentData()))
         self.frame = publishable(compared, mark=None)
         areas = compared_areas(self.benchmark.currentData())  # a regional benchmark gets its own column
-        self.table.setColumnCount(len(areas))
-        self.table.setHorizontalHeaderLabels(list(areas))
+        self.table.setColumnCount(1 + len(areas))  # the header's labels alone would keep a column left over
+        self.table.setHeaderLabels([INDICATOR, *areas])
+        self.table.headerItem().setTextAlignment(0, Qt.AlignLeft | Qt.AlignVCenter)
         self.footnote.setVisible(bool(self.frame["suppressed"].any()))
-        self._ids = list(dict.fromkeys(self.frame["indicator_id"]))
-        self.table.setRowCount(len(self._ids))
-        rows = {i: n for n, i in enumerate(self._ids)}
+        rows = {}
+        groups = self._groups(list(dict.fromkeys(self.frame["indicator_id"])))
+        for name, ids in groups:
+            group = QTreeWidgetItem(self.table, [f"{name} ({len(ids)})"])
+            group.setFirstColumnSpanned(True)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            for indicator_id in ids:
+                rows[indicator_id] = row = QTreeWidgetItem(group, ["–"] * (1 + len(areas)))
+                row.setData(0, ID_ROLE, indicator_id)
+                for col, area in enumerate(areas, start=1):
+                    row.setToolTip(col, f"{area}: no value in the pack for this indicator")
+                    row.setTextAlignment(col, Qt.AlignRight | Qt.AlignVCenter)
         for r in self.frame.itertuples(index=False):
-            row = rows[r.indicator_id]
-            if self.table.verticalHeaderItem(row) is None:
-                header = QTableWidgetItem(f"{r.indicator_name} ({r.period})")
-                header.setToolTip(f"{r.indicator_name}\n{r.unit}")
-                self.table.setVerticalHeaderItem(row, header)
-            text = (SUPPRESSED if r.suppressed else NOT_AVAILABLE if r.comparison == NOT_AVAILABLE
-                    else cell_label(r.value, r.lower_ci, r.upper_ci, r.unit))
-            item = QTableWidgetItem(text)
-            item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            row, col = rows[r.indicator_id], 1 + areas.index(r.area)
+            if row.text(0) == "–":
+                row.setText(0, f"{r.indicator_name} ({r.period})")
+                row.setToolTip(0, f"{r.indicator_name} ({r.period})\n{r.unit}")
+            row.setText(col, SUPPRESSED if r.suppressed else NOT_AVAILABLE if r.comparison == NOT_AVAILABLE
+                        else cell_label(r.value, r.lower_ci, r.upper_ci, r.unit))
             fill = charts.COMPARISON_COLOURS.get(r.comparison)
             if fill and r.comparison != "not compared":
-                item.setBackground(QBrush(QColor(fill)))
+                row.setBackground(col, QBrush(QColor(fill)))
                 if r.comparison in DARK_FILLS:
-                    item.setForeground(QBrush(QColor("white")))
-            item.setToolTip(self._tooltip(r))
-            self.table.setItem(row, areas.index(r.area), item)
-            self._cells[(r.indicator_id, r.area)] = item
-        for row in range(len(self._ids)):
-            for col, area in enumerate(areas):
-                if self.table.item(row, col) is None:
-                    empty = QTableWidgetItem("–")
-                    empty.setToolTip(f"{area}: no value in the pack for this indicator")
-                    self.table.setItem(row, col, empty)
+                    row.setForeground(col, QBrush(QColor("white")))
+            row.setToolTip(col, self._tooltip(r))
+            self._cells[(r.indicator_id, r.area)] = (row, col)
+        # Groups open while they fit OPEN_ROWS rows (the first always); the others are a click (or the
+        # right arrow key) away.
+        shown = 0
+        for i, (_name, ids) in enumerate(groups):
+            shown += len(ids)
+            self.table.topLevelItem(i).setExpanded(i == 0 or shown <= OPEN_ROWS)
         self._show_colour_key()
-        self._draw_bars(0)
+        self._draw_bars(groups[0][1][0])
         self._fill_inequality(spec)
         self.spine.set_request(self.model.planner, spec)
         self.funnel.set_request(self.model.planner, spec)
+
+    def _groups(self, ids: list[str]) -> list[tuple[str, list[str]]]:
+        """The rows' groups, in the comparison's order: by theme when the indicators span themes, else by
+        the source each comes from (its dataset's name as the pack gives it)."""
+        cat = catalogue(self.model.planner.pack).set_index("id").loc[ids]
+        datasets = self.model.planner.pack.datasets
+        by_theme = cat["theme"].nunique() > 1
+        groups: dict[str, list[str]] = {}
+        for indicator_id, r in cat.iterrows():
+            source = datasets.get(r["dataset"])
+            name = r["theme"] if by_theme or source is None else source.name.split(" (")[0].split(":")[0]
+            groups.setdefault(name, []).append(indicator_id)
+        return list(groups.items())
 
     def _once(self, key, compute):
         """The core's answer for ``key``, computed once per planner state (switching back is instant)."""
@@ -394,11 +428,11 @@ class ComparisonView(QWidget):
                 f"Denominator: {count(r.denominator)}\nCompared with {r.benchmark}: {r.comparison}\n"
                 f"Method: {r.method}")
 
-    def _draw_bars(self, row: int) -> None:
+    def _draw_bars(self, indicator_id: str | None) -> None:
         self.bars_figure.clear()
-        if 0 <= row < len(self._ids):
+        if indicator_id is not None:  # None: a group's row, or nothing compared
             ax = self.bars_figure.add_subplot()
-            charts.comparison_bars(ax, self.frame[self.frame["indicator_id"] == self._ids[row]])
+            charts.comparison_bars(ax, self.frame[self.frame["indicator_id"] == indicator_id])
         self.bars_canvas.draw_idle()
 
     def _draw_context(self) -> None:
@@ -447,18 +481,34 @@ class ComparisonView(QWidget):
 
     # -- what the tables show, as text (read by the tests) -----------------------------------------------
     def cell_text(self, indicator_id: str, area: str) -> str:
-        item = self._cells.get((indicator_id, area))
-        return item.text() if item is not None else "–"
+        item, col = self._cells.get((indicator_id, area), (None, 0))
+        return item.text(col) if item is not None else "–"
 
     def cell_colour(self, indicator_id: str, area: str) -> str | None:
-        item = self._cells.get((indicator_id, area))
-        if item is None or item.background().style() == Qt.NoBrush:
+        item, col = self._cells.get((indicator_id, area), (None, 0))
+        if item is None or item.background(col).style() == Qt.NoBrush:
             return None
-        return item.background().color().name()
+        return item.background(col).color().name()
 
     def cell_tooltip(self, indicator_id: str, area: str) -> str:
-        item = self._cells.get((indicator_id, area))
-        return item.toolTip() if item is not None else ""
+        item, col = self._cells.get((indicator_id, area), (None, 0))
+        return item.toolTip(col) if item is not None else ""
+
+    def shown_rows(self) -> list[list[str]]:
+        """The table's rows as a user sees them: each group, then its rows if it is open."""
+        out = []
+        for i in range(self.table.topLevelItemCount()):
+            group = self.table.topLevelItem(i)
+            out.append([group.text(0)])
+            if group.isExpanded():
+                out += [[group.child(j).text(c) for c in range(self.table.columnCount())]
+                        for j in range(group.childCount())]
+        return out
+
+    def indicator_rows(self) -> list[str]:
+        """The indicator ids the table holds, open groups or not, in its order."""
+        return [self.table.topLevelItem(i).child(j).data(0, ID_ROLE) for i in range(self.table.topLevelItemCount())
+                for j in range(self.table.topLevelItem(i).childCount())]
 
     def plan_rows(self) -> list[list[str]]:
         return [[self.plan.item(i, j).text() for j in range(self.plan.columnCount())]
