@@ -156,13 +156,19 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def pack_arguments(description: str, runs: str, default: int) -> tuple[argparse.Namespace, Path]:
+    """``--pack`` and the option ``runs`` (a count, median reported) parsed, the app compiled, the pack found
+    or built: the options and the pack."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--pack", type=Path, default=None, help="an England-scale pack (default: build one)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each export (median reported)")
+    parser.add_argument(runs, type=int, default=default, help="timed runs of each (median reported)")
     args = parser.parse_args()
     compile_app()
-    pack = england_pack(args.pack)
+    return args, england_pack(args.pack)
+
+
+def main() -> int:
+    args, pack = pack_arguments(__doc__.splitlines()[0], "--repeat", 3)
 
     for start in ("cold", "warm"):
         with tempfile.TemporaryDirectory() as tmp:

@@ -20,15 +20,14 @@ Run: ``python3 benchmarks/bench_england_qgis.py [--pack england.gpkg] [--runs 5]
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_england import england_pack  # same folder: the England benchmark's pack builder
-from bench_map import ROOT, compile_app
+from bench_england import pack_arguments  # same folder: the England benchmark's options and pack
+from bench_map import ROOT
 from processes import compare, load
 
 RATIO_GOAL = 0.5
@@ -83,12 +82,7 @@ def qgis_env() -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pack", type=Path, default=None, help="an England-scale pack (default: build one)")
-    parser.add_argument("--runs", type=int, default=5, help="timed rounds after the warm-up (median reported)")
-    args = parser.parse_args()
-    compile_app()
-    pack = england_pack(args.pack)
+    args, pack = pack_arguments(__doc__.splitlines()[0], "--runs", 5)
     python = qgis_python()
     with tempfile.TemporaryDirectory() as tmp:
         ours = [sys.executable, str(ROOT / "main.py"), "export", "map", "--area", "England", "--indicator",
