@@ -4,27 +4,20 @@ sideways, the mapped indicator first, and a definition read from the pack's cata
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, QStandardPaths, Qt
+from PySide6.QtCore import QRect, Qt
 
 from sthc_desktop.core.view import MapView
-from sthc_desktop.ui import main_window, screen_fit, workspace_actions
-from sthc_desktop.ui.main_window import MainWindow
+from sthc_desktop.ui import main_window, screen_fit
 
 
 @pytest.fixture(params=[QRect(0, 0, 1366, 768), QRect(0, 0, 1280, 720)], ids=["1366x768", "1920x1080 at 150%"])
-def window(qtbot, planner, isolated_settings, monkeypatch, request):
+def window(make_window, planner, qtbot, monkeypatch, request):
     area = request.param
     for module in (screen_fit, main_window):
         monkeypatch.setattr(module, "available_geometry", lambda _w=None: area)
-    QStandardPaths.setTestModeEnabled(True)
-    w = MainWindow(planner, MapView(indicator_id="qof_obesity"), restore=False)
-    w.show()
-    qtbot.waitExposed(w)
+    w = make_window(planner, MapView(indicator_id="qof_obesity"))
     qtbot.wait(20)
-    yield w
-    w.close()
-    workspace_actions.clean_exit()
-    QStandardPaths.setTestModeEnabled(False)
+    return w
 
 
 def test_details_fit_lead_with_the_mapped_indicator_and_define_it(window, qtbot, planner):

@@ -4,41 +4,28 @@ through the indicators, Escape back to the window as it was."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from sthc_desktop.core.view import MapView
-from sthc_desktop.ui import workspace_actions
-from sthc_desktop.ui.main_window import MainWindow
 
 
-def test_present_step_through_and_leave(qtbot, planner, isolated_settings):
-    QStandardPaths.setTestModeEnabled(True)
-    w = MainWindow(planner, MapView(), restore=False)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+def test_present_step_through_and_leave(make_window, planner, qtbot):
+    w = make_window(planner, MapView())
     size = QApplication.font().pointSizeF()
-    try:
-        qtbot.keyClick(w, Qt.Key_F11)
-        assert w.presentation.active and w.windowState() & Qt.WindowFullScreen
-        assert not any(d.isVisible() for d in w.map_docks)
-        assert not w.statusBar().isVisible() and not w.menuBar().isVisible() and not w.navigate.isVisible()
-        assert QApplication.font().pointSizeF() > size
-        qtbot.keyClick(w, Qt.Key_PageDown)
-        assert w.zoom_box.currentText() == "Central" and w.model.view.extent == planner.locality_bounds("Central")
-        qtbot.keyClick(w, Qt.Key_PageDown)
-        assert w.zoom_box.currentText() == "Newton & Haydock"
-        first = w.model.view.indicator_id
-        qtbot.keyClick(w, Qt.Key_PageDown, Qt.ControlModifier)
-        assert w.model.view.indicator_id != first
-        qtbot.keyClick(w, Qt.Key_Escape)
-        assert not w.presentation.active and not w.windowState() & Qt.WindowFullScreen
-        assert all(d.isVisible() for d in w.map_docks) and w.statusBar().isVisible()
-        assert QApplication.font().pointSizeF() == size
-    finally:
-        w.model.set_modified(False)
-        w.close()
-        workspace_actions.clean_exit()
-        QStandardPaths.setTestModeEnabled(False)
+    qtbot.keyClick(w, Qt.Key_F11)
+    assert w.presentation.active and w.windowState() & Qt.WindowFullScreen
+    assert not any(d.isVisible() for d in w.map_docks)
+    assert not w.statusBar().isVisible() and not w.menuBar().isVisible() and not w.navigate.isVisible()
+    assert QApplication.font().pointSizeF() > size
+    qtbot.keyClick(w, Qt.Key_PageDown)
+    assert w.zoom_box.currentText() == "Central" and w.model.view.extent == planner.locality_bounds("Central")
+    qtbot.keyClick(w, Qt.Key_PageDown)
+    assert w.zoom_box.currentText() == "Newton & Haydock"
+    first = w.model.view.indicator_id
+    qtbot.keyClick(w, Qt.Key_PageDown, Qt.ControlModifier)
+    assert w.model.view.indicator_id != first
+    qtbot.keyClick(w, Qt.Key_Escape)
+    assert not w.presentation.active and not w.windowState() & Qt.WindowFullScreen
+    assert all(d.isVisible() for d in w.map_docks) and w.statusBar().isVisible()
+    assert QApplication.font().pointSizeF() == size

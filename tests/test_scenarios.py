@@ -66,13 +66,9 @@ def test_a_bad_scenario_file_names_the_file_and_the_problem(pack, tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, planner, isolated_settings):
-    from sthc_desktop.core.view import MapView
-    from sthc_desktop.ui.main_window import MainWindow
-    w = MainWindow(planner, MapView())
-    qtbot.addWidget(w)
-    w.show()
-    return w
+def window(make_window, planner):
+    """The main window on the session's pack: a what-if changes no pack."""
+    return make_window(planner)
 
 
 def choose_in_dialogs(monkeypatch, items: list[str], name: str = "Merger test"):
@@ -131,14 +127,9 @@ def test_export_pack_under_a_scenario_names_it(pack, tmp_path):
     assert "Board option B" in text
 
 
-def test_a_workspace_brings_back_the_method_and_the_scenario(window, monkeypatch, tmp_path, qtbot):
+def test_a_workspace_brings_back_the_method_and_the_scenario(window, make_window, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
-    from conftest import BUNDLED_PACK
-    from sthc_desktop.core.datapack import DataPack
-    from sthc_desktop.core.planner import Planner
-    from sthc_desktop.core.view import MapView
-    from sthc_desktop.ui.main_window import MainWindow
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Discard)  # closing unsaved windows
     view = window.comparison
     window.tabs.setCurrentWidget(view)
@@ -150,8 +141,7 @@ def test_a_workspace_brings_back_the_method_and_the_scenario(window, monkeypatch
     shown = window.method_label.text()
     assert shown.startswith("Localities: nearest practice") and "what-if 'Kept'" in shown
     assert window.save_to(tmp_path / "kept.sthc")
-    again = MainWindow(Planner(DataPack(BUNDLED_PACK)), MapView())
-    qtbot.addWidget(again)
+    again = make_window()
     assert again.open_workspace(tmp_path / "kept.sthc")
     assert again.model.planner.assignments["lsoa21"].method == "nearest practice"
     assert again.model.scenario.name == "Kept" and again.model.scenario.practices == {MOVE[0]: MOVE[1]}

@@ -31,7 +31,6 @@ class Document(QObject):
     viewChanged = Signal(object)          # MapView
     selectionChanged = Signal(object)     # dict describing the selected area/practice, or None
     plannerChanged = Signal(object)       # Planner (new data, locality method or scenario)
-    importsChanged = Signal(object)       # list[ImportRecord]
     planProgressChanged = Signal(object)  # indicator id -> latest value, period and source
     fileChanged = Signal(object, bool)    # the workspace path (None: untitled) and the modified flag
 
@@ -89,7 +88,6 @@ class Document(QObject):
         (a file imported again under the same name replaces the earlier one)."""
         self.add_indicator(indicator.meta, indicator.values, indicator.dataset)
         self.imports = [r for r in self.imports if r.spec.name != record.spec.name] + [record]
-        self.importsChanged.emit(self.imports)
         self.set_indicator(indicator.meta["id"])
 
     # -- the locality method and the what-if scenario on top of it -------------------------------
@@ -196,6 +194,5 @@ class Document(QObject):
                 notes.append(f"{exc} (so the plan progress is not opened)")
         self.set_view(opened.view)
         self.imports = list(opened.imports)
-        self.importsChanged.emit(self.imports)
         self._set_file(None if recovered else Path(path), recovered)
         return notes
