@@ -161,3 +161,10 @@ def assert_page_text_fits(fig):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not (min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5), (a, b)
+
+
+def click_export(qtbot, dialog, timeout: int = 120_000):
+    """Click the Export dialog's Export button, as a user does, and wait until its worker has finished."""
+    from PySide6.QtCore import Qt
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=timeout)

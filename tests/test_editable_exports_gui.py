@@ -6,9 +6,8 @@ from __future__ import annotations
 import openpyxl
 import pyogrio
 import pytest
-from PySide6.QtCore import Qt
 from test_editable_exports import slide_tables
-from conftest import menu_action as action
+from conftest import click_export, menu_action as action
 
 from sthc_desktop.cli import main
 from sthc_desktop.ui import export_dialog
@@ -26,7 +25,7 @@ def export_through_the_menu(qtbot, window, monkeypatch, out, *, pack: bool, fmt:
             assert not dialog.paper.isEnabled() and not dialog.dpi.isEnabled()  # no page in a data file
         assert dialog.out.text().endswith("." + fmt.lower())
         dialog.out.setText(str(out))
-        qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+        click_export(qtbot, dialog)
         return 1
     monkeypatch.setattr(export_dialog.ExportDialog, "exec", use_the_dialog)
     action(window, "File", "Export briefing map or locality pack…").trigger()

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import errno
-import importlib.util
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox
 from pypdf import PdfReader
 
-from sthc_desktop.cli import main
+from conftest import click_export
 from sthc_desktop.core import files as core_files
 from sthc_desktop.export import files
 from sthc_desktop.ui.export_dialog import ExportDialog
 from sthc_desktop.ui.document import Document
 from sthc_desktop.core.view import MapView
-
-needs_comparison = pytest.mark.skipif(importlib.util.find_spec("sthc_desktop.core.comparison") is None,
-                                      reason="the comparison engine (sthc_desktop.core.comparison) is not there yet")
-
-
-def pdf_pages(path) -> list[str]:
-    return [" ".join(p.extract_text().split()) for p in PdfReader(path).pages]
 
 
 @pytest.fixture
@@ -40,20 +32,6 @@ def choose(combo, text):
     combo.setCurrentIndex(combo.findText(text))
 
 
-def test_map_export_writes_the_same_page_as_the_command_line(dialog, qtbot, planner, tmp_path):
-    dialog.model.update(focus="South", extent=planner.locality_bounds("South"))
-    choose(dialog.orientation, "landscape")
-    choose(dialog.format, "PDF")
-    dialog.out.setText(str(tmp_path / "gui.pdf"))
-    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
-    assert dialog.written == tmp_path / "gui.pdf" and dialog.open_button.isEnabled()
-    cli = tmp_path / "cli.pdf"
-    assert main(["export", "map", "--indicator", "qof_obesity", "--locality", "South", "--orientation",
-                 "landscape", "--format", "pdf", "--out", str(cli)]) == 0
-    assert pdf_pages(dialog.written) == pdf_pages(cli)
-    assert "South · 2024-25" in pdf_pages(cli)[0]
-
-
 def test_png_uses_the_chosen_dpi_and_the_preview_shows_the_page(dialog, qtbot, tmp_path):
     assert not dialog.dpi.isEnabled()
     choose(dialog.format, "PNG")
@@ -62,7 +40,7 @@ def test_png_uses_the_chosen_dpi_and_the_preview_shows_the_page(dialog, qtbot, t
     choose(dialog.paper, "A4")
     dialog.dpi.setValue(100)
     dialog.out.setText(str(tmp_path / "map.png"))
-    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    click_export(qtbot, dialog)
     w, h = Image.open(tmp_path / "map.png").size
     assert abs(w - 827) <= 2 and abs(h - 1169) <= 2
     # The preview has the page's shape: portrait A4.
@@ -80,7 +58,7 @@ def test_resolution_box_offers_the_engine_range_and_exports_at_its_edge(dialog, 
     dialog.dpi.setValue(files.MIN_DPI - 20)
     assert dialog.dpi.value() == files.MIN_DPI  # the same range the command line accepts
     dialog.out.setText(str(tmp_path / "low.png"))
-    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    click_export(qtbot, dialog)
     w, h = Image.open(tmp_path / "low.png").size
     assert abs(w - 8.27 * files.MIN_DPI) <= 2 and abs(h - 11.69 * files.MIN_DPI) <= 2
 
@@ -90,7 +68,7 @@ def test_open_the_file_opens_what_was_written(dialog, qtbot, tmp_path, monkeypat
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     dialog.out.setText(str(tmp_path / "map.svg"))
     choose(dialog.format, "SVG")
-    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    click_export(qtbot, dialog)
     qtbot.mouseClick(dialog.open_button, Qt.LeftButton)
     assert opened == [str(tmp_path / "map.svg")]
 
@@ -103,36 +81,76 @@ def test_read_only_folder_shows_the_error_and_the_dialog_stays_open(dialog, qtbo
         raise PermissionError(errno.EACCES, "Permission denied")
     monkeypatch.setattr(core_files.os, "open", refuse)  # as a read-only folder refuses a new file
     dialog.out.setText(str(tmp_path / "map.pdf"))
-    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
-    assert len(shown) == 1 and "map.pdf" in shown[0] and "read-only" in shown[0]
+    click_export(qtbot, dialog)
+    assert len(shown) == 1 and "map.pdf" in shown[0] and "read-only" in shown[0] and "\n" not in shown[0]
     assert dialog.isVisible() and not dialog.open_button.isEnabled()
     assert list(tmp_path.iterdir()) == []
 
 
-def test_pack_tab_offers_localities_and_cancelling_writes_nothing(dialog, qtbot, tmp_path, monkeypatch):
+def test_pack_tab_offers_localities_and_cancel_stops_the_worker_leaving_no_file(dialog, qtbot, tmp_path):
     dialog.tabs.setCurrentIndex(1)
     assert dialog.out.text().endswith(".pdf") and not dialog.dpi.isEnabled()
     dialog.locality_boxes["Central"].setChecked(False)
     assert dialog.localities() == ["Newton & Haydock", "North", "South"]
     assert dialog.indicators.findText("Obesity") >= 0 and dialog.indicators.findText("Deprivation") < 0
-    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
     dialog.out.setText(str(tmp_path / "pack.pdf"))
+    assert not dialog.progress.isVisible() and not dialog.cancel_button.isVisible()
     qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert dialog.progress.isVisible() and not dialog.export_button.isEnabled() and not dialog.tabs.isEnabled()
+    qtbot.waitUntil(lambda: dialog.progress.value() >= 1, timeout=60_000)  # the cover is written
+    qtbot.mouseClick(dialog.cancel_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=60_000)
     assert "cancelled" in dialog.status.text() and dialog.written is None
-    assert list(tmp_path.iterdir()) == []
+    assert dialog.progress.value() < dialog.progress.maximum()
+    assert list(tmp_path.iterdir()) == []  # neither the pack nor its temporary file
+    assert dialog.export_button.isEnabled() and not dialog.progress.isVisible()
 
 
-@needs_comparison
-def test_pack_export_writes_the_same_pages_as_the_command_line(dialog, qtbot, tmp_path):
+def test_progress_reaches_the_last_page_while_the_window_stays_live(dialog, qtbot, tmp_path):
     dialog.tabs.setCurrentIndex(1)
-    for name in ("Central", "South"):
+    for name in ("Central", "Newton & Haydock", "South"):
         dialog.locality_boxes[name].setChecked(False)
     choose(dialog.indicators, "Obesity")
-    dialog.out.setText(str(tmp_path / "gui.pdf"))
-    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
-    cli = tmp_path / "cli.pdf"
-    assert main(["export", "pack", "--localities", "Newton & Haydock", "North", "--indicators", "Obesity",
-                 "--out", str(cli)]) == 0
-    gui_pages, cli_pages = pdf_pages(tmp_path / "gui.pdf"), pdf_pages(cli)
-    assert len(gui_pages) == len(cli_pages) == 8
-    assert gui_pages == cli_pages
+    steps, ticks = [], []
+    dialog.progress.valueChanged.connect(lambda v: steps.append((v, dialog.progress.maximum())))
+    timer = QTimer(dialog, interval=20)
+    timer.timeout.connect(lambda: ticks.append(dialog.progress.value()))  # the GUI thread's event loop
+    timer.start()
+    dialog.out.setText(str(tmp_path / "north.pdf"))
+    click_export(qtbot, dialog)
+    timer.stop()
+    assert dialog.written == tmp_path / "north.pdf" and dialog.status.text().startswith("Saved")
+    assert [v for v, _ in steps if v > 0] == list(range(1, 8)) and steps[-1] == (7, 7)  # one step a page
+    assert len(PdfReader(dialog.written).pages) == 7
+    # The timer kept firing while pages were written on the worker: the window never froze.
+    assert len(set(ticks) & set(range(1, 7))) >= 3 and len(ticks) > 50
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"period": "1999"}, "unknown period '1999' of indicator 'qof_obesity'"),
+    ({"scheme": "Jenks"}, "unknown scheme 'Jenks'"),
+    ({"focus": "Sowth"}, "unknown focus 'Sowth'"),
+    ({"indicator_id": "no_such_thing"}, "unknown indicator 'no_such_thing'"),
+])
+def test_a_view_the_request_check_refuses_is_one_line_and_no_file(dialog, qtbot, tmp_path, monkeypatch,
+                                                                    change, problem):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    dialog.model.update(**change)
+    dialog.out.setText(str(tmp_path / "map.pdf"))
+    click_export(qtbot, dialog)
+    assert len(shown) == 1 and problem in shown[0] and "\n" not in shown[0]
+    assert dialog.written is None and list(tmp_path.iterdir()) == []
+
+
+def test_a_pack_of_no_localities_is_refused_in_one_line(dialog, qtbot, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    dialog.tabs.setCurrentIndex(1)
+    for box in dialog.locality_boxes.values():
+        box.setChecked(False)
+    assert dialog.preview.text() == "Choose at least one locality."
+    dialog.out.setText(str(tmp_path / "pack.pdf"))
+    click_export(qtbot, dialog)
+    assert shown == [f"{tmp_path / 'pack.pdf'}: no localities chosen for the pack"]
+    assert list(tmp_path.iterdir()) == []

@@ -131,12 +131,29 @@ def test_cli_writes_a_png_map_of_a_locality(tmp_path, capsys):
     assert abs(w - 1169) <= 2 and abs(h - 827) <= 2
 
 
-def test_cli_and_engine_write_the_same_page(planner, tmp_path):
+def test_cli_locality_is_the_zoom_and_focus_the_highlight_as_on_screen(planner, tmp_path):
     out_cli = tmp_path / "cli.pdf"
     assert main(["export", "map", "--indicator", "qof_obesity", "--locality", "South", "--out", str(out_cli)]) == 0
-    view = MapView(indicator_id="qof_obesity", focus="South", extent=planner.locality_bounds("South"))
-    out_api = export_map(planner, view, tmp_path / "api.pdf")
-    assert pdf_text(out_cli) == pdf_text(out_api)
+    zoomed = MapView(indicator_id="qof_obesity", extent=planner.locality_bounds("South"))  # "Zoom to: South"
+    assert out_cli.read_bytes() == export_map(planner, zoomed, tmp_path / "api.pdf").read_bytes()
+    focused = tmp_path / "focused.pdf"
+    assert main(["export", "map", "--indicator", "qof_obesity", "--locality", "South", "--focus", "South",
+                 "--out", str(focused)]) == 0
+    both = export_map(planner, zoomed.with_(focus="South"), tmp_path / "api_focused.pdf")
+    assert focused.read_bytes() == both.read_bytes() != out_cli.read_bytes()  # the others dimmed only here
+
+
+def test_engine_refuses_a_view_the_check_refuses_before_drawing(planner, tmp_path, monkeypatch):
+    import sthc_desktop.export.briefing_map as engine
+    monkeypatch.setattr(engine, "briefing_map", lambda *a, **k: pytest.fail("the page was built"))
+    # Called directly, an unknown period was once drawn as the latest one.
+    for view, problem in [(MapView(indicator_id="qof_obesity", period="1999"), "unknown period '1999'"),
+                          (MapView(indicator_id="qof_obesity", focus="Sowth"), "unknown focus 'Sowth'"),
+                          (MapView(indicator_id="qof_obesity", classes=12), "classes 12 is outside 2–9"),
+                          (MapView(indicator_id="qof_obesity").with_(scheme="Jenks"), "unknown scheme 'Jenks'")]:
+        with pytest.raises(ExportError, match=problem):
+            export_map(planner, view, tmp_path / "map.pdf")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_rejects_an_unknown_indicator_in_one_line(tmp_path, capsys):

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sthc_desktop.cli import main
 from sthc_desktop.core.errors import ExportError
 from sthc_desktop.export import ExportCancelled, export_pack
-from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS, choose_indicators
+from sthc_desktop.export.request import DEFAULT_INDICATORS, choose_indicators
 from sthc_desktop.core.comparison import publishable
 from sthc_desktop.content.pack import indicator_table, publish
 from sthc_desktop.render.charts import COMPARISON_FILLS, comparison_fills
@@ -149,11 +149,11 @@ def test_cli_pack_writes_one_page_per_locality(tmp_path, capsys):
     assert "Obesity: QOF prevalence, adults 18+" in pages[3]
 
 
-def test_cli_pack_rejects_an_unknown_locality(tmp_path, capsys):
-    with pytest.raises(SystemExit):
-        main(["export", "pack", "--localities", "Nowhere", "--out", str(tmp_path / "p.pdf")])
-    assert "invalid choice: 'Nowhere'" in capsys.readouterr().err
-    assert not list(tmp_path.iterdir())
+def test_cli_pack_rejects_an_unknown_locality_in_one_line(tmp_path, capsys):
+    assert main(["export", "pack", "--localities", "North", "Nowhere", "--out", str(tmp_path / "p.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown locality 'Nowhere' (choose Central, Newton & Haydock, North, South)" in err
+    assert err.count("\n") == 1 and not list(tmp_path.iterdir())
 
 
 # -- the full pack: overview, locality pages, charts, notes -------------------------------------

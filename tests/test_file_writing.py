@@ -11,9 +11,9 @@ import stat
 import time
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from conftest import click_export
 from sthc_desktop.cli import main
 from sthc_desktop.core import files
 
@@ -165,7 +165,7 @@ def test_export_dialog_asks_before_replacing(window, qtbot, monkeypatch, tmp_pat
         dialog.format.setCurrentText("PNG")
         dialog.dpi.setValue(72)
         dialog.out.setText(str(out))
-        qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+        click_export(qtbot, dialog)
         return 1
     monkeypatch.setattr(export_dialog.ExportDialog, "exec", use_the_dialog)
     file_action(window, "Export briefing map or locality pack…").trigger()

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from conftest import menu_action as action, write_csv
+from conftest import click_export, menu_action as action, write_csv
 from sthc_desktop.ui import export_dialog, import_dialog, sources_dialog
 
 HOW = ("menu", "key")
@@ -119,7 +119,7 @@ def test_export_briefing_map(window, qtbot, monkeypatch, tmp_path, how):
         browse = next(b for b in dialog.findChildren(export_dialog.QPushButton) if b.text() == "Browse…")
         dialog.format.setCurrentText("PDF")
         qtbot.mouseClick(browse, Qt.LeftButton)
-        qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+        click_export(qtbot, dialog)
         assert dialog.status.text().startswith("Saved"), dialog.status.text()
         return 1
     monkeypatch.setattr(export_dialog.ExportDialog, "exec", use_the_dialog)

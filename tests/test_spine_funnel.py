@@ -156,7 +156,7 @@ def test_the_comparison_view_shows_the_spine_chart_and_the_funnel_plot(qtbot, pl
 def test_spine_page_text_is_readable_on_the_sheet_and_never_overlaps(planner):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from sthc_desktop.core.localities import NETWORKS
-    from sthc_desktop.export.locality_pack import DEFAULT_INDICATORS
+    from sthc_desktop.export.request import DEFAULT_INDICATORS
     from sthc_desktop.render.locality_pack import pack_pages
     from sthc_desktop.render.locality_pack.spine_funnel import SPINE_PAGE
     fig = dict(pack_pages(planner, list(NETWORKS), list(DEFAULT_INDICATORS)))[SPINE_PAGE]()

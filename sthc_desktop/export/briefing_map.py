@@ -1,4 +1,5 @@
-"""Export the briefing map of a view: one page, as vector PDF or SVG, or PNG at a chosen dpi."""
+"""Export the briefing map of a view: one page, as vector PDF or SVG, or PNG at a chosen dpi; or the
+data behind it (XLSX) or its layers for GIS (GeoPackage)."""
 
 from __future__ import annotations
 
@@ -9,28 +10,40 @@ from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
 from sthc_desktop.render.briefing_map import briefing_map
 
-from .files import DEFAULT_DPI, check_page_target, write_figure
-from .formats import GIS, MAP_FORMATS, SPREADSHEET, output_format
+from .files import DEFAULT_DPI, Cancelled, Progress, one_step, write_figure
+from .formats import GIS, SPREADSHEET
+from .request import ExportRequest, check, map_request
 
 
 def export_map(planner: Planner, view: MapView, out: str | Path, *, paper: str = "A4",
                orientation: str = "portrait", dpi: int = DEFAULT_DPI, fmt: str | None = None,
                produced: date | None = None, overwrite: bool = False) -> Path:
-    """Write the briefing map of ``view`` to ``out`` (format from ``fmt`` or the file's suffix): a page,
-    the data behind the map as a workbook (xlsx) or its layers as a GeoPackage (gpkg).
+    """Write the briefing map of ``view`` to ``out`` (format from ``fmt`` or the file's suffix).
 
-    Raises :class:`~sthc_desktop.core.errors.ExportError` when ``dpi`` is outside
-    :data:`~sthc_desktop.export.files.MIN_DPI`–:data:`~sthc_desktop.export.files.MAX_DPI` or the file
-    cannot be written, or when ``out`` exists and ``overwrite`` is not set; nothing is left behind then.
+    Raises :class:`~sthc_desktop.core.errors.ExportError` for a request :func:`~.request.check`
+    refuses (an unknown indicator or period, ``dpi`` out of range, ``out`` existing without
+    ``overwrite``) or a file that cannot be written; nothing is left behind then.
     """
-    kind = output_format(out, fmt, MAP_FORMATS, "briefing map")
-    if kind == SPREADSHEET:
+    request = map_request(view, out, format=fmt, paper=paper, orientation=orientation, dpi=dpi,
+                          produced=produced, overwrite=overwrite)
+    return write_map(planner, check(request, planner))
+
+
+def write_map(planner: Planner, request: ExportRequest, progress: Progress | None = None,
+              cancelled: Cancelled | None = None) -> Path:
+    """Write a checked map request: the page (one step of progress), the workbook or the GeoPackage."""
+    view, out, overwrite = request.view(planner), request.out, request.overwrite
+    if request.format == SPREADSHEET:
         from .spreadsheet import export_map_workbook
-        return export_map_workbook(planner, view, out, overwrite=overwrite)
-    if kind == GIS:
+        return one_step(out, "Workbook", lambda: export_map_workbook(planner, view, out, overwrite=overwrite),
+                        progress, cancelled)
+    if request.format == GIS:
         from .gis import export_geopackage
-        return export_geopackage(planner, [view.indicator_id], out, period=view.period, overwrite=overwrite)
-    check_page_target(out, fmt, dpi, overwrite=overwrite)  # before the page is built, not after
-    page = briefing_map(planner, view, paper=paper, orientation=orientation, produced=produced)
-    return write_figure(page.figure, out, fmt=fmt, dpi=dpi, title=f"{page.title} — {page.area}",
-                        overwrite=overwrite)
+        return one_step(out, "GeoPackage", lambda: export_geopackage(planner, [view.indicator_id], out,
+                                                                     period=view.period, overwrite=overwrite),
+                        progress, cancelled)
+    page = briefing_map(planner, view, paper=request.paper, orientation=request.orientation,
+                        produced=request.produced)
+    return write_figure(page.figure, out, fmt=request.format, dpi=request.dpi,
+                        title=f"{page.title} — {page.area}", overwrite=overwrite,
+                        progress=progress, cancelled=cancelled)

@@ -39,47 +39,52 @@ OVERWRITE_HELP = "replace output files that already exist (without it, an existi
 
 #: progress(pages_done, pages_total, label_of_the_page_just_written)
 Progress = Callable[[int, int, str], None]
+#: cancelled() -> True once the user has asked to stop; asked between steps
+Cancelled = Callable[[], bool]
 
 
 class ExportCancelled(ExportError):
     """The user cancelled an export; nothing was written."""
 
 
-def format_for(out: Path, fmt: str | None) -> str:
-    """The format asked for, or the one the file name ends in."""
-    fmt = (fmt or Path(out).suffix.lstrip(".")).lower()
-    if fmt not in FORMATS:
-        raise ExportError(out, f"unknown export format '{fmt}'; choose {', '.join(FORMATS)}")
-    return fmt
-
-
-def check_dpi(dpi: int, out: str | Path) -> None:
-    """Refuse a resolution outside :data:`MIN_DPI`–:data:`MAX_DPI` before any work is done."""
-    if not MIN_DPI <= dpi <= MAX_DPI:
-        raise ExportError(out, f"resolution {dpi} dpi is outside {MIN_DPI}–{MAX_DPI} dpi")
-
-
-def check_page_target(out: str | Path, fmt: str | None, dpi: int, *, overwrite: bool = False) -> str:
-    """Refuse a bad format, resolution or target before a page is built; returns the format."""
-    fmt = format_for(out, fmt)
-    check_dpi(dpi, out)
-    check_target(out, overwrite=overwrite)
-    return fmt
-
-
-def write_figure(fig: Figure, out: str | Path, *, fmt: str | None = None, dpi: int = DEFAULT_DPI,
-                 title: str = "", overwrite: bool = False) -> Path:
-    """One page as PDF (vector), SVG (vector) or PNG (``dpi``), the page size exactly (no trimming)."""
+def write_figure(fig: Figure, out: str | Path, *, fmt: str, dpi: int = DEFAULT_DPI, title: str = "",
+                 overwrite: bool = False, progress: Progress | None = None,
+                 cancelled: Cancelled | None = None) -> Path:
+    """One page as PDF (vector), SVG (vector) or PNG (``dpi``), the page size exactly (no trimming), for a
+    request :func:`~sthc_desktop.export.request.check` has passed."""
     out = Path(out)
-    fmt = check_page_target(out, fmt, dpi, overwrite=overwrite)
-    metadata = {"Title": title, "Creator": CREATOR} if fmt == "pdf" else None
-    with atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC):
-        fig.savefig(tmp, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
+    metadata = pdf_metadata(title) if fmt == "pdf" else None
+
+    def save():
+        with atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC):
+            fig.savefig(tmp, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
+    one_step(out, title, save, progress, cancelled)
     return out
 
 
+def one_step(out: Path, label: str, write: Callable[[], object], progress: Progress | None = None,
+             cancelled: Cancelled | None = None):
+    """Run ``write``, a file written in one go, as one step of progress: refused if already cancelled."""
+    stop_if_cancelled(out, cancelled)
+    written = write()
+    if progress is not None:
+        progress(1, 1, label)
+    return written
+
+
+def stop_if_cancelled(out: Path, cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ExportCancelled(out, "export cancelled; nothing was written")
+
+
+def pdf_metadata(title: str) -> dict:
+    """The PDF's information: no creation date, so the same request always gives the same bytes (the
+    page prints the date it was produced)."""
+    return {"Title": title, "Creator": CREATOR, "CreationDate": None}
+
+
 def write_pdf(pages: Sequence[tuple[str, Callable[[], Figure]]], out: str | Path, *, title: str = "",
-              progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+              progress: Progress | None = None, cancelled: Cancelled | None = None,
               overwrite: bool = False) -> Path:
     """A multi-page PDF from (label, build_page) pairs, built one page at a time.
 
@@ -90,10 +95,9 @@ def write_pdf(pages: Sequence[tuple[str, Callable[[], Figure]]], out: str | Path
     out = Path(out)
     total = len(pages)
     with atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC):
-        with PdfPages(tmp, metadata={"Title": title, "Creator": CREATOR}) as pdf:
+        with PdfPages(tmp, metadata=pdf_metadata(title)) as pdf:
             for done, (label, build) in enumerate(pages, start=1):
-                if cancelled is not None and cancelled():
-                    raise ExportCancelled(out, "export cancelled; nothing was written")
+                stop_if_cancelled(out, cancelled)
                 pdf.savefig(build(), facecolor="white")
                 if progress is not None:
                     progress(done, total, label)

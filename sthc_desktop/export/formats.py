@@ -24,6 +24,6 @@ def output_format(out: str | Path, fmt: str | None, allowed: tuple[str, ...], wh
     """The format asked for, or the one ``out``'s name ends in; :class:`ExportError` if ``what`` has none such."""
     chosen = (fmt or Path(out).suffix.lstrip(".")).lower()
     if chosen not in allowed:
-        shown = f"'{chosen}'" if chosen else "(the file name has no suffix)"
-        raise ExportError(out, f"a {what} cannot be written as {shown}; choose {', '.join(allowed)}")
+        shown = f"format '{chosen}'" if chosen else "format (the file name has no suffix)"
+        raise ExportError(out, f"unknown {shown} for a {what}; choose {', '.join(allowed)}")
     return chosen

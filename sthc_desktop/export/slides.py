@@ -11,7 +11,6 @@ Written atomically; a cancel between slides leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -36,7 +35,7 @@ from sthc_desktop.render.charts import COMPARISON_FILLS, comparison_fills
 from sthc_desktop.render.locality_pack.spine_funnel import FUNNEL_PAGE, SPINE_PAGE, funnel_figure, pack_spines, spine_grid
 from sthc_desktop.render.page import produced_line
 
-from .files import ExportCancelled, Progress
+from .files import Cancelled, Progress, stop_if_cancelled
 
 #: A 16:9 slide, in inches.
 SLIDE_W, SLIDE_H = 13.333, 7.5
@@ -198,7 +197,7 @@ def funnel_slide(deck: Deck) -> None:
 
 def export_pack_slides(planner, out: str | Path, localities: list[str], indicators: list[str], *,
                        produced: date, progress: Progress | None = None,
-                       cancelled: Callable[[], bool] | None = None, overwrite: bool = False) -> Path:
+                       cancelled: Cancelled | None = None, overwrite: bool = False) -> Path:
     """Write the deck: overview, one slide per locality, spine chart and funnel plot slides."""
     out = check_target(out, overwrite=overwrite)
     data = PackData(planner, indicators, localities, produced)
@@ -207,8 +206,7 @@ def export_pack_slides(planner, out: str | Path, localities: list[str], indicato
              *[(name, lambda name=name: locality_slide(deck, name)) for name in localities],
              (SPINE_PAGE, lambda: spine_slide(deck)), (FUNNEL_PAGE, lambda: funnel_slide(deck))]
     for done, (label, build) in enumerate(steps, start=1):
-        if cancelled is not None and cancelled():
-            raise ExportCancelled(out, "export cancelled; nothing was written")
+        stop_if_cancelled(out, cancelled)
         build()
         if progress is not None:
             progress(done, len(steps), label)

@@ -1,10 +1,11 @@
 """The Export dialog: a briefing map of the current view, or a locality pack.
 
-It only fills in the arguments of :func:`~sthc_desktop.export.export_map` and
-:func:`~sthc_desktop.export.export_pack` (the functions ``python main.py export`` calls),
-previews the page the export will write, runs a pack page by page under a progress
-dialog that can cancel it, offers to open the file when done, and shows an export error
-in a message box while staying open so the user can choose another folder.
+It only fills in an :class:`~sthc_desktop.export.request.ExportRequest` from its widgets and the
+document (the same request ``python main.py export`` builds from its options) and runs it as an
+:class:`~sthc_desktop.export.ExportJob` on a worker thread: a progress bar and Cancel show while the
+window stays live. It previews the page the export will write, offers to open the file when done,
+and shows an error (a refused request or a file that cannot be written) in a message box while
+staying open so the user can choose another folder.
 """
 
 from __future__ import annotations
@@ -12,19 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressDialog,
-                               QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QSpinBox,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from sthc_desktop.core.errors import ExportError
 from sthc_desktop.core.indicators import THEMES
 from sthc_desktop.core.localities import NETWORKS
-from sthc_desktop.export import (DEFAULT_DPI, MAX_DPI, MIN_DPI, PRINT_DPI, ExportCancelled, export_map,
-                                 export_pack)
+from sthc_desktop.export import DEFAULT_DPI, MAX_DPI, MIN_DPI, PRINT_DPI, ExportCancelled, ExportJob
 from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS, PAGE_FORMATS
-from sthc_desktop.export.locality_pack import choose_indicators
+from sthc_desktop.export.request import PACK, ExportRequest, choose_indicators, map_request
 from sthc_desktop.render.briefing_map import briefing_map
 from sthc_desktop.render.locality_pack import pack_pages
 from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
@@ -46,6 +46,13 @@ def figure_pixmap(fig, dpi: int = PREVIEW_DPI) -> QPixmap:
     return QPixmap.fromImage(QImage(bytes(buffer), w, h, 4 * w, QImage.Format_RGBA8888))
 
 
+class JobSignals(QObject):
+    """Carries a worker thread's news to the dialog's thread (queued across threads by Qt)."""
+
+    progressed = Signal(int, int, str)
+    finished = Signal(object)
+
+
 class ExportDialog(QDialog):
     """Export the current view's briefing map, or a locality pack."""
 
@@ -54,6 +61,10 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export")
         self.model = model
         self.written: Path | None = None
+        self.job: ExportJob | None = None
+        self.signals = JobSignals(self)
+        self.signals.progressed.connect(self._progressed)
+        self.signals.finished.connect(self._finished)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._map_tab(), "Briefing map")
@@ -72,6 +83,13 @@ class ExportDialog(QDialog):
 
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v of %m")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        running = QHBoxLayout()
+        running.addWidget(self.progress, 1)
+        running.addWidget(self.cancel_button)
         self.open_button = QPushButton("Open the file")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_file)
@@ -81,11 +99,13 @@ class ExportDialog(QDialog):
         buttons.addButton(QDialogButtonBox.Close)
         self.export_button.clicked.connect(self.export)
         buttons.rejected.connect(self.reject)
+        self.choices = (self.tabs, self.out, browse, self.export_button)  # fixed while an export runs
 
         left = QVBoxLayout()
         left.addWidget(self.tabs)
         left.addLayout(where)
         left.addWidget(self.status)
+        left.addLayout(running)
         left.addStretch(1)
         left.addWidget(buttons)
         layout = QHBoxLayout(self)
@@ -93,6 +113,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.preview)
 
         self.tabs.currentChanged.connect(self._changed)
+        self._show_running(False)
         self._changed()
 
     # -- the choices -------------------------------------------------------------------------
@@ -155,8 +176,22 @@ class ExportDialog(QDialog):
         return [n for n, box in self.locality_boxes.items() if box.isChecked()]
 
     def indicator_ids(self) -> list[str]:
+        return choose_indicators(self.model.planner, self._indicator_choice())
+
+    def _indicator_choice(self) -> str | None:
         choice = self.indicators.currentText()
-        return choose_indicators(self.model.planner, None if choice == KEY_INDICATORS else choice)
+        return None if choice == KEY_INDICATORS else choice
+
+    def request(self, out: Path, *, overwrite: bool = False) -> ExportRequest:
+        """What the widgets and the document ask for: the request ``export map|pack`` builds from options."""
+        model = self.model
+        setup = dict(format=self._suffix(), overwrite=overwrite, method=model.method, lookup=model.lookup,
+                     scenario=model.scenario)
+        if self.is_pack:
+            return ExportRequest(PACK, out, localities=tuple(self.localities()),
+                                 indicators=self._indicator_choice(), **setup)
+        return map_request(model.view, out, paper=self.paper.currentText(),
+                           orientation=self.orientation.currentText(), dpi=self.dpi.value(), **setup)
 
     def _suffix(self) -> str:
         return (self.pack_format if self.is_pack else self.format).currentText().lower()
@@ -195,50 +230,72 @@ class ExportDialog(QDialog):
         pixmap = figure_pixmap(fig)
         self.preview.setPixmap(pixmap.scaled(self.preview.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation))
 
-    def export(self) -> Path | None:
-        """Write the file; on an error show it and stay open. Returns the file written, if any."""
+    def export(self) -> None:
+        """Start writing the file on a worker thread; :attr:`written` is set when it is done."""
         out = Path(self.out.text().strip()).expanduser()
         self.open_button.setEnabled(False)
+        self.written = None
         try:
             if not confirm_replace(self, out):
                 self.status.setText("Not exported; the existing file is kept.")
-                return None
-            if self.is_pack:
-                self.written = self._export_pack(out)
-            else:
-                self.written = export_map(self.model.planner, self.model.view, out, paper=self.paper.currentText(),
-                                          orientation=self.orientation.currentText(), dpi=self.dpi.value(),
-                                          fmt=self._suffix(), overwrite=True)
-        except ExportCancelled:
-            self.status.setText("Export cancelled; nothing was written.")
-            return None
+                return
         except ExportError as exc:
+            self._failed(exc)
+            return
+        self.status.setText(f"Writing {out.name}…")
+        self.progress.setRange(0, 0)  # busy until the first page is written
+        self._show_running(True)
+        signals = self.signals
+        self.job = ExportJob(self.request(out, overwrite=True), self.model.planner,
+                             progress=signals.progressed.emit, finished=signals.finished.emit).start()
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status.setText("Cancelling after the page being written…")
+
+    def _progressed(self, done: int, total: int, label: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.status.setText(f"Written: {label} ({done} of {total})")
+
+    def _finished(self, job: ExportJob) -> None:
+        self.job = None
+        self._show_running(False)
+        if isinstance(job.error, ExportCancelled):
+            self.status.setText("Export cancelled; nothing was written.")
+        elif isinstance(job.error, ExportError):
+            self._failed(job.error)
+        elif job.error is not None:
             self.status.setText("Export failed.")
-            QMessageBox.critical(self, "Export failed", str(exc))
-            return None
-        self.status.setText(f"Saved {self.written}")
-        self.open_button.setEnabled(True)
-        return self.written
+            raise job.error  # a bug: reported by the app's error handler, not dressed up as bad input
+        else:
+            self.written = job.written
+            self.status.setText(f"Saved {self.written}")
+            self.open_button.setEnabled(True)
 
-    def _export_pack(self, out: Path) -> Path:
-        localities = self.localities()
-        progress = QProgressDialog("Writing the locality pack…", "Cancel", 0, len(localities) + 3, self)
-        progress.setWindowModality(Qt.WindowModal)
-        progress.setMinimumDuration(0)
-        progress.setValue(0)
+    def _failed(self, exc: ExportError) -> None:
+        self.status.setText("Export failed.")
+        QMessageBox.critical(self, "Export failed", str(exc))
 
-        def step(done: int, total: int, label: str) -> None:
-            progress.setMaximum(total)
-            progress.setLabelText(f"Written: {label} ({done} of {total})")
-            progress.setValue(done)
-            QApplication.processEvents()  # keep the window painting and the Cancel button live
+    def _show_running(self, running: bool) -> None:
+        for widget in self.choices:
+            widget.setEnabled(not running)
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
+        self.cancel_button.setEnabled(running)
 
-        try:
-            return export_pack(self.model.planner, out, localities=localities, indicators=self.indicator_ids(),
-                               overwrite=True, progress=step, fmt=self._suffix(),
-                               cancelled=lambda: (QApplication.processEvents(), progress.wasCanceled())[1])
-        finally:
-            progress.close()
+    def done(self, result: int) -> None:
+        """Closing stops a running export first (at the next page), so no worker outlives the dialog."""
+        if self.job is not None:
+            self.job.cancel()
+            try:
+                self.job.wait()
+            except ExportError:
+                pass  # cancelled: nothing was written
+            self.job = None
+        super().done(result)
 
     def open_file(self) -> None:
         if self.written is not None:
