@@ -43,7 +43,7 @@ class ExportJob:
         self.written: Path | None = None
         self.error: BaseException | None = None
         self._source, self._progress, self._finished = source, progress, finished
-        self._stop = threading.Event()
+        self._stop, self._ended = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._run, name="export", daemon=True)
 
     def start(self) -> "ExportJob":
@@ -55,12 +55,15 @@ class ExportJob:
 
     @property
     def running(self) -> bool:
-        return self._thread.is_alive()
+        return self._thread.is_alive() and not self._ended.is_set()
 
     def wait(self, poll: float = 0.2) -> Path:
         """The file written, once the job ends; its error raised here instead if it failed."""
-        while self._thread.is_alive():
-            self._thread.join(poll)  # short joins, so Ctrl+C reaches the caller
+        # Short waits on an event, so Ctrl+C reaches the caller (an interrupted Thread.join can leave the
+        # thread looking finished while it still runs).
+        while not self._ended.wait(poll):
+            pass
+        self._thread.join()
         if self.error is not None:
             raise self.error
         return self.written
@@ -71,5 +74,6 @@ class ExportJob:
         except BaseException as exc:  # handed to whoever waits: a one-line ExportError, or a bug to report
             self.error = exc
         finally:
+            self._ended.set()
             if self._finished is not None:
                 self._finished(self)
