@@ -171,3 +171,13 @@ def test_ctrl_c_cancels_the_command_line_export_and_leaves_nothing(tmp_path):
         run.kill()
     assert rest.splitlines()[-1] == f"error: {out}: export cancelled; nothing was written"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_export_path_loads_neither_pyplot_nor_qt(tmp_path):
+    """What the worker thread runs draws with Figure and Agg/PDF canvases only, safe off the GUI thread."""
+    script = ("import sys; from sthc_desktop.cli import main; "
+              f"status = main(['export', 'pack', '--localities', 'North', '--indicators', 'Obesity', "
+              f"'--out', {str(tmp_path / 'p.pdf')!r}]); "
+              "print(status, sorted(m for m in sys.modules if m.startswith(('matplotlib.pyplot', 'PySide6'))))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.stdout.splitlines()[-1] == "0 []", done.stderr
