@@ -11,9 +11,9 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from conftest import ROOT, click_export, menu_action
+from conftest import ROOT, click_export, menu_action, write_csv
 from sthc_desktop.cli import main
 from sthc_desktop.core.errors import ExportError
 from sthc_desktop.core.view import MapView
@@ -80,6 +80,24 @@ def test_locality_pack_is_the_same_file_from_both_doors(window, qtbot, monkeypat
     assert done.stderr.splitlines() == [f"page {n} of 8: {label}" for n, label in enumerate(
         ["Cover", "Borough overview", "Newton & Haydock", "North", "Spine charts", "Practice funnel plots",
          "St Helens among England's districts", "Notes"], start=1)]
+
+
+def test_a_map_under_a_supplied_lookup_is_the_same_file_from_both_doors(window, qtbot, monkeypatch, tmp_path):
+    lsoa = window.model.planner.pack.layer("lsoa21")
+    lookup = write_csv(tmp_path / "synthetic_lookup.csv", ["lsoa21cd", "locality"],  # SYNTHETIC: two localities
+                       [(c, "North" if n == "North" else "South") for c, n in zip(lsoa["code"], lsoa["locality"])])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(lookup), "")))
+    menu_action(window, "File", "Use a locality lookup (LSOA → locality)…").trigger()
+    gui = tmp_path / "gui.pdf"
+
+    def widgets(dialog):
+        dialog.format.setCurrentText("PDF")
+        dialog.out.setText(str(gui))
+    export_through_the_menu(qtbot, window, monkeypatch, widgets)
+    cli = tmp_path / "cli.pdf"
+    assert main(["export", "map", "--indicator", window.model.view.indicator_id, "--lookup", str(lookup),
+                 "--out", str(cli)]) == 0
+    assert gui.read_bytes() == cli.read_bytes()
 
 
 # -- the one check, from either door ---------------------------------------------------------------

@@ -73,7 +73,7 @@ class ExportRequest:
     indicators: str | tuple[str, ...] | None = None
     # -- the locality setup it is made under
     method: str | None = None             # None: the pack's best-validated method
-    lookup: Mapping | None = None         # a supplied lookup's assignments, instead of the method
+    lookup: Mapping | None = None         # a supplied lookup's assignments, used instead of the method
     scenario: Scenario | None = None
     produced: date | None = None          # the "Produced" date printed; None: today
     overwrite: bool = False
@@ -155,6 +155,8 @@ def choose_indicators(planner, spec: str | Iterable[str] | None, *, out=None) ->
 
 
 def _check_method(request: ExportRequest) -> None:
+    if request.lookup is not None:
+        return  # a supplied lookup's assignments stand in for any method
     if request.method is not None and request.method not in PACK_METHODS:
         raise _unknown(request.out, "method", request.method, PACK_METHODS)
 
