@@ -47,7 +47,8 @@ def test_ties_and_awkward_counts_give_mapclassifys_breaks():
 
 def test_quantiles_do_not_import_mapclassify():
     code = ("import sys; from sthc_desktop.core.classes import classify; "
-            "classify([1.0, 2.0, 3.0, 5.0, 8.0], {}, 'Quantiles', 3); classify([1.0, 4.0, 9.0], {}, 'Equal interval', 2); "
+            "classify([1.0, 2.0, 3.0, 5.0, 8.0], {}, 'Quantiles', 3); "
+            "classify([1.0, 4.0, 9.0], {}, 'Equal interval', 2); "
             "print('mapclassify' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

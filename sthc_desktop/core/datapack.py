@@ -119,7 +119,8 @@ class DataPack:
         """PackError naming the layer unless it has rows and every column the app relies on."""
         quoted = '"' + name.replace('"', '""') + '"'
         cannot = f"layer '{name}' cannot be read"
-        types = {column: declared.upper() for _, column, declared, *_ in self._sql(f"PRAGMA table_info({quoted})", cannot)}
+        declared = self._sql(f"PRAGMA table_info({quoted})", cannot)
+        types = {column: kind.upper() for _, column, kind, *_ in declared}
         if not self._sql(f"SELECT EXISTS (SELECT 1 FROM {quoted})", cannot)[0][0]:
             raise PackError(self.path, f"damaged data pack: layer '{name}' is empty")
         absent = [c for c in columns if c not in types]
