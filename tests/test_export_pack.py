@@ -17,6 +17,7 @@ from sthc_desktop.content.pack import indicator_table, publish
 from sthc_desktop.render.charts import COMPARISON_FILLS, comparison_fills
 from sthc_desktop.render.locality_pack.district_ranks import DISTRICT_RANKS_PAGE
 from sthc_desktop.render.locality_pack.spine_funnel import FUNNEL_PAGE, SPINE_PAGE
+from sthc_desktop.render.page import MIN_TYPE
 
 from conftest import assert_page_text_fits
 
@@ -357,19 +358,28 @@ def test_a_locality_page_with_the_most_indicators_stays_readable(planner):
     assert any(t.get_text().startswith("Inequality within South is left out") for t in fig.texts)
 
 
-def test_notes_flow_into_the_second_column_for_a_long_indicator_list(planner):
+def test_notes_for_a_long_indicator_list_continue_on_a_second_page_in_readable_type(planner):
     ids = most_indicators(planner)
-    fig = dict(pack_pages(planner, ["North"], ids))["Notes"]()
-    FigureCanvasAgg(fig).draw()
-    renderer = fig.canvas.get_renderer()
+    pages = [(label, build) for label, build in pack_pages(planner, ["North"], ids) if label.startswith("Notes")]
+    assert [label for label, _ in pages] == ["Notes", "Notes (continued)"]
     from sthc_desktop.core.comparison import catalogue
     names = set(catalogue(planner.pack).set_index("id").loc[[*ids, *PROFILE_INDICATORS], "name"])
-    lines = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.texts]
-    headings = {text: box for text, box in lines if text in names}
-    assert names <= set(headings)  # every definition is on the page, the profile's too
-    assert {b.x0 < fig.bbox.width / 2 for b in headings.values()} == {True, False}  # flowed into both columns
-    assert all(box.y0 >= 0 for _, box in lines)
-    assert "Sources" in dict(lines) and min(t.get_fontsize() for t in fig.texts) >= 5.4
+    everything = []
+    for number, (_, build) in enumerate(pages):
+        fig = build()
+        if number == 0:
+            assert_page_text_fits(fig)
+        FigureCanvasAgg(fig).draw()
+        renderer = fig.canvas.get_renderer()
+        lines = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.texts]
+        assert all(box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.x1 for _, box in lines)
+        assert min(t.get_fontsize() for t in fig.texts) >= MIN_TYPE  # carried over, not set smaller
+        if number == 0:
+            first = {text: box for text, box in lines if text in names}
+            assert {b.x0 < fig.bbox.width / 2 for b in first.values()} == {True, False}  # both columns
+        everything += [text for text, _ in lines]
+    assert all(name in " ".join(everything) for name in names)  # every definition, the profile's too
+    assert "Methods" in everything and "Sources" in everything
 
 
 def test_a_summed_count_of_three_is_suppressed_in_the_pack_table():

@@ -10,12 +10,9 @@ network colours everywhere. Sizes suit an A4 page as well as the screen. Qt-free
 from __future__ import annotations
 
 import re
-import textwrap
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
-from matplotlib.colors import to_hex
 from matplotlib.patches import Patch
 
 from sthc_desktop.content.charts import (OBESITY_COVID, OBESITY_DEFINITION_CHANGE, OBESITY_NOT_COMPARABLE,
@@ -23,7 +20,10 @@ from sthc_desktop.content.charts import (OBESITY_COVID, OBESITY_DEFINITION_CHANG
 from sthc_desktop.core.aggregate import ENGLAND
 from sthc_desktop.core.deprivation import EDITIONS, decile_populations, decile_shares
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
-from sthc_desktop.core.stats import NOT_COMPARED
+from sthc_desktop.core.stats import HIGHER_IS_BETTER, NOT_COMPARED
+
+from .page import least_type, wrap
+from .palettes import class_colours
 
 #: Fingertips' comparison colours, and grey where nothing was compared.
 COMPARISON_COLOURS = {"better": "#92d050", "similar": "#ffc000", "worse": "#c00000", "higher": "#bed2ff",
@@ -54,10 +54,16 @@ def chart_title(name: str, period: str) -> str:
     return f"{name}, {period}"
 
 
+#: How far right (a share of the figure's width) text beside or under a chart may run: a page's margin.
+EDGE = 0.945
+
+
 def fill(ax, text: str, size: float, share: float = 1.0) -> str:
-    """``text`` wrapped to ``share`` of the axes' width at ``size`` points."""
-    width_in = ax.get_position().width * ax.figure.get_figwidth() * share
-    return textwrap.fill(text, max(20, int(width_in * 72 / (size * 0.55))))  # 0.55 em: an average glyph
+    """``text`` wrapped to ``share`` of the axes' width at ``size`` points (or the least a printed page
+    raises it to), kept on the figure."""
+    box = ax.get_position()
+    return "\n".join(wrap(text, max(size, least_type(ax.figure)), min(box.width * share, EDGE - box.x0)
+                           * ax.figure.get_figwidth()))
 
 
 def set_title(ax, title: str, size: float = FONT + 1) -> None:
@@ -184,11 +190,8 @@ def obesity_trend(ax, planner, *, highlight: str | None = None, data: pd.DataFra
                     ha="center", va="top", fontsize=note, color="#404040")
     if OBESITY_DEFINITION_CHANGE in x:
         at = x[OBESITY_DEFINITION_CHANGE] - 0.5
-        ax.axvline(at, color="#404040", linestyle=":", linewidth=1.2)
-        ax.annotate("definition change\n(year not verified):\nBMI ≥ 27.5 threshold\nfor some ethnic groups",
-                    (at + 0.1, 0.02),
-                    xycoords=("data", "axes fraction"), ha="left", va="bottom", fontsize=note,
-                    color="#404040")
+        # Named in the legend and explained under the chart: a label beside the last years ran into the legend.
+        ax.axvline(at, color="#404040", linestyle=":", linewidth=1.2, label="definition\nchange")
     # Period labels lie flat when the chart is wide enough for them, else they slant.
     width_in = ax.get_position().width * ax.figure.get_figwidth()
     label_in = max(len(p) for p in periods) * size * 0.6 / 72
@@ -206,8 +209,11 @@ def obesity_trend(ax, planner, *, highlight: str | None = None, data: pd.DataFra
     below = size * 1.4 + 4 + (label_in * 72 * 0.71 if slant else 0)  # points under the period labels
     hidden = (" * (in the network's colour): a suppressed value, left out (disclosure control: a count of "
               "1 to 4, or hidden with one)." if data["suppressed"].any() else "")
+    changed = (f" Dotted line: from {OBESITY_DEFINITION_CHANGE} a BMI ≥ 27.5 threshold for some ethnic groups "
+               "(year not verified)." if OBESITY_DEFINITION_CHANGE in x else "")
     ax.annotate(fill(ax, f"{OBESITY_NOT_COMPARABLE} is left out: its denominator is the all-age list, not "
-                         "comparable. Networks from summed practice registers and lists." + hidden, note, 1.3),
+                         "comparable. Networks from summed practice registers and lists." + changed + hidden,
+                     note, 2),
                 (0, 0), xycoords="axes fraction",
                 xytext=(0, -below), textcoords="offset points", fontsize=note, color="#404040", va="top")
     ax.spines[["top", "right"]].set_visible(False)
@@ -216,8 +222,7 @@ def obesity_trend(ax, planner, *, highlight: str | None = None, data: pd.DataFra
 
 def decile_colours() -> list[str]:
     """Ten colours, decile 1 (most deprived) darkest, as the deprivation maps colour them."""
-    cmap = colormaps["YlOrRd"]
-    return [to_hex(cmap(t)) for t in np.linspace(0.95, 0.12, 10)]
+    return class_colours(10, HIGHER_IS_BETTER)  # deciles: higher is better, so decile 1 darkest
 
 
 def deprivation_deciles(ax, planner, edition: str = "19", *, share: bool = False,

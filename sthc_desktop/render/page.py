@@ -136,14 +136,13 @@ class Column:
     """Sets text, swatches and table rows top-down in a box; with ``draw=False`` it only measures."""
 
     def __init__(self, page: Page, x: float, top: float, width: float, bottom: float, *,
-                 scale: float = 1.0, draw: bool = True, least: float = MIN_TYPE):
+                 scale: float = 1.0, draw: bool = True):
         self.page, self.x, self.top, self.width, self.bottom = page, x, top, width, bottom
         self.y = top
         self.scale = scale * page.k
         # Type held at MIN_TYPE cannot shrink with the scale, so a tight fit closes up the lines instead.
         self.leading = max(TIGHTEST_LEADING, LINE_SPACING - (1 - scale) * 0.5)
         self.draw = draw
-        self.least = least
 
     @property
     def overflow(self) -> bool:
@@ -158,7 +157,7 @@ class Column:
 
     def points(self, size: float) -> float:
         """``size`` at this column's scale, never under the printed minimum (measure and draw agree)."""
-        return max(size * self.scale, self.least * self.page.k)
+        return max(size * self.scale, MIN_TYPE * self.page.k)
 
     def text(self, s: str, size: float, *, weight: str = "normal", colour: str = INK, indent: float = 0.0,
              style: str = "normal", after: float = 2.0) -> int:
@@ -279,10 +278,15 @@ def bottom_block(page: Page, content, rule_gap: float) -> float:
     return top
 
 
+def least_type(fig: Figure) -> float:
+    """The smallest type (points) :func:`legible` leaves on ``fig``: MIN_TYPE at A4, scaled with the sheet."""
+    return MIN_TYPE * min(fig.get_figwidth(), fig.get_figheight()) / PAPER_SIZES["A4"][0]
+
+
 def legible(fig: Figure) -> Figure:
     """Raise any text under :data:`MIN_TYPE` (charts' ticks, legends and notes) to it; columns of text
     are set at it or larger already."""
-    least = MIN_TYPE * min(fig.get_figwidth(), fig.get_figheight()) / PAPER_SIZES["A4"][0]
+    least = least_type(fig)
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             ticks = axis.get_major_ticks() + axis.get_minor_ticks()
@@ -294,26 +298,37 @@ def legible(fig: Figure) -> Figure:
     return fig
 
 
+def _flowed(page: Page, boxes, blocks, scale: float, draw: bool) -> bool:
+    """Set ``blocks`` through ``boxes`` at ``scale`` (see :func:`flow`); whether they all fit."""
+    cols = [Column(page, *b, scale=scale, draw=draw) for b in boxes]
+    i = 0
+    for block in blocks:
+        probe = Column(page, cols[i].x, cols[i].y, cols[i].width, cols[i].bottom, scale=scale, draw=False)
+        block(probe)
+        if probe.overflow and i + 1 < len(cols) and cols[i].y < cols[i].top:
+            i += 1
+        block(cols[i])
+    return not any(c.overflow for c in cols)
+
+
 def flow(page: Page, boxes, blocks) -> float:
     """Set ``blocks`` (each a function of a :class:`Column`) top-down through ``boxes`` like newspaper
-    columns, a block never split across two; at the largest type scale at which they all fit."""
-    def place(scale: float, draw: bool, least: float = MIN_TYPE) -> bool:
-        cols = [Column(page, *b, scale=scale, draw=draw, least=least) for b in boxes]
-        i = 0
-        for block in blocks:
-            probe = Column(page, cols[i].x, cols[i].y, cols[i].width, cols[i].bottom, scale=scale, draw=False,
-                           least=least)
-            block(probe)
-            if probe.overflow and i + 1 < len(cols) and cols[i].y < cols[i].top:
-                i += 1
-            block(cols[i])
-        return not any(c.overflow for c in cols)
-
-    chosen = next((s for s in FIT_SCALES if place(s, draw=False)), None)
-    if chosen is not None:
-        place(chosen, draw=True)
-        return chosen
-    # Too much for the page at MIN_TYPE (notes for a very long indicator list): smaller type, not lost text.
-    chosen = next((s for s in FIT_SCALES if place(s, draw=False, least=0)), FIT_SCALES[-1])
-    place(chosen, draw=True, least=0)
+    columns, a block never split across two; at the largest type scale at which they all fit
+    (:func:`sheetfuls` divides more than one sheet holds)."""
+    chosen = next((s for s in FIT_SCALES if _flowed(page, boxes, blocks, s, draw=False)), FIT_SCALES[-1])
+    _flowed(page, boxes, blocks, chosen, draw=True)
     return chosen
+
+
+def sheetfuls(page: Page, boxes, blocks) -> list[list]:
+    """``blocks`` divided into what :func:`flow` sets through ``boxes`` on one sheet each: as many as
+    fit in the smallest type, the rest carried over to the next sheet, so none is set under MIN_TYPE."""
+    parts, rest = [], list(blocks)
+    while rest:
+        fits, n = 1, len(rest)  # the longest run that fits, by bisection (one more block never helps)
+        while fits < n:
+            mid = (fits + n + 1) // 2
+            fits, n = (mid, n) if _flowed(page, boxes, rest[:mid], FIT_SCALES[-1], draw=False) else (fits, mid - 1)
+        parts.append(rest[:fits])
+        rest = rest[fits:]
+    return parts

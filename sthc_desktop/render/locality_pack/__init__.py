@@ -18,7 +18,7 @@ from ..page import legible
 from .cover import cover_page
 from .district_ranks import DISTRICT_RANKS_PAGE, district_ranks_page
 from .locality import LocalitySheet, locality_page
-from .notes import notes_page
+from .notes import NOTES_PAGE, notes_page, notes_sheets
 from .overview import overview_page
 from .spine_funnel import FUNNEL_PAGE, SPINE_PAGE, funnel_page, spine_page
 
@@ -32,12 +32,16 @@ def pack_pages(planner: Planner, localities: list[str], indicators: list[str], *
     :class:`~.locality.LocalitySheet`), so a locality page's figure is redrawn by the next one."""
     data = PackData(planner, indicators, localities, produced or date.today())
     sheet = LocalitySheet()
-    total = len(localities) + 6
+    notes = notes_sheets(data)  # one page or more: every page's footer counts them
+    spine = len(localities) + 3
+    total = spine + 2 + len(notes)
     pages = [("Cover", lambda: cover_page(data, total)), ("Borough overview", lambda: overview_page(data, total))]
     pages += [(name, lambda name=name, n=i: locality_page(data, sheet, name, n, total))
               for i, name in enumerate(localities, start=3)]
-    pages += [(SPINE_PAGE, lambda: spine_page(data, total - 3, total)),
-              (FUNNEL_PAGE, lambda: funnel_page(data, total - 2, total))]
-    pages.append((DISTRICT_RANKS_PAGE, lambda: district_ranks_page(data, total)))
-    pages.append(("Notes", lambda: notes_page(data, total)))
+    pages += [(SPINE_PAGE, lambda: spine_page(data, spine, total)),
+              (FUNNEL_PAGE, lambda: funnel_page(data, spine + 1, total)),
+              (DISTRICT_RANKS_PAGE, lambda: district_ranks_page(data, spine + 2, total))]
+    pages += [(f"{NOTES_PAGE} (continued)" if i else NOTES_PAGE,
+               lambda part=part, n=spine + 3 + i, i=i: notes_page(data, part, n, total, continued=i > 0))
+              for i, part in enumerate(notes)]
     return [(label, lambda build=build: legible(build())) for label, build in pages]

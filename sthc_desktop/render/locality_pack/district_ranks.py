@@ -14,15 +14,14 @@ from .frame import pack_frame
 DISTRICT_RANKS_PAGE = "St Helens among England's districts"
 
 
-def district_ranks_page(data: PackData, total: int) -> Figure:
+def district_ranks_page(data: PackData, number: int, total: int) -> Figure:
     """Where St Helens ranks among England's districts on the IMD and each domain, in both editions."""
     page = Page("A4", "portrait")
     m = page.margin
     pack = data.planner.pack
     top, bottom = pack_frame(page, data, DISTRICT_RANKS_PAGE,
-                         "Rank on the IMD and each of its domains, IoD2019 and IoD2025 (1 = most deprived)", total - 1,
-                         total,
-                         datasets=["iod2019", "iod2025"])
+                             "Rank on the IMD and each of its domains, IoD2019 and IoD2025 (1 = most deprived)",
+                             number, total, datasets=["iod2019", "iod2025"])
     header, rows = district_ranks.borough_rank_table(pack)
 
     def content(col: Column):

@@ -27,6 +27,8 @@ MAP_HEIGHT = 2.9
 MIN_MAP = 2.3
 #: The smallest type scale of a locality page's practice list (never under MIN_TYPE).
 READABLE = 0.68
+#: Room (inches at A4) under the obesity trend for its period labels and its note of caveats.
+TREND_FOOT = 0.95
 #: Columns of the legend strip under a locality page's map.
 LEGEND_COLUMNS = 6
 
@@ -157,7 +159,7 @@ def locality_charts(page: Page, data: PackData, content: LocalityContent, box) -
         left_w = w * 0.5
         fit(page, [(x, y + h, left_w, y)], lambda col: inequality_block(col, locality, content.inequality))
         tx = x + left_w + 0.3 * k
-        ax = page.axes(tx + 0.45 * k, y + 0.62 * k, x + w - tx - 0.45 * k - 1.0 * k, h - 0.62 * k - 0.3 * k)
+        ax = page.axes(tx + 0.45 * k, y + TREND_FOOT * k, x + w - tx - 0.45 * k - 1.0 * k, h - (TREND_FOOT + 0.3) * k)
         charts.obesity_trend(ax, data.planner, highlight=locality, data=data.obesity, size=size)
         return
     bars = content.bars
@@ -177,5 +179,6 @@ def locality_charts(page: Page, data: PackData, content: LocalityContent, box) -
         charts.comparison_bars(ax, data.england[data.england["indicator_id"] == ind], highlight=locality,
                                legend=False, horizontal=True, size=size)
     tx = x + left_w + (0.3 * k if bars else 0.0)
-    ax = page.axes(tx + 0.45 * k, y + 0.62 * k, x + w - tx - 0.45 * k - 1.0 * k, top - y - 0.62 * k - 0.3 * k)
+    ax = page.axes(tx + 0.45 * k, y + TREND_FOOT * k, x + w - tx - 0.45 * k - 1.0 * k,
+                   top - y - (TREND_FOOT + 0.3) * k)
     charts.obesity_trend(ax, data.planner, highlight=locality, data=data.obesity, size=size)

@@ -21,8 +21,8 @@ def overview_page(data: PackData, total: int) -> Figure:
     k, m = page.k, page.margin
     planner = data.planner
     top, bottom = pack_frame(page, data, "Borough overview",
-                         "Deprivation across St Helens and the strategic plan's key measures", 2, total,
-                         datasets=["iod2019", "strategic_plan"])
+                             "Deprivation across St Helens and the strategic plan's key measures", 2, total,
+                             datasets=["iod2019", "strategic_plan"])
     width = page.width - 2 * m
     gap = 0.2 * k
     map_w, map_h = width * 0.5, 3.35 * k
@@ -63,4 +63,3 @@ def overview_page(data: PackData, total: int) -> Figure:
 
     fit(page, [(m, chart_top - chart_h - 0.15 * k, width, bottom)], content)
     return page.fig
-

@@ -57,7 +57,7 @@ def spine_page(data: PackData, number: int, total: int) -> Figure:
     page = Page("A4", "portrait")
     k, m = page.k, page.margin
     top, bottom = pack_frame(page, data, SPINE_PAGE, "Each Care Community against the St Helens range and England",
-                         number, total)
+                             number, total)
     width = page.width - 2 * m
     note = Column(page, m, top, width, bottom)
     note.text(SPINE_METHOD, 7, colour=MUTED, after=3)
@@ -72,7 +72,7 @@ def funnel_page(data: PackData, number: int, total: int) -> Figure:
     funnels = fn.pack_funnels(data.planner)
     datasets = list(dict.fromkeys([*data.datasets, *(data.catalogue.loc[f.indicator_id, "dataset"] for f in funnels)]))
     top, bottom = pack_frame(page, data, FUNNEL_PAGE, "Each practice against control limits around the benchmark",
-                         number, total, datasets=datasets)
+                             number, total, datasets=datasets)
     width = page.width - 2 * m
     slot = (top - bottom) / max(len(funnels), 1)
     for i, f in enumerate(funnels):
