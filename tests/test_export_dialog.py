@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 from pypdf import PdfReader
 
 from conftest import click_export
@@ -153,4 +153,15 @@ def test_a_pack_of_no_localities_is_refused_in_one_line(dialog, qtbot, tmp_path,
     dialog.out.setText(str(tmp_path / "pack.pdf"))
     click_export(qtbot, dialog)
     assert shown == [f"{tmp_path / 'pack.pdf'}: no localities chosen for the pack"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_closing_the_dialog_mid_export_stops_the_worker_and_leaves_no_file(dialog, qtbot, tmp_path):
+    dialog.tabs.setCurrentIndex(1)
+    dialog.out.setText(str(tmp_path / "pack.pdf"))
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.progress.value() >= 1, timeout=60_000)
+    close = next(b for b in dialog.findChildren(QPushButton) if b.text().replace("&", "") == "Close")
+    qtbot.mouseClick(close, Qt.LeftButton)
+    assert not dialog.isVisible() and dialog.job is None  # the worker stopped at its next page
     assert list(tmp_path.iterdir()) == []
