@@ -109,7 +109,9 @@ for _ in range(20):
     app.processEvents()
 screen = app.primaryScreen()
 seen = {"screen": rect(screen.availableGeometry()), "window": rect(w.frameGeometry()),
-        "figure_dpi": w.canvas.figure.dpi, "ratio": w.canvas.devicePixelRatioF(),
+        "figure_dpi": {name: canvas.figure._original_dpi * canvas.devicePixelRatioF() for name, canvas in (
+            ("map", w.canvas), ("comparison", w.comparison.bars_canvas), ("spine chart", w.comparison.spine.canvas))},
+        "ratio": w.canvas.devicePixelRatioF(),
         "parts": {d.objectName(): on_screen(d) for d in w.map_docks},
         "widths": {d.objectName(): d.width() for d in w.map_docks}, "dialogs": {}, "shortest": {}}
 seen["parts"].update({"status bar": on_screen(w.statusBar()), "search bar": on_screen(w.navigate),
@@ -146,7 +148,7 @@ w.model.set_modified(False)
 """
 
 
-def look_on_screen(tmp_path, width, height, scale=1.0, dpi=96) -> dict:
+def look_on_screen(tmp_path, width, height, scale=1.0, dpi=96, **env) -> dict:
     """What the app shows on a virtual screen of ``width`` × ``height`` pixels at ``scale`` and ``dpi``."""
     import json
     import os
@@ -159,7 +161,7 @@ def look_on_screen(tmp_path, width, height, scale=1.0, dpi=96) -> dict:
     config.write_text(json.dumps({"screens": [{"name": "test", "x": 0, "y": 0, "width": width, "height": height,
                                                "logicalDpi": dpi, "logicalBaseDpi": 96, "dpr": 1}]}))
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", "QT_SCALE_FACTOR": str(scale),
-           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"), **env}
     result = subprocess.run([sys.executable, "-c", _LOOK], capture_output=True, text=True, cwd=ROOT, env=env,
                             timeout=300)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
@@ -188,7 +190,12 @@ def test_on_real_screens_the_window_its_panels_and_every_dialog_lie_within_the_s
     assert seen["ratio"] == scale  # the map is drawn at the screen's density, so its type stays sharp
 
 
-def test_map_labels_and_markers_follow_the_screens_logical_dpi(tmp_path):
-    normal, large = look_on_screen(tmp_path, 1366, 768)["figure_dpi"], look_on_screen(tmp_path, 1366, 768, dpi=144)
-    # Labels and markers are sized in points, so the figure's dots per inch scales them all.
-    assert large["figure_dpi"] == pytest.approx(normal * 1.5)
+@pytest.mark.parametrize("larger", [{"dpi": 144}, {"QT_FONT_DPI": "144"}], ids=["screen DPI", "font DPI"])
+def test_map_and_chart_labels_and_markers_follow_the_screens_logical_dpi(tmp_path, larger):
+    normal = look_on_screen(tmp_path, 1366, 768)["figure_dpi"]
+    large = look_on_screen(tmp_path, 1366, 768, **larger)["figure_dpi"]
+    # Labels and markers are sized in points, so each figure's dots per inch (times the screen's pixel
+    # density, which Qt raises for a high-DPI screen) scales them all, as Qt scales the window's type.
+    assert set(large) == {"map", "comparison", "spine chart"}
+    for figure, dpi in large.items():
+        assert dpi == pytest.approx(normal[figure] * 1.5), figure

@@ -15,14 +15,13 @@ from sthc_desktop.core.comparison import SUPPRESSED_TEXT
 from sthc_desktop.render.mapfigure import MapFigure
 
 from .document import Document
-from .screen_fit import figure_dpi
 
 ZOOM_STEP = 1.25
 
 
 class MapCanvas(FigureCanvasQTAgg):
     def __init__(self, model: Document, parent=None):
-        self.figure = Figure(figsize=(8, 7), facecolor="white", dpi=figure_dpi())  # labels follow the text size
+        self.figure = Figure(figsize=(8, 7), facecolor="white")
         super().__init__(self.figure)
         self.setParent(parent)
         self.setFocusPolicy(Qt.StrongFocus)

@@ -1,11 +1,11 @@
 """Windows and dialogs that fit the screen they open on: sized to at most the screen's available
 area (what is left after task bars, in device-independent pixels, so 150% scaling counts), placed
-inside it, panels that scroll instead of being cut off when the screen is small, and figures drawn
-at the screen's logical DPI so the map's labels and markers grow with the user's text size."""
+inside it, and panels that scroll instead of being cut off when the screen is small. Figures need
+nothing here: Qt turns a larger screen or font DPI into a device pixel ratio, which the matplotlib
+canvases draw at, so the map's labels and markers grow with the window's type."""
 
 from __future__ import annotations
 
-from matplotlib import rcParams
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
@@ -18,14 +18,6 @@ def available_geometry(widget: QWidget | None = None) -> QRect:
     """The usable area of the screen ``widget`` is on (the primary screen before it is shown)."""
     screen = widget.screen() if widget is not None else None
     return (screen or QGuiApplication.primaryScreen()).availableGeometry()
-
-
-def figure_dpi(widget: QWidget | None = None) -> float:
-    """The dots per inch for a figure on ``widget``'s screen: matplotlib's own at Qt's standard 96
-    logical DPI, more where the user has asked for larger text (a logical DPI of 120 or 144). A high
-    density screen (150% scaling) is handled by the canvas's device pixel ratio on top of this."""
-    screen = widget.screen() if widget is not None else None
-    return rcParams["figure.dpi"] * (screen or QGuiApplication.primaryScreen()).logicalDotsPerInch() / 96
 
 
 def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
