@@ -28,7 +28,8 @@ SUFFIX = {"export map": ".png", "export pack": ".pdf", "compare": ".csv", "works
 
 
 def write(what: str, out: Path) -> str:
-    """Run ``what`` onto ``out`` (replacing allowed) as a user would; the one line it printed on refusal."""
+    """Run ``what`` onto ``out`` (replacing allowed) as a user would: "" if it wrote the file, else what
+    it printed (a refusal comes before any progress line)."""
     if what == "workspace save":
         try:
             workspace.save(workspace.Workspace(view=MapView()), out, overwrite=True)
@@ -41,7 +42,7 @@ def write(what: str, out: Path) -> str:
     with contextlib.redirect_stderr(err):
         code = main([*COMMANDS[what](out), "--overwrite"])
     assert code in (0, 2)
-    return err.getvalue().strip()
+    return "" if code == 0 else err.getvalue().strip()
 
 
 def make_target(folder: Path, name: str, kind: str):
