@@ -45,12 +45,13 @@ import time, json, resource, sys
 t_import = time.perf_counter()
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.england import England, NationalView
+from sthc_desktop.core.vocabulary import Scheme
 from sthc_desktop.export.national_map import export_national_map
 if sys.argv[3] == "warm":
     import mapclassify
 t0 = time.perf_counter()
 england = England(DataPack(sys.argv[1]))
-export_national_map(england, NationalView(indicator_id="iod19_imd_score", scheme="Quantiles", classes=10),
+export_national_map(england, NationalView(indicator_id="iod19_imd_score", scheme=Scheme.QUANTILES, classes=10),
                     sys.argv[2], dpi=150)
 t1 = time.perf_counter()
 print(json.dumps({"seconds": t1 - t0, "with_imports": t1 - t_import,

@@ -134,16 +134,16 @@ def test_england_rows_say_how_they_were_made(planner, indicator_id, words):
 
 def test_standardised_ratios_compare_with_the_like_for_like_england_mean_not_100(planner, pack):
     for indicator_id in ("iod19_acute_morbidity", "iod19_cidr"):
-        assert "England = 100" in pack.indicator(indicator_id)["unit"]
+        assert "England = 100" in pack.indicator(indicator_id).unit
         england = row(aggregate(planner, indicator_id), "England")
         assert england["value"] > 110  # a mean of LSOA ratios, like the localities' values; not 100
         assert "not 100" in england["method"] and "population-weighted mean" in england["method"]
 
 
 def test_iod2025_rates_name_their_own_population(pack):
-    assert pack.indicator("iod25_employment_score")["unit"] == "% of working-age population"
-    assert pack.indicator("iod25_income_score")["unit"] == "% of total population"
-    assert pack.indicator("iod19_employment_score")["unit"] == "% of working-age population"
+    assert pack.indicator("iod25_employment_score").unit == "% of working-age population"
+    assert pack.indicator("iod25_income_score").unit == "% of total population"
+    assert pack.indicator("iod19_employment_score").unit == "% of working-age population"
 
 
 def test_iod2025_scores_are_weighted_by_census_2021_residents_and_have_no_england_row(planner, pack):

@@ -108,7 +108,7 @@ def test_catchment_view_of_a_practice_and_split_of_an_lsoa(pack, planner):
     origins = pack.layer(cm.ORIGINS_LAYER).set_index("code")
     inside = est["N83019"][origins.loc[est.index, "in_borough"].to_numpy()]
     assert values["value"].sum() == pytest.approx(inside[inside > 0].sum())
-    assert meta["geography"] == "lsoa11" and "Estimated, not counted" in meta["caveats"]
+    assert meta.geography == "lsoa11" and "Estimated, not counted" in meta.caveats
     details = planner.practice_details("N83019")
     published = pack.indicator_values("practice_imd_score", "practice", "IMD2019").set_index("area_code")["value"]
     implied = cm.implied_scores(est[["N83019"]], origins["imd_score"]).iloc[0]

@@ -19,6 +19,7 @@ from sthc_desktop.core.deprivation import inequality
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.planner import Planner
+from sthc_desktop.core.vocabulary import Indicator
 
 AREAS = ["Central", "Newton & Haydock", "North", "South", "St Helens", "England"]
 
@@ -214,7 +215,7 @@ def small_count_indicator(pack) -> str:
             "unit": "%", "polarity": "higher is worse", "geography": "lsoa21", "dataset": ind,
             "value_type": "proportion", "aggregation": "ratio of sums", "caveats": "Synthetic test data.",
             "weight": "", "multiplier": 100.0, "periods": "2025", "period": "2025", "source": "synthetic test data"}
-    pack.add_indicator(meta, values, Dataset(ind, "Synthetic small counts", "the tests", "2025", "none",
+    pack.add_indicator(Indicator.from_row(meta), values, Dataset(ind, "Synthetic small counts", "the tests", "2025", "none",
                                              "Synthetic test data", ()))
     return ind
 

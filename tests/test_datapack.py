@@ -26,7 +26,7 @@ def test_bundled_pack_holds_what_the_app_relies_on(pack):
     v = pack.values
     assert set(v[v["area_type"] == "lsoa11"]["area_code"]) <= set(pack.layer("lsoa11")["code"])
     assert set(v[v["area_type"] == "practice"]["area_code"]) <= set(pack.practices["ods_code"].dropna())
-    assert "2022-23" in pack.indicator("qof_obesity")["caveats"]
+    assert "2022-23" in pack.indicator("qof_obesity").caveats
 
 
 def test_missing_pack(tmp_path):

@@ -25,7 +25,7 @@ def test_details_fit_lead_with_the_mapped_indicator_and_define_it(window, qtbot,
     qtbot.keyClick(window.search, Qt.Key_Return)
     table = window.details.table
     assert table.rowCount() > 3
-    assert table.item(0, 0).text() == planner.pack.indicator("qof_obesity")["name"]  # the map's indicator first
+    assert table.item(0, 0).text() == planner.pack.indicator("qof_obesity").name  # the map's indicator first
     viewport = table.viewport().width()
     header = table.horizontalHeader()
     for column in (1, 2, 3):  # value (with its interval), St Helens, England: wholly in view
@@ -35,7 +35,7 @@ def test_details_fit_lead_with_the_mapped_indicator_and_define_it(window, qtbot,
     assert "(" in table.item(0, 1).text()  # the interval is shown with the value
     meta = planner.pack.indicator("qof_obesity")
     text = window.details.definition.text()
-    assert meta["caveats"][:40] in text and "Source:" in text and meta["period"] in text
+    assert meta.caveats[:40] in text and "Source:" in text and meta.period in text
 
     table.setCurrentCell(1, 0)  # another row: its own definition
     other = planner.pack.indicator(table.item(1, 0).data(Qt.UserRole))

@@ -324,19 +324,19 @@ def test_an_imported_count_of_2_in_an_lsoa_is_hidden_on_the_map(tmp_path):
     made = imports.build(table, planner.pack, imports.detect(table, planner.pack).with_(name="Synthetic cases",
                                                                                           period="2024"))
     planner.add_indicator(made.meta, made.values, made.dataset)
-    layer = planner.layer_for(MapView(indicator_id=made.meta["id"])).frame.set_index("code")
+    layer = planner.layer_for(MapView(indicator_id=made.meta.id)).frame.set_index("code")
     first = lsoa21["code"].iloc[0]
     assert layer.loc[first, "suppressed"] and np.isnan(layer.loc[first, "value"])
     same = layer[layer["locality"] == layer.loc[first, "locality"]]
     assert same["suppressed"].sum() == 2 and same.loc[same["suppressed"], "value"].isna().all()
     assert layer["suppressed"].sum() == 2  # the populations and other counts of 5 or more stay shown
     for code in same.index[same["suppressed"]]:
-        panel = planner.area_details("lsoa21", code).set_index("indicator_id").loc[made.meta["id"]]
+        panel = planner.area_details("lsoa21", code).set_index("indicator_id").loc[made.meta.id]
         assert panel["suppressed"] and np.isnan(panel["value"])
     # LSOAs are shared between localities (estimated registrations): each locality's total holds a known
     # share of the hidden LSOAs, and the four totals would solve for them, so they are hidden; St Helens stays.
     assert ((planner.assignments["lsoa21"].shares > 0) & (planner.assignments["lsoa21"].shares < 1)).any().any()
-    rows = publishable(compare(planner, [made.meta["id"]])).set_index("area")
+    rows = publishable(compare(planner, [made.meta.id])).set_index("area")
     localities = rows.loc[list(NETWORKS)]
     assert localities["suppressed"].all() and localities["numerator"].eq(SUPPRESSED).all()
     assert rows.loc["Central", "method"].endswith("their totals together would give it back")

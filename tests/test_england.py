@@ -16,6 +16,7 @@ from sthc_desktop.cli import main
 from sthc_desktop.core.datapack import BOROUGH_CODE, DataPack
 from sthc_desktop.core.england import England, NationalView
 from sthc_desktop.core.errors import PackError
+from sthc_desktop.core.vocabulary import Scheme
 
 pytestmark = needs_shared_data
 
@@ -111,7 +112,7 @@ def test_national_classes_count_every_lsoa_by_its_source_decile(england):
     classes = england.classes_for(NationalView(indicator_id="iod19_imd_decile"))
     src = _source_lsoas().set_index("code").loc[england.areas["code"]]
     assert classes.counts == tuple(int((src["decile"] == d).sum()) for d in range(1, 11))
-    quantiles = england.classes_for(NationalView(indicator_id="iod19_imd_score", scheme="Quantiles", classes=5))
+    quantiles = england.classes_for(NationalView(indicator_id="iod19_imd_score", scheme=Scheme.QUANTILES, classes=5))
     assert sum(quantiles.counts) == len(england.areas) and quantiles.k == 5
 
 

@@ -116,7 +116,7 @@ def test_pack_pages_text_and_attribution(planner, pack, tmp_path):
     assert "South" in pages[3] and "Crossroads Surgery" in pages[3] and "Hall Street Medical Centre" not in pages[3]
     assert "Hall Street Medical Centre" in pages[2] and "Crossroads Surgery" not in pages[2]
     for ind in ids:
-        assert pack.indicator(ind)["name"] in text
+        assert pack.indicator(ind).name in text
     for line in pack.attribution_lines(["qof_obesity", "iod2019", "nhs_practices"]):
         assert " ".join(line.split()) in text
     assert "Produced 4 May 2026" in pages[0]
@@ -187,8 +187,8 @@ def test_four_locality_pack_pages_names_indicators_and_attribution(four_locality
         assert f"page {number + 1} of {len(pages)}" in pages[number]
     assert "Where St Helens ranks among England's districts" in pages[-2]
     for ind in DEFAULT_INDICATORS:
-        assert pack.indicator(ind)["name"] in text
-    datasets = [pack.indicator(i)["dataset"] for i in DEFAULT_INDICATORS] + ["iod2019", "nhs_practices"]
+        assert pack.indicator(ind).name in text
+    datasets = [pack.indicator(i).dataset for i in DEFAULT_INDICATORS] + ["iod2019", "nhs_practices"]
     for line in pack.attribution_lines(datasets):
         assert " ".join(line.split()) in text
     assert " ".join(pack.attribution_lines(["strategic_plan"])[-1].split()) in pages[1]
@@ -385,7 +385,11 @@ def test_notes_for_a_long_indicator_list_continue_on_a_second_page_in_readable_t
 def test_a_summed_count_of_three_is_suppressed_in_the_pack_table():
     """Synthetic comparison frames (made by this test): a count indicator whose locality total is 3."""
     from sthc_desktop.core.aggregate import combine
-    meta = {"aggregation": "sum", "multiplier": 1.0}
+    from sthc_desktop.core.vocabulary import Indicator
+    meta = Indicator.from_row({"id": "synthetic_count", "name": "Synthetic count", "short_name": "Synthetic count",
+                               "theme": "Synthetic", "unit": "people", "polarity": "no judgement",
+                               "geography": "lsoa21", "dataset": "synthetic", "value_type": "count",
+                               "aggregation": "sum", "periods": "2025"})
     rows = pd.DataFrame({"area_code": ["a", "b"], "value": [1.0, 2.0], "numerator": [float("nan")] * 2,
                          "denominator": [float("nan")] * 2})
     result = combine(rows, meta)

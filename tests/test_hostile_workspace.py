@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from sthc_desktop.core import imports, workspace
-from sthc_desktop.core.classes import QUANTILES
+from sthc_desktop.core.vocabulary import Scheme
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.planner import Planner
@@ -30,7 +30,7 @@ def synthetic_record(pack) -> workspace.ImportRecord:
 
 @pytest.fixture(scope="module")
 def good(pack) -> dict:
-    return workspace.Workspace(MapView(scheme=QUANTILES), (synthetic_record(pack),)).to_dict()
+    return workspace.Workspace(MapView(scheme=Scheme.QUANTILES), (synthetic_record(pack),)).to_dict()
 
 
 def view_with(**fields):
@@ -49,7 +49,10 @@ NESTED = {"a": [[[[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]]]}
 
 
 @pytest.mark.parametrize("mutate, field, problem", [
-    (view_with(scheme="evil_scheme"), "view.scheme", "'evil_scheme' is not one of"),
+    (view_with(scheme="evil_scheme"), "view.scheme", "'evil_scheme' is not one of: national_deciles, quantiles"),
+    (view_with(scheme="quantile"), "view.scheme", "'quantile' is not one of"),
+    (view_with(scheme="National Deciles"), "view.scheme", "'National Deciles' is not one of"),
+    (view_with(scheme="x" * 400), "view.scheme", "'xxxxxxxx"),
     (view_with(period=["2019", "2015"]), "view.period", "is a list, not text"),
     (view_with(indicator_id=7), "view.indicator_id", "is a whole number, not text"),
     (view_with(extent=[1.0, 2.0, 3.0]), "view.extent", "has 3 numbers, not 4"),
@@ -88,7 +91,7 @@ def test_each_bad_field_is_one_line_naming_file_and_field(tmp_path, good, mutate
     (MapView(indicator_id="no_such_indicator"), "view.indicator_id"),
     (MapView(extent=(0.0, 0.0, 10.0, 10.0)), "view.extent"),
     (MapView(extent=(-1e9, -1e9, 1e9, 1e9)), "view.extent"),
-    (MapView(indicator_id="qof_obesity", scheme="National deciles"), "view.scheme"),
+    (MapView(indicator_id="qof_obesity", scheme=Scheme.NATIONAL_DECILES), "view.scheme"),
 ])
 def test_fields_the_pack_cannot_draw_fall_back_to_defaults(planner, view, field):
     fitted, [line] = fit_view(view, planner, "plan.sthc")
@@ -118,7 +121,7 @@ def test_a_workspace_naming_an_unknown_scheme_cannot_stop_the_next_start(qtbot, 
     first.close()
     second = MainWindow(Planner(DataPack(BUNDLED_PACK)))
     qtbot.addWidget(second)
-    assert second.model.view.scheme in (None, QUANTILES)
+    assert second.model.view.scheme in (None, Scheme.QUANTILES)
 
 
 @pytest.mark.parametrize("saved", [
@@ -145,6 +148,8 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
                                                                                  max_size=3), max_leaves=8)
 VIEW_KEYS = ("indicator_id", "period", "scheme", "classes", "layers", "focus", "extent")
+SCHEME_WORDS = st.sampled_from([*Scheme, *(s.label for s in Scheme), "evil_scheme", "", "Quantiles ",
+                                "NATIONAL_DECILES"])
 SPEC_KEYS = tuple(imports.SPEC_FIELDS)
 
 
@@ -169,6 +174,33 @@ def test_any_json_in_view_or_spec_opens_or_is_one_line_naming_the_file(tmp_path,
     fitted, notes = fit_view(opened.view, planner, path)
     planner.classes_for(fitted)
     assert all(n.startswith(f"{path}: view.") for n in notes)
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scheme=SCHEME_WORDS | st.text(max_size=12), classes=st.integers(2, 9))
+def test_a_saved_scheme_is_an_id_an_old_label_or_one_line(tmp_path, good, planner, scheme, classes):
+    """Any text as the scheme: an id or a label opens as that scheme; anything else is one line naming the
+    file, the field and the value, and the view draws with the default classification."""
+    path = tmp_path / "scheme.sthc"
+    path.write_text(json.dumps(view_with(scheme=scheme, classes=classes)(good)), encoding="utf-8")
+    opened = workspace.load(path)
+    known = {s: s for s in Scheme} | {s.label: s for s in Scheme}
+    if scheme in known:
+        assert opened.notes == () and opened.view.scheme is known[scheme]
+    else:
+        [line] = opened.notes
+        assert line.startswith(f"{path}: view.scheme '") and "is not one of" in line and "\n" not in line
+        assert opened.view.scheme is None
+    fitted, _ = fit_view(opened.view, planner, path)
+    planner.classes_for(fitted)
+    assert json.loads(workspace.to_json(opened))["view"]["scheme"] in (None, *Scheme)
+
+
+def test_a_view_saved_in_the_settings_with_a_scheme_label_is_restored(planner):
+    saved = json.dumps({"indicator_id": "iod19_imd_score", "scheme": "Natural breaks (Fisher-Jenks)", "classes": 4})
+    view, notes = restored_view(saved, planner, "settings.ini")
+    assert notes == [] and view.scheme == Scheme.NATURAL_BREAKS and view.classes == 4
+    assert json.loads(json.dumps(view.to_dict()))["scheme"] == "natural_breaks"
 
 
 def test_restored_view_refuses_text_that_is_not_a_view(planner):

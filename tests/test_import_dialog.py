@@ -52,12 +52,12 @@ def test_detect_name_import_and_the_picker_shows_it(qtbot, tmp_path, model, isol
     assert dlg.import_button.isEnabled()
     qtbot.mouseClick(dlg.import_button, Qt.LeftButton)
 
-    new_id = dlg.imported.meta["id"]
+    new_id = dlg.imported.meta.id
     assert dlg.result() == ImportDialog.Accepted
     assert new_id not in set(model.planner.pack.catalogue["id"])  # the dialog changes nothing itself
     model.add_import(dlg.record, dlg.imported)  # as File ▸ Import does with what the dialog built
     meta = model.planner.pack.indicator(new_id)
-    assert (meta["name"], meta["unit"], meta["polarity"], meta["period"], meta["theme"]) == \
+    assert (meta.name, meta.unit, meta.polarity, meta.period, meta.theme) == \
         ("Synthetic dialog obesity", "%", "higher is worse", "2023/24", "Imported")
     item = picker.item_for(new_id)
     assert item is not None and item.parent().text(0) == "Imported"

@@ -91,7 +91,7 @@ def test_random_and_mutated_csv_files_are_cleanly_rejected_or_imported(data, lev
         return
     assert result.can_import
     assert indicator.values["value"].dropna().ge(0).all()
-    assert indicator.meta["theme"] == imports.THEME
+    assert indicator.meta.theme == imports.THEME
 
 
 @pytest.mark.parametrize("level", [None, "lsoa21"])

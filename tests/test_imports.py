@@ -53,18 +53,18 @@ def test_lsoa21_counts_import_and_compare_by_locality(tmp_path, own_pack, planne
     assert (spec.count_column, spec.denominator_column) == ("Count", "Denominator")
     spec = spec.with_(name="Synthetic percent", unit="%", polarity="higher is worse", period="2024/25")
     ind = imports.build(table, own_pack, spec)
-    assert ind.meta["aggregation"] == "ratio of sums" and ind.meta["multiplier"] == 100
-    assert ind.meta["theme"] == "Imported" and ind.meta["geography"] == "lsoa21"
+    assert ind.meta.aggregation == "ratio of sums" and ind.meta.multiplier == 100
+    assert ind.meta.theme == "Imported" and ind.meta.geography == "lsoa21"
     assert ind.dataset.publisher.startswith("Imported by the user from synthetic_lsoa21.csv on ")
     assert ind.dataset.files[0]["sha256"] == table.sha256
     planner.add_indicator(ind.meta, ind.values, ind.dataset)
 
-    layer = planner.layer_for(MapView(indicator_id=ind.meta["id"]))
+    layer = planner.layer_for(MapView(indicator_id=ind.meta.id))
     got = layer.frame.set_index("code")["value"]
     for code, value, _, _ in rows:
         assert got[code] == pytest.approx(value)
 
-    table_out = compare(planner, [ind.meta["id"]])
+    table_out = compare(planner, [ind.meta.id])
     by_area = table_out.set_index("area")
     frame = pd.DataFrame(rows, columns=["code", "value", "num", "den"])
     frame["locality"] = frame["code"].map(planner.localities["lsoa21"])
@@ -72,8 +72,8 @@ def test_lsoa21_counts_import_and_compare_by_locality(tmp_path, own_pack, planne
         part = frame[frame["locality"] == name]
         assert by_area.loc[name, "value"] == pytest.approx(part["num"].sum() / part["den"].sum() * 100)
         assert by_area.loc[name, "numerator"] == part["num"].sum()
-    assert ind.meta["id"] in set(planner.pack.catalogue["id"])
-    assert any("synthetic_lsoa21.csv" in line for line in planner.pack.attribution_lines([ind.meta["dataset"]]))
+    assert ind.meta.id in set(planner.pack.catalogue["id"])
+    assert any("synthetic_lsoa21.csv" in line for line in planner.pack.attribution_lines([ind.meta.dataset]))
 
 
 def fingertips_rows(pack):
@@ -109,13 +109,13 @@ def test_fingertips_layout_is_recognised_and_filtered(tmp_path, own_pack, planne
     assert any("2 rows for areas outside St Helens left out" in p.problem for p in result.problems)
 
     ind = imports.build(table, own_pack, spec.with_(polarity="higher is worse"))
-    assert ind.meta["periods"] == "2021/22|2022/23" and ind.meta["period"] == "2022/23"
-    assert "Sex = Persons" in ind.meta["caveats"]
+    assert ind.meta.periods == ("2021/22", "2022/23") and ind.meta.period == "2022/23"
+    assert "Sex = Persons" in ind.meta.caveats
     planner.add_indicator(ind.meta, ind.values, ind.dataset)
-    layer = planner.layer_for(MapView(indicator_id=ind.meta["id"], period="2021/22"))
+    layer = planner.layer_for(MapView(indicator_id=ind.meta.id, period="2021/22"))
     first = codes(own_pack, "lsoa11")[0]
     assert layer.row(first)["value"] == pytest.approx(10.0)  # the Persons row, not the Male 999
-    out = compare(planner, [ind.meta["id"]], period="2022/23").set_index("area")
+    out = compare(planner, [ind.meta.id], period="2022/23").set_index("area")
     assert out.loc["England", "value"] == pytest.approx(50.5)
     assert out.loc["St Helens", "value"] == pytest.approx(61.0)  # the whole-population row, not the decile row
 
@@ -127,14 +127,14 @@ def test_msoa_values_are_given_to_their_lsoas(tmp_path, own_pack, planner):
     spec = imports.detect(table, own_pack)
     assert spec.level == "msoa" and spec.value_column == "Obesity %"
     ind = imports.build(table, own_pack, spec.with_(name="Synthetic MSOA obesity", period="2023/24"))
-    assert ind.meta["geography"] == "lsoa21" and ind.meta["aggregation"] == "population-weighted mean"
-    assert "Published for MSOAs (2021)" in ind.meta["caveats"]
+    assert ind.meta.geography == "lsoa21" and ind.meta.aggregation == "population-weighted mean"
+    assert "Published for MSOAs (2021)" in ind.meta.caveats
     lsoa21 = own_pack.layer("lsoa21")
     expected = lsoa21["msoa_code"].map(dict(rows))
     got = ind.values.set_index("area_code")["value"]
     assert (got[lsoa21["code"]].to_numpy() == expected.to_numpy()).all()
     planner.add_indicator(ind.meta, ind.values, ind.dataset)
-    out = compare(planner, [ind.meta["id"]]).set_index("area")
+    out = compare(planner, [ind.meta.id]).set_index("area")
     assert out.loc["Central", "value"] > 0
 
 
@@ -156,7 +156,7 @@ def test_ward_and_practice_levels(tmp_path, own_pack, planner):
     assert spec.level == "practice" and spec.code_column == "Practice code"
     ind = imports.build(table, own_pack, spec.with_(name="Synthetic practice value", period="2024"))
     planner.add_indicator(ind.meta, ind.values, ind.dataset)
-    layer = planner.layer_for(MapView(indicator_id=ind.meta["id"]))
+    layer = planner.layer_for(MapView(indicator_id=ind.meta.id))
     assert not layer.is_area and layer.row(ods[3])["value"] == pytest.approx(3.5)
 
 
@@ -184,7 +184,7 @@ def test_postcode_points_are_placed_in_their_lsoa(tmp_path, own_pack):
     ind = imports.build(table, own_pack, spec.with_(name="Synthetic points", period="2024"))
     got = ind.values.set_index("area_code")["value"]
     assert got[lsoa21["code"].iloc[0]] == 5 and got[lsoa21["code"].iloc[1]] == 2
-    assert ind.meta["aggregation"] == "sum"
+    assert ind.meta.aggregation == "sum"
 
 
 # -- bad files: each its message, with row and column -------------------------------------------
@@ -233,7 +233,7 @@ def test_lsoa2011_code_where_2021_expected_offers_the_ons_lookup(tmp_path, own_p
     ind = imports.build(table, own_pack, spec.with_(convert_2011=True, name="Synthetic converted", period="2020"))
     got = ind.values.set_index("area_code")["value"]
     assert [got[c] for c in children] == [77, 77]
-    assert "split in 2021 give each part the whole 2011 value (E01006865 → " in ind.meta["caveats"]
+    assert "split in 2021 give each part the whole 2011 value (E01006865 → " in ind.meta.caveats
 
 
 def test_lsoa2021_code_where_2011_expected(tmp_path, own_pack):

@@ -36,7 +36,7 @@ def test_import_save_and_reopen_in_a_fresh_session(make_window, qtbot, monkeypat
     import_through_menu(window, qtbot, monkeypatch, path)
     assert len(window.model.imports) == 1
     new_id = window.model.view.indicator_id
-    assert window.model.planner.pack.indicator(new_id)["theme"] == "Imported"
+    assert window.model.planner.pack.indicator(new_id).theme == "Imported"
     assert window.canvas.map.areas["lsoa21"][0].get_visible()
     assert "*" in window.windowTitle()
 

@@ -70,15 +70,15 @@ def test_choosing_an_indicator_changes_legend_classes_and_area_colours(window, q
 
 
 def test_classification_choice_changes_the_breaks(window, qtbot):
-    from sthc_desktop.core.classes import EQUAL_INTERVAL
+    from sthc_desktop.core.vocabulary import Scheme
     before = window.legend.labels()[:5]
     panel = window.classification
-    panel.scheme.setCurrentIndex(panel.scheme.findData(EQUAL_INTERVAL))
+    panel.scheme.setCurrentIndex(panel.scheme.findData(Scheme.EQUAL_INTERVAL.value))
     panel.scheme.activated.emit(panel.scheme.currentIndex())
     panel.classes.setValue(4)
     after = [l for l in window.legend.labels() if "–" in l]
     assert len(after) == 4 and after != before[:4]
-    assert window.model.view.scheme == EQUAL_INTERVAL and window.model.view.classes == 4
+    assert window.model.view.scheme == Scheme.EQUAL_INTERVAL and window.model.view.classes == 4
 
 
 def test_missing_values_get_a_no_data_class(window, qtbot, pack):

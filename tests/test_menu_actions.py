@@ -62,7 +62,7 @@ def test_import_indicator_data(window, qtbot, monkeypatch, tmp_path, how):
     fire(qtbot, window, action(window, "File", "Import indicator data…"), how)
     assert [r.spec.name for r in window.model.imports] == ["Synthetic menu test"]
     meta = window.model.planner.pack.indicator(window.model.view.indicator_id)
-    assert meta["name"] == "Synthetic menu test" and meta["theme"] == "Imported"
+    assert meta.name == "Synthetic menu test" and meta.theme == "Imported"
 
 
 @pytest.mark.parametrize("how", HOW)

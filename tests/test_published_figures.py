@@ -56,7 +56,7 @@ def test_employment_2025_for_st_helens_matches_file_10_to_its_precision(planner,
     for area in ("Central", "Newton & Haydock", "North", "South"):
         r = got.loc[area]
         assert r["value"] == pytest.approx(100 * r["numerator"] / r["denominator"])
-    assert "working-age" in planner.pack.indicator("iod25_employment_score")["unit"]
+    assert "working-age" in planner.pack.indicator("iod25_employment_score").unit
 
 
 def test_st_helens_2025_share_of_lsoas_in_the_most_deprived_10_percent_is_file_10(planner, file10):
@@ -151,7 +151,7 @@ def test_qof_smoking_carries_every_practice_period_the_source_has(pack):
         held = values[values["period"] == period]
         assert set(held["area_code"]) == set(rows["Area Code"]), period
         assert held["lower_ci"].notna().all() and (held["lower_ci"] <= held["value"]).all()
-    assert "2023/24" in pack.indicator("qof_smoking")["periods"]
+    assert "2023/24" in pack.indicator("qof_smoking").periods
 
 
 def test_now_names_only_for_recorded_renames(pack):
@@ -166,7 +166,7 @@ def test_now_names_only_for_recorded_renames(pack):
 
 
 def test_obesity_caveat_says_the_year_of_the_definition_change_is_not_verified(pack):
-    assert "not verified" in pack.indicator("qof_obesity")["caveats"]
+    assert "not verified" in pack.indicator("qof_obesity").caveats
 
 
 def test_the_deprivation_view_shows_where_st_helens_ranks_on_each_domain(qtbot, planner, file10):

@@ -83,7 +83,7 @@ def test_spine_rows_range_percentiles_and_marker_positions(planner):
         r = rows.loc[ind]
         values = planner.layer_for(MapView(indicator_id=ind, period=r["period"])).frame["value"].dropna()
         low, q25, q75, high = np.percentile(values, [0, 25, 75, 100])
-        polarity = planner.pack.indicator(ind)["polarity"]
+        polarity = planner.pack.indicator(ind).polarity
         worst, best = (high, low) if polarity == "higher is worse" else (low, high)
         assert (r["worst"], r["q25"], r["q75"], r["best"]) == pytest.approx((worst, q25, q75, best))
         assert r["value"] == pytest.approx(compared.loc[(ind, "North"), "value"])

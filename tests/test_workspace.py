@@ -13,11 +13,11 @@ import time
 import pytest
 
 from sthc_desktop.core import workspace
-from sthc_desktop.core.classes import QUANTILES
 from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.errors import DataError
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
+from sthc_desktop.core.vocabulary import Scheme
 
 from conftest import BUNDLED_PACK, ROOT, synthetic_lsoa_import
 
@@ -43,7 +43,7 @@ def test_round_trip_gives_the_identical_view_and_values(tmp_path, own_pack):
     workspace.Workspace(imports=(record,)).opened_on(first)
     ids = imported_ids(first)
     original = first.pack.indicator_values(ids[0])
-    view = (MapView(indicator_id=ids[0], period="2024/25", scheme=QUANTILES, classes=7, focus="North",
+    view = (MapView(indicator_id=ids[0], period="2024/25", scheme=Scheme.QUANTILES, classes=7, focus="North",
                     extent=(350000.0, 390000.0, 360000.0, 400000.0)).with_layer("wards", False))
     ws = workspace.Workspace(view, (record,), "supplied lookup", "lsoa_code,locality\nE01006802,North\n")
     path = workspace.save(ws, tmp_path / "plan.sthc")
@@ -59,8 +59,34 @@ def test_round_trip_gives_the_identical_view_and_values(tmp_path, own_pack):
     again = fresh.pack.indicator_values(ids[0])
     assert again.reset_index(drop=True).equals(original.reset_index(drop=True))
     meta = fresh.pack.indicator(ids[0])
-    assert "Imported by the user from synthetic_ws.csv on 2025-01-31" == meta["source"]
+    assert "Imported by the user from synthetic_ws.csv on 2025-01-31" == meta.source
     assert fresh.layer_for(opened.view).row(sorted(own_pack.layer("lsoa21")["code"])[4])["value"] == 1.0
+
+
+@pytest.mark.parametrize("label, scheme", [("National deciles", Scheme.NATIONAL_DECILES),
+                                           ("Quantiles", Scheme.QUANTILES),
+                                           ("Natural breaks (Fisher-Jenks)", Scheme.NATURAL_BREAKS),
+                                           ("Equal interval", Scheme.EQUAL_INTERVAL)])
+def test_a_workspace_saved_with_scheme_labels_opens_with_the_same_view(tmp_path, own_pack, label, scheme):
+    """Files saved before schemes had ids name them by their on-screen label: written here as they were."""
+    indicator = "iod19_imd_decile" if scheme == Scheme.NATIONAL_DECILES else "iod19_imd_score"
+    saved = {"schema": 1, "app": "sthc-desktop", "saved": "2025-06-01T10:00:00",
+             "view": {"indicator_id": indicator, "period": None, "scheme": label, "classes": 6,
+                      "layers": {"wards": False}, "focus": "South", "extent": None},
+             "imports": [], "assignment": {"method": None, "lookup_csv": None}, "scenario": None}
+    path = tmp_path / "old.sthc"
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    opened = workspace.load(path)
+    assert opened.notes == ()
+    expected = MapView(indicator_id=indicator, scheme=scheme, classes=6, focus="South").with_layer("wards", False)
+    assert opened.view == expected
+    planner = Planner(own_pack)
+    fitted, notes = opened.opened_on(planner)
+    assert notes == [] and planner.classes_for(fitted.view).scheme == scheme
+    assert planner.classes_for(fitted.view).labels == planner.classes_for(expected).labels
+
+    again = workspace.save(opened, tmp_path / "new.sthc")  # saved again: the id, not the label
+    assert json.loads(again.read_text(encoding="utf-8"))["view"]["scheme"] == scheme.value
 
 
 def good_text(pack) -> str:

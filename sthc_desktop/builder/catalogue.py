@@ -6,9 +6,7 @@ comes from the official files, read in :mod:`sthc_desktop.builder.pack`.
 
 from __future__ import annotations
 
-from sthc_desktop.core.stats import HIGHER_IS_BETTER as HIGHER_BETTER
-from sthc_desktop.core.stats import HIGHER_IS_WORSE as HIGHER_WORSE
-from sthc_desktop.core.stats import NO_JUDGEMENT
+from sthc_desktop.core.vocabulary import Aggregation, Geography, Polarity, ValueType
 
 OGL = "Open Government Licence v3.0"
 OS_LINE = "Contains OS data © Crown copyright and database right {year}"
@@ -116,37 +114,39 @@ DATASETS: dict[str, dict] = {
 }
 
 
-def indicator(id: str, name: str, short_name: str, theme: str, unit: str, polarity: str,
-              geography: str, dataset: str, value_type: str, aggregation: str,
+def indicator(*, id: str, name: str, short_name: str, theme: str, unit: str, polarity: Polarity,
+              geography: Geography, dataset: str, value_type: ValueType, aggregation: Aggregation,
               caveats: str = "", weight: str = "", multiplier: float = 1.0, borough_method: str = "") -> dict:
-    """One catalogue row. ``aggregation`` says how small areas combine into a locality:
-    'population-weighted mean' (by the ``weight`` indicator), 'ratio of sums' (× multiplier),
-    'sum', 'list-weighted mean', or 'not aggregated' (ranks and deciles are relative).
-    ``england_method`` says how the pack's England row was made (see :func:`england_method`);
-    ``borough_method`` how a published St Helens row was, where it names the publication."""
-    return dict(id=id, name=name, short_name=short_name, theme=theme, unit=unit, polarity=polarity,
-                geography=geography, dataset=dataset, value_type=value_type, aggregation=aggregation,
-                caveats=caveats, weight=weight, multiplier=multiplier,
+    """One catalogue row (its periods and source are added when the pack is assembled), every field
+    named. ``aggregation`` says how small areas combine into a locality: population-weighted mean (by
+    the ``weight`` indicator), ratio of sums (× multiplier), sum, list-weighted mean, or not aggregated
+    (ranks and deciles are relative). ``england_method`` says how the pack's England row was made (see
+    :func:`england_method`); ``borough_method`` how a published St Helens row was, where it names the
+    publication. The words are stored as the pack's plain text."""
+    return dict(id=id, name=name, short_name=short_name, theme=theme, unit=unit, polarity=Polarity(polarity).value,
+                geography=Geography(geography).value, dataset=dataset, value_type=ValueType(value_type).value,
+                aggregation=Aggregation(aggregation).value, caveats=caveats, weight=weight, multiplier=multiplier,
                 england_method=england_method(dataset, aggregation, unit), borough_method=borough_method)
 
 
 # How pack.py makes each dataset's England row, by the indicator's aggregation: recomputed from
 # every England LSOA or practice in the national files, or taken as the publisher gives it.
 # ``None`` stands for any aggregation. A dataset not listed here has no England row.
-_ENGLAND_METHODS: dict[tuple[str, str | None], str] = {
-    ("iod2019", "population-weighted mean"):
+_ENGLAND_METHODS: dict[tuple[str, Aggregation | None], str] = {
+    ("iod2019", Aggregation.POPULATION_WEIGHTED):
         "England: population-weighted mean of all 32,844 England LSOAs (IoD2019 mid-2015 populations, File 6), "
         "computed by the builder from the IoD2019 LSOA files; the same method as the localities",
-    ("iod2019", "ratio of sums"):
+    ("iod2019", Aggregation.RATIO_OF_SUMS):
         "England: the numerators of all 32,844 England LSOAs (IoD2019 File 8) summed and divided by their summed "
         "mid-2015 denominators (File 6), computed by the builder; Wilson 95% interval",
-    ("iod2019", "sum"): "England: sum over all 32,844 England LSOAs (IoD2019 File 6), computed by the builder",
-    ("ons_population_2020", "sum"):
+    ("iod2019", Aggregation.SUM):
+        "England: sum over all 32,844 England LSOAs (IoD2019 File 6), computed by the builder",
+    ("ons_population_2020", Aggregation.SUM):
         "England: sum of the ONS mid-2020 estimates over all England LSOAs, computed by the builder",
-    ("ons_population_2020", "ratio of sums"):
+    ("ons_population_2020", Aggregation.RATIO_OF_SUMS):
         "England: the ONS mid-2020 estimates of all England LSOAs summed, then divided, computed by the builder; "
         "Wilson 95% interval",
-    ("qof_obesity", "ratio of sums"):
+    ("qof_obesity", Aggregation.RATIO_OF_SUMS):
         "England: registers of all England practices with a list summed and divided by their summed lists "
         "(NHS England QOF), computed by the builder; Wilson 95% interval; a practice with no register "
         "for a year (some rows of 2015-16 to 2018-19) is left out of that year",
@@ -162,7 +162,7 @@ _SCALE_NOTES = {
 }
 
 
-def england_method(dataset: str, aggregation: str, unit: str) -> str:
+def england_method(dataset: str, aggregation: Aggregation, unit: str) -> str:
     """How the builder makes an indicator's England row, as every output names it ("" if it has none)."""
     text = _ENGLAND_METHODS.get((dataset, aggregation)) or _ENGLAND_METHODS.get((dataset, None), "")
     notes = [note for scale, note in _SCALE_NOTES.items() if text and scale in str(unit)]

@@ -28,6 +28,7 @@ from sthc_desktop.core.errors import SourceError
 from sthc_desktop.core.files import WriteError, atomic_path, check_target
 from sthc_desktop.core.rings import RINGS_COLUMNS, RINGS_TABLE
 from sthc_desktop.core.stats import wilson_interval
+from sthc_desktop.core.vocabulary import Aggregation, Geography, Polarity, ValueType
 
 from . import catalogue as cat
 from . import catchments, england, regions
@@ -289,30 +290,33 @@ def read_iod2019(src: Sources, out: _Collector, codes: pd.Index) -> pd.DataFrame
     period = "IoD2019"
     weight_id = "iod19_population_2015"
 
-    out.add(cat.indicator(weight_id, "Population mid-2015, excluding prisoners (IoD2019 denominator)",
-                          "Population 2015", "Population", "people", cat.NO_JUDGEMENT, "lsoa11",
-                          "iod2019", "count", "sum",
-                          "The population MHCLG used for IoD2019 rates and local-authority summaries."),
-            "lsoa11", codes, "mid-2015", local["pop2015"])
-    out.add(cat.indicator(weight_id, "", "", "", "", "", "", "", "", ""), "england", [ENGLAND_CODE],
-            "mid-2015", [nat["pop2015"].sum()])
+    population = cat.indicator(id=weight_id, name="Population mid-2015, excluding prisoners (IoD2019 denominator)",
+                               short_name="Population 2015", theme="Population", unit="people",
+                               polarity=Polarity.NO_JUDGEMENT, geography=Geography.LSOA11, dataset="iod2019",
+                               value_type=ValueType.COUNT, aggregation=Aggregation.SUM,
+                               caveats="The population MHCLG used for IoD2019 rates and local-authority summaries.")
+    out.add(population, "lsoa11", codes, "mid-2015", local["pop2015"])
+    out.add(population, "england", [ENGLAND_CODE], "mid-2015", [nat["pop2015"].sum()])
 
     score = numeric(local.reset_index(), "Index of Multiple Deprivation (IMD) Score", src.root / fs)
-    meta = cat.indicator("iod19_imd_score", "Index of Multiple Deprivation 2019: score",
-                         "IMD 2019 score", "Deprivation", "score", cat.HIGHER_WORSE, "lsoa11", "iod2019",
-                         "score", "population-weighted mean", cat.IOD19_CAVEAT, weight=weight_id)
+    meta = cat.indicator(id="iod19_imd_score", name="Index of Multiple Deprivation 2019: score",
+                         short_name="IMD 2019 score", theme="Deprivation", unit="score",
+                         polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.LSOA11, dataset="iod2019",
+                         value_type=ValueType.SCORE, aggregation=Aggregation.POPULATION_WEIGHTED,
+                         caveats=cat.IOD19_CAVEAT, weight=weight_id)
     out.add(meta, "lsoa11", codes, period, score)
     nat_score = numeric(nat, "Index of Multiple Deprivation (IMD) Score", src.root / fs)
     out.add(meta, "england", [ENGLAND_CODE], period, [_weighted_mean(nat_score, nat["pop2015"])])
 
     for stem, label, short in cat.IOD19_DOMAINS:
         full = label if stem == "imd" else f"{label} domain"
-        for kind, column, pol, vtype in (("rank", rank_col, cat.HIGHER_BETTER, "rank"),
-                                         ("decile", dec_col, cat.HIGHER_BETTER, "decile")):
+        for kind, column, pol, vtype in (("rank", rank_col, Polarity.HIGHER_IS_BETTER, "rank"),
+                                         ("decile", dec_col, Polarity.HIGHER_IS_BETTER, "decile")):
             unit = "rank of 32,844 (1 = most deprived)" if kind == "rank" else "national decile (1 = most deprived 10%)"
-            out.add(cat.indicator(f"iod19_{stem}_{kind}", f"{full} 2019: national {kind}",
-                                  f"{short} 2019 {kind}", "Deprivation", unit, pol, "lsoa11", "iod2019", vtype,
-                                  "not aggregated", cat.IOD19_CAVEAT),
+            out.add(cat.indicator(id=f"iod19_{stem}_{kind}", name=f"{full} 2019: national {kind}",
+                                  short_name=f"{short} 2019 {kind}", theme="Deprivation", unit=unit, polarity=pol,
+                                  geography=Geography.LSOA11, dataset="iod2019", value_type=vtype,
+                                  aggregation=Aggregation.NOT_AGGREGATED, caveats=cat.IOD19_CAVEAT),
                     "lsoa11", codes, period, local[column.format(label)])
 
     for stem, num_col, den, den_name, label in (
@@ -320,10 +324,12 @@ def read_iod2019(src: Sources, out: _Collector, codes: pd.Index) -> pd.DataFrame
             ("employment", "employment_domain_numerator", "work2015", "working-age population mid-2015",
              "Employment")):
         published = numeric(local.reset_index(), f"{label} Score (rate)", src.root / fs)
-        meta = cat.indicator(f"iod19_{stem}_score", f"{label} deprivation 2019: score (rate)",
-                             f"{label} score 2019", "Deprivation", "% of " + den_name.split(" mid")[0],
-                             cat.HIGHER_WORSE, "lsoa11", "iod2019", "proportion", "ratio of sums",
-                             cat.IOD19_CAVEAT + f" Rate = people {stem}-deprived ÷ {den_name}.",
+        meta = cat.indicator(id=f"iod19_{stem}_score", name=f"{label} deprivation 2019: score (rate)",
+                             short_name=f"{label} score 2019", theme="Deprivation",
+                             unit="% of " + den_name.split(" mid")[0], polarity=Polarity.HIGHER_IS_WORSE,
+                             geography=Geography.LSOA11, dataset="iod2019", value_type=ValueType.PROPORTION,
+                             aggregation=Aggregation.RATIO_OF_SUMS,
+                             caveats=cat.IOD19_CAVEAT + f" Rate = people {stem}-deprived ÷ {den_name}.",
                              multiplier=100.0)
         num = local[num_col].to_numpy(dtype=float)
         denom = local[den].to_numpy(dtype=float)
@@ -336,32 +342,35 @@ def read_iod2019(src: Sources, out: _Collector, codes: pd.Index) -> pd.DataFrame
 
     health_meta = [
         ("iod19_acute_morbidity", "acute_morbidity_indicator", "Emergency admissions: acute morbidity 2019",
-         "Acute morbidity 2019", "Admissions", "standardised ratio (England = 100)", cat.HIGHER_WORSE,
+         "Acute morbidity 2019", "Admissions", "standardised ratio (England = 100)", Polarity.HIGHER_IS_WORSE,
          "Age- and sex-standardised ratio of emergency hospital admissions (IoD2019 File 8, data 2015/16-2016/17)."),
         ("iod19_cidr", "comparative_illness_and_disability_ratio_indicator",
          "Comparative illness and disability ratio 2019", "Illness & disability 2019", "Health",
-         "standardised ratio (England = 100)", cat.HIGHER_WORSE,
+         "standardised ratio (England = 100)", Polarity.HIGHER_IS_WORSE,
          "Age- and sex-standardised ratio of people claiming illness- or disability-related benefits."),
         ("iod19_ypll", "years_of_potential_life_lost_indicator", "Years of potential life lost 2019",
-         "YPLL 2019", "Health", "age/sex-standardised rate", cat.HIGHER_WORSE,
+         "YPLL 2019", "Health", "age/sex-standardised rate", Polarity.HIGHER_IS_WORSE,
          "Premature death: years of potential life lost, age- and sex-standardised (IoD2019 File 8)."),
         ("iod19_mood_anxiety", "mood_and_anxiety_disorders_indicator", "Mood and anxiety disorders 2019",
-         "Mood & anxiety 2019", "Health", "score (0 = England average)", cat.HIGHER_WORSE,
+         "Mood & anxiety 2019", "Health", "score (0 = England average)", Polarity.HIGHER_IS_WORSE,
          "Composite of prescribing, admissions, suicides and benefit claims for mood and anxiety disorders."),
     ]
     for ind_id, column, name, short, theme, unit, pol, note in health_meta:
-        meta = cat.indicator(ind_id, name, short, theme, unit, pol, "lsoa11", "iod2019", "score",
-                             "population-weighted mean", note + " " + cat.IOD19_CAVEAT, weight=weight_id)
+        meta = cat.indicator(id=ind_id, name=name, short_name=short, theme=theme, unit=unit, polarity=pol,
+                             geography=Geography.LSOA11, dataset="iod2019", value_type=ValueType.SCORE,
+                             aggregation=Aggregation.POPULATION_WEIGHTED, caveats=note + " " + cat.IOD19_CAVEAT,
+                             weight=weight_id)
         out.add(meta, "lsoa11", codes, period, local[column])
         out.add(meta, "england", [ENGLAND_CODE], period, [_weighted_mean(nat[column], nat["pop2015"])])
 
     for stem, col19, _, name in cat.IOD_SUBDOMAINS:
         for kind in ("rank", "decile"):
             unit = "rank of 32,844 (1 = most deprived)" if kind == "rank" else "national decile (1 = most deprived 10%)"
-            out.add(cat.indicator(f"iod19_{stem}_{kind}", f"{name} 2019: national {kind}",
-                                  f"{name.split(' sub-domain')[0]} 2019 {kind}", "Deprivation", unit,
-                                  cat.HIGHER_BETTER, "lsoa11", "iod2019", kind, "not aggregated",
-                                  cat.IOD19_CAVEAT),
+            out.add(cat.indicator(id=f"iod19_{stem}_{kind}", name=f"{name} 2019: national {kind}",
+                                  short_name=f"{name.split(' sub-domain')[0]} 2019 {kind}", theme="Deprivation",
+                                  unit=unit, polarity=Polarity.HIGHER_IS_BETTER, geography=Geography.LSOA11,
+                                  dataset="iod2019", value_type=kind, aggregation=Aggregation.NOT_AGGREGATED,
+                                  caveats=cat.IOD19_CAVEAT),
                     "lsoa11", codes, period, local[f"{col19}_{kind}"])
     return nat
 
@@ -392,35 +401,42 @@ def read_iod2025(src: Sources, out: _Collector, codes: pd.Index) -> None:
             # Rates, each over its own denominator (total, working-age population): the sources lack
             # MHCLG's mid-2022 denominators, so each LSOA's is the one its File 8 numerator and score imply.
             numerator = numeric(local.reset_index(), f"{stem}_domain_numerator", src.root / f8).to_numpy()
-            meta = cat.indicator(f"iod25_{stem}_score", f"{full} 2025: score (rate)", f"{short} 2025 score",
-                                 "Deprivation", cat.IOD25_RATE_UNITS[stem], cat.HIGHER_WORSE, "lsoa21", "iod2025",
-                                 "score", "ratio of sums", cat.IOD25_RATE_CAVEAT.format(
-                                     stem=stem, denominator=cat.IOD25_RATE_UNITS[stem][5:]), multiplier=100.0,
-                                 borough_method=cat.FILE10_BOROUGH)
+            meta = cat.indicator(id=f"iod25_{stem}_score", name=f"{full} 2025: score (rate)",
+                                 short_name=f"{short} 2025 score", theme="Deprivation",
+                                 unit=cat.IOD25_RATE_UNITS[stem], polarity=Polarity.HIGHER_IS_WORSE,
+                                 geography=Geography.LSOA21, dataset="iod2025", value_type=ValueType.SCORE,
+                                 aggregation=Aggregation.RATIO_OF_SUMS,
+                                 caveats=cat.IOD25_RATE_CAVEAT.format(stem=stem,
+                                                                      denominator=cat.IOD25_RATE_UNITS[stem][5:]),
+                                 multiplier=100.0, borough_method=cat.FILE10_BOROUGH)
             out.add(meta, "lsoa21", codes, period, score * 100, numerator, numerator / score.to_numpy())
             out.add(meta, "borough", [BOROUGH_CODE], period, [published[stem] * 100])
             continue
-        meta = cat.indicator(f"iod25_{stem}_score", f"{full} 2025: score", f"{short} 2025 score",
-                             "Deprivation", "score", cat.HIGHER_WORSE, "lsoa21", "iod2025", "score",
-                             "population-weighted mean", cat.IOD25_CAVEAT, weight=weight,
+        meta = cat.indicator(id=f"iod25_{stem}_score", name=f"{full} 2025: score", short_name=f"{short} 2025 score",
+                             theme="Deprivation", unit="score", polarity=Polarity.HIGHER_IS_WORSE,
+                             geography=Geography.LSOA21, dataset="iod2025", value_type=ValueType.SCORE,
+                             aggregation=Aggregation.POPULATION_WEIGHTED, caveats=cat.IOD25_CAVEAT, weight=weight,
                              borough_method=cat.FILE10_BOROUGH)
         out.add(meta, "lsoa21", codes, period, score)
         out.add(meta, "borough", [BOROUGH_CODE], period, [published[stem]])
         for kind in ("rank", "decile"):
             unit = "rank of 33,755 (1 = most deprived)" if kind == "rank" else "national decile (1 = most deprived 10%)"
-            out.add(cat.indicator(f"iod25_{stem}_{kind}", f"{full} 2025: national {kind}",
-                                  f"{short} 2025 {kind}", "Deprivation", unit, cat.HIGHER_BETTER, "lsoa21",
-                                  "iod2025", kind, "not aggregated", cat.IOD25_CAVEAT),
+            out.add(cat.indicator(id=f"iod25_{stem}_{kind}", name=f"{full} 2025: national {kind}",
+                                  short_name=f"{short} 2025 {kind}", theme="Deprivation", unit=unit,
+                                  polarity=Polarity.HIGHER_IS_BETTER, geography=Geography.LSOA21, dataset="iod2025",
+                                  value_type=kind, aggregation=Aggregation.NOT_AGGREGATED, caveats=cat.IOD25_CAVEAT),
                     "lsoa21", codes, period, local[f"{col}_{kind}"])
     for stem, _, col25, name in cat.IOD_SUBDOMAINS:
         for kind in ("score", "rank", "decile"):
             unit = {"score": "score", "rank": "rank of 33,755 (1 = most deprived)",
                     "decile": "national decile (1 = most deprived 10%)"}[kind]
-            pol = cat.HIGHER_WORSE if kind == "score" else cat.HIGHER_BETTER
+            pol = Polarity.HIGHER_IS_WORSE if kind == "score" else Polarity.HIGHER_IS_BETTER
             agg = "population-weighted mean" if kind == "score" else "not aggregated"
-            out.add(cat.indicator(f"iod25_{stem}_{kind}", f"{name} 2025: {'national ' if kind != 'score' else ''}{kind}",
-                                  f"{name.split(' sub-domain')[0]} 2025 {kind}", "Deprivation", unit, pol,
-                                  "lsoa21", "iod2025", kind, agg, cat.IOD25_CAVEAT,
+            out.add(cat.indicator(id=f"iod25_{stem}_{kind}",
+                                  name=f"{name} 2025: {'national ' if kind != 'score' else ''}{kind}",
+                                  short_name=f"{name.split(' sub-domain')[0]} 2025 {kind}", theme="Deprivation",
+                                  unit=unit, polarity=pol, geography=Geography.LSOA21, dataset="iod2025",
+                                  value_type=kind, aggregation=agg, caveats=cat.IOD25_CAVEAT,
                                   weight=weight if kind == "score" else ""),
                     "lsoa21", codes, period, local[f"{col25}_{kind}"])
     for ind_id, column, name, short, theme, unit, note in (
@@ -436,9 +452,10 @@ def read_iod2025(src: Sources, out: _Collector, codes: pd.Index) -> None:
              "IoD2025 composite mental-health indicator (replaces 2019's mood and anxiety indicator)."),
             ("iod25_ypll", "years_of_potential_life_lost_indicator", "Years of potential life lost 2025",
              "YPLL 2025", "Health", "age/sex-standardised rate", "Premature death (IoD2025 File 8).")):
-        out.add(cat.indicator(ind_id, name, short, theme, unit, cat.HIGHER_WORSE, "lsoa21", "iod2025",
-                              "score", "population-weighted mean", note + " " + cat.IOD25_CAVEAT,
-                              weight=weight),
+        out.add(cat.indicator(id=ind_id, name=name, short_name=short, theme=theme, unit=unit,
+                              polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.LSOA21, dataset="iod2025",
+                              value_type=ValueType.SCORE, aggregation=Aggregation.POPULATION_WEIGHTED,
+                              caveats=note + " " + cat.IOD25_CAVEAT, weight=weight),
                 "lsoa21", codes, period, local[column])
 
 
@@ -475,15 +492,17 @@ def read_population(src: Sources, out: _Collector, codes: pd.Index) -> None:
     local = pop.set_index("lsoa11_code").loc[codes]
     for stem, label, lo, hi in POP_BANDS:
         cols = ["total_population"] if lo is None else [c for c in ages if _age(c) >= lo and _age(c) <= hi]
-        meta = cat.indicator(f"pop20_{stem}", f"Population {label}, mid-2020", f"Pop. {label} 2020",
-                             "Population", "people", cat.NO_JUDGEMENT, "lsoa11", "ons_population_2020",
-                             "count", "sum")
+        meta = cat.indicator(id=f"pop20_{stem}", name=f"Population {label}, mid-2020",
+                             short_name=f"Pop. {label} 2020", theme="Population", unit="people",
+                             polarity=Polarity.NO_JUDGEMENT, geography=Geography.LSOA11,
+                             dataset="ons_population_2020", value_type=ValueType.COUNT, aggregation=Aggregation.SUM)
         out.add(meta, "lsoa11", codes, "mid-2020", local[cols].sum(axis=1))
         out.add(meta, "england", [ENGLAND_CODE], "mid-2020", [england[cols].sum(axis=1).sum()])
     older = [c for c in ages if _age(c) >= 65]
-    meta = cat.indicator("pop20_65_plus_pct", "Residents aged 65 and over, mid-2020", "% aged 65+ 2020",
-                         "Population", "% of residents", cat.NO_JUDGEMENT, "lsoa11", "ons_population_2020",
-                         "proportion", "ratio of sums", multiplier=100.0)
+    meta = cat.indicator(id="pop20_65_plus_pct", name="Residents aged 65 and over, mid-2020",
+                         short_name="% aged 65+ 2020", theme="Population", unit="% of residents",
+                         polarity=Polarity.NO_JUDGEMENT, geography=Geography.LSOA11, dataset="ons_population_2020",
+                         value_type=ValueType.PROPORTION, aggregation=Aggregation.RATIO_OF_SUMS, multiplier=100.0)
     for area_type, frame, area_codes in (("lsoa11", local, codes), ("england", None, [ENGLAND_CODE])):
         if frame is None:
             num = np.array([england[older].sum(axis=1).sum()])
@@ -518,10 +537,11 @@ def read_census(src: Sources, out: _Collector, codes: pd.Index) -> None:
              "Households deprived 2+ dims", [2, 3, 4])):
         num = table[[d for d in dims if d in table.columns]].sum(axis=1).to_numpy()
         lo, hi = wilson_interval(num, households)
-        out.add(cat.indicator(stem, name, short, "Deprivation", "% of households", cat.HIGHER_WORSE, "lsoa21",
-                              "census2021", "proportion", "ratio of sums",
-                              "Census 2021 TS011: dimensions are employment, education, health and disability, "
-                              "and housing.", multiplier=100.0),
+        out.add(cat.indicator(id=stem, name=name, short_name=short, theme="Deprivation", unit="% of households",
+                              polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.LSOA21, dataset="census2021",
+                              value_type=ValueType.PROPORTION, aggregation=Aggregation.RATIO_OF_SUMS,
+                              caveats="Census 2021 TS011: dimensions are employment, education, health and disability, "
+                                      "and housing.", multiplier=100.0),
                 "lsoa21", codes, "2021", 100 * num / households, num, households, lo * 100, hi * 100)
 
     dis["n"] = numeric(dis, "n", src.root / f_dis, allow_missing=False)
@@ -531,14 +551,17 @@ def read_census(src: Sources, out: _Collector, codes: pd.Index) -> None:
     disabled = disabled.loc[codes]
     num, den = disabled["n"].to_numpy(), disabled["total_residents"].to_numpy()
     lo, hi = wilson_interval(num, den)
-    out.add(cat.indicator("census21_disabled", "Residents disabled under the Equality Act, 2021",
-                          "Disabled residents 2021", "Population", "% of residents", cat.HIGHER_WORSE, "lsoa21",
-                          "census2021", "proportion", "ratio of sums", "Census 2021 TS038, not age-standardised.",
-                          multiplier=100.0),
+    out.add(cat.indicator(id="census21_disabled", name="Residents disabled under the Equality Act, 2021",
+                          short_name="Disabled residents 2021", theme="Population", unit="% of residents",
+                          polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.LSOA21, dataset="census2021",
+                          value_type=ValueType.PROPORTION, aggregation=Aggregation.RATIO_OF_SUMS,
+                          caveats="Census 2021 TS038, not age-standardised.", multiplier=100.0),
             "lsoa21", codes, "2021", 100 * num / den, num, den, lo * 100, hi * 100)
-    out.add(cat.indicator("census21_residents", "Usual residents, Census 2021", "Residents 2021", "Population",
-                          "people", cat.NO_JUDGEMENT, "lsoa21", "census2021", "count", "sum",
-                          "Total residents from TS038; the population weight for LSOA 2021 indicators."),
+    out.add(cat.indicator(id="census21_residents", name="Usual residents, Census 2021", short_name="Residents 2021",
+                          theme="Population", unit="people", polarity=Polarity.NO_JUDGEMENT,
+                          geography=Geography.LSOA21, dataset="census2021", value_type=ValueType.COUNT,
+                          aggregation=Aggregation.SUM,
+                          caveats="Total residents from TS038; the population weight for LSOA 2021 indicators."),
             "lsoa21", codes, "2021", den)
 
 
@@ -558,9 +581,11 @@ def read_qof_obesity(src: Sources, out: _Collector, ods_codes: list[str]) -> pd.
                           row=row + 2, column="practice_code")
     qof["register"] = numeric(qof, "register", path)
     qof["list"] = numeric(qof, "practice_list_size", path)
-    meta = cat.indicator("qof_obesity", "Obesity: QOF prevalence, adults 18+", "Adult obesity (QOF)", "Obesity",
-                         "% of registered adults", cat.HIGHER_WORSE, "practice", "qof_obesity", "proportion",
-                         "ratio of sums", cat.QOF_OBESITY_CAVEAT, multiplier=100.0)
+    meta = cat.indicator(id="qof_obesity", name="Obesity: QOF prevalence, adults 18+",
+                         short_name="Adult obesity (QOF)", theme="Obesity", unit="% of registered adults",
+                         polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.PRACTICE, dataset="qof_obesity",
+                         value_type=ValueType.PROPORTION, aggregation=Aggregation.RATIO_OF_SUMS,
+                         caveats=cat.QOF_OBESITY_CAVEAT, multiplier=100.0)
     for year, rows in sorted(qof.groupby("year")):
         period = str(year)
         usable = rows.dropna(subset=["register", "list"])
@@ -621,21 +646,27 @@ def read_practice_indicators(src: Sources, out: _Collector, practices: pd.DataFr
     """Add the Fingertips and practice indicators; return the smoking export's rows (for the regions)."""
     ods_codes = practices["ods_code"].dropna().tolist()
     smoking = _fingertips(src, IND + "st_helens_gp_smoking_prevalence_qof_15plus.csv", out,
-                cat.indicator("qof_smoking", "Smoking prevalence in adults (15+), current smokers (QOF)",
-                              "Smoking (QOF)", "Practices", "% of registered 15+", cat.HIGHER_WORSE, "practice",
-                              "fingertips_smoking", "proportion", "ratio of sums",
-                              "Recorded smoking status in the practice record; Fingertips 91547. Practice values "
-                              "2022/23 and 2023/24 only (St Helens and England from 2013/14 to 2022/23); 2023/24: "
-                              "no St Helens or England row, Wilson intervals from the practices' counts.",
+                cat.indicator(id="qof_smoking", name="Smoking prevalence in adults (15+), current smokers (QOF)",
+                              short_name="Smoking (QOF)", theme="Practices", unit="% of registered 15+",
+                              polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.PRACTICE,
+                              dataset="fingertips_smoking", value_type=ValueType.PROPORTION,
+                              aggregation=Aggregation.RATIO_OF_SUMS,
+                              caveats="Recorded smoking status in the practice record; Fingertips 91547. Practice "
+                                      "values 2022/23 and 2023/24 only (St Helens and England from 2013/14 to "
+                                      "2022/23); 2023/24: no St Helens or England row, Wilson intervals from the "
+                                      "practices' counts.",
                               multiplier=100.0),
                 ods_codes, pcn_codes)
     _fingertips(src, IND + "st_helens_gp_ae_attendances_age0_4_fingertips_93930.csv", out,
-                cat.indicator("ae_attendances_0_4", "A&E attendances (0 to 4 years)", "A&E age 0-4",
-                              "Admissions", "per 1,000 registered aged 0-4", cat.HIGHER_WORSE, "practice",
-                              "fingertips_ae_0_4", "rate", "ratio of sums",
-                              "Fingertips 93930. Care Communities are OHID's published PCN values (PCNs as of "
-                              "27/10/23); St Helens is summed from the practice rows (OHID publishes no borough "
-                              "row here). 2022/23 has an England value only, so it is left out of the periods.",
+                cat.indicator(id="ae_attendances_0_4", name="A&E attendances (0 to 4 years)",
+                              short_name="A&E age 0-4", theme="Admissions", unit="per 1,000 registered aged 0-4",
+                              polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.PRACTICE,
+                              dataset="fingertips_ae_0_4", value_type=ValueType.RATE,
+                              aggregation=Aggregation.RATIO_OF_SUMS,
+                              caveats="Fingertips 93930. Care Communities are OHID's published PCN values (PCNs as "
+                                      "of 27/10/23); St Helens is summed from the practice rows (OHID publishes no "
+                                      "borough row here). 2022/23 has an England value only, so it is left out of "
+                                      "the periods.",
                               multiplier=1000.0),
                 ods_codes, pcn_codes)
 
@@ -643,18 +674,22 @@ def read_practice_indicators(src: Sources, out: _Collector, practices: pd.DataFr
     imd = src.csv(f_imd, ["IndicatorID", "Year", "AreaCode", "Value"])
     out.uses("fingertips_practice_imd", f_imd)
     imd["Value"] = numeric(imd, "Value", src.root / f_imd)
-    meta = cat.indicator("practice_imd_score", "Deprivation score (IMD) of registered patients",
-                         "Practice IMD score", "Practices", "score", cat.HIGHER_WORSE, "practice",
-                         "fingertips_practice_imd", "score", "list-weighted mean",
-                         "Mean IMD score of the LSOAs the practice's patients live in, weighted by patients "
-                         "(Fingertips 93553).")
+    meta = cat.indicator(id="practice_imd_score", name="Deprivation score (IMD) of registered patients",
+                         short_name="Practice IMD score", theme="Practices", unit="score",
+                         polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.PRACTICE,
+                         dataset="fingertips_practice_imd", value_type=ValueType.SCORE,
+                         aggregation=Aggregation.LIST_WEIGHTED,
+                         caveats="Mean IMD score of the LSOAs the practice's patients live in, weighted by patients "
+                                 "(Fingertips 93553).")
     for year, part in imd[imd["AreaCode"].isin(ods_codes)].groupby("Year"):
         part = part.sort_values("AreaCode")
         out.add(meta, "practice", part["AreaCode"].to_numpy(), f"IMD{year}", part["Value"])
 
-    meta = cat.indicator("practice_list_size", "Registered patients (list size)", "List size", "Practices",
-                         "patients", cat.NO_JUDGEMENT, "practice", "nhs_practices", "count", "sum",
-                         "NHS England Patients Registered at a GP Practice, all ages.")
+    meta = cat.indicator(id="practice_list_size", name="Registered patients (list size)", short_name="List size",
+                         theme="Practices", unit="patients", polarity=Polarity.NO_JUDGEMENT,
+                         geography=Geography.PRACTICE, dataset="nhs_practices", value_type=ValueType.COUNT,
+                         aggregation=Aggregation.SUM,
+                         caveats="NHS England Patients Registered at a GP Practice, all ages.")
     for period, column in (("2021-01-01", "list_size_2021"), ("2026-04-01", "list_size_2026")):
         part = practices.dropna(subset=["ods_code", column]).sort_values("ods_code")
         out.add(meta, "practice", part["ods_code"].to_numpy(), period, part[column])
@@ -677,10 +712,12 @@ def read_plan(src: Sources, out: _Collector) -> pd.DataFrame:
             ind_id = ind_id.replace("__", "_")
         ids.append(ind_id)
         target = "" if pd.isna(r["target_2026_27"]) else f" 2026/27 target: {r['target_2026_27']:g} {r['target_unit']}."
-        meta = cat.indicator(ind_id, r["measure"], r["measure"][:40], "Strategic plan", r["baseline_unit"],
-                             cat.NO_JUDGEMENT, "borough", "strategic_plan", "plan measure", "not aggregated",
-                             f"Strategic plan key measure ({r['priority']}); baseline period not stated in the plan."
-                             + target + f" Aim: {r['aim']}.")
+        meta = cat.indicator(id=ind_id, name=r["measure"], short_name=r["measure"][:40], theme="Strategic plan",
+                             unit=r["baseline_unit"], polarity=Polarity.NO_JUDGEMENT, geography=Geography.BOROUGH,
+                             dataset="strategic_plan", value_type=ValueType.PLAN_MEASURE,
+                             aggregation=Aggregation.NOT_AGGREGATED,
+                             caveats=f"Strategic plan key measure ({r['priority']}); baseline period not stated "
+                                     "in the plan." + target + f" Aim: {r['aim']}.")
         out.add(meta, "borough", [BOROUGH_CODE], "plan baseline", [r["baseline"]])
         if not any(row["id"] == ind_id for row in out.catalogue):
             out.catalogue.append(meta)  # measures with no printed baseline still belong in the catalogue

@@ -23,6 +23,7 @@ import pandas as pd
 from . import stats
 from .datapack import DataPack
 from .localities import NETWORKS, whole_area_shares
+from .vocabulary import Aggregation, Geography, Indicator, ValueType
 
 BOROUGH = "St Helens"
 ENGLAND = "England"
@@ -30,11 +31,6 @@ ENGLAND = "England"
 AREAS: tuple[str, ...] = (*NETWORKS, BOROUGH, ENGLAND)
 RESULT_COLUMNS = ("area", "period", "value", "lower_ci", "upper_ci", "numerator", "denominator", "method")
 
-RATIO_OF_SUMS = "ratio of sums"
-POPULATION_WEIGHTED = "population-weighted mean"
-SUM = "sum"
-LIST_WEIGHTED = "list-weighted mean"
-NOT_AGGREGATED = "not aggregated"
 LIST_SIZE = "practice_list_size"
 
 
@@ -43,12 +39,12 @@ def latest_period(pack: DataPack, indicator_id: str) -> str:
     return periods[-1] if periods else ""
 
 
-def area_shares(planner, geography: str) -> pd.DataFrame:
+def area_shares(planner, geography: Geography) -> pd.DataFrame:
     """Share of each small area (LSOAs, under the planner's assignment) or practice (its network, 0/1) in
     each locality: rows area codes, columns the networks (METHODS.md fractional membership).
 
     A practice keeps the network it belonged to, so a closed practice counts for the years it reported."""
-    if geography == "practice":
+    if geography == Geography.PRACTICE:
         return whole_area_shares(planner.practice_networks)
     return planner.assignments[geography].shares
 
@@ -63,9 +59,9 @@ def weights_for(pack: DataPack, indicator_id: str) -> tuple[pd.Series, str]:
     """Population weights per area from a count indicator (its only or latest period), and how to name them."""
     meta = pack.indicator(indicator_id)
     period = latest_period(pack, indicator_id)
-    rows = pack.indicator_values(indicator_id, meta["geography"], period)
+    rows = pack.indicator_values(indicator_id, meta.geography, period)
     return (pd.Series(rows["value"].to_numpy(dtype=float), index=rows["area_code"].to_numpy()),
-            f"{meta['name']} ({period})")
+            f"{meta.name} ({period})")
 
 
 def list_size_weights(pack: DataPack, period: str) -> tuple[pd.Series, str]:
@@ -73,7 +69,7 @@ def list_size_weights(pack: DataPack, period: str) -> tuple[pd.Series, str]:
     sizes = pack.periods(LIST_SIZE)
     year = _year(period)
     chosen = sizes[-1] if year is None else min(sizes, key=lambda s: (abs(_year(s) - year), _year(s)))
-    rows = pack.indicator_values(LIST_SIZE, "practice", chosen)
+    rows = pack.indicator_values(LIST_SIZE, Geography.PRACTICE, chosen)
     return (pd.Series(rows["value"].to_numpy(dtype=float), index=rows["area_code"].to_numpy()),
             f"registered list sizes of {chosen} (the list-size date nearest {period})")
 
@@ -83,19 +79,19 @@ def _year(period: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def interval(meta: dict, numerator: float, denominator: float) -> tuple[float, float, str]:
+def interval(meta: Indicator, numerator: float, denominator: float) -> tuple[float, float, str]:
     """The 95% interval of a value built from (summed) counts, on the indicator's scale, and its name."""
-    mult = float(meta["multiplier"])
-    if meta["value_type"] == "proportion":
+    mult = meta.multiplier
+    if meta.value_type == ValueType.PROPORTION:
         lo, hi = stats.wilson_interval(numerator, denominator)
         return lo * mult, hi * mult, "Wilson score 95% interval from the summed counts"
-    if meta["value_type"] == "rate":
+    if meta.value_type == ValueType.RATE:
         lo, hi = stats.rate_interval(numerator, denominator, mult)
         return lo, hi, "Byar's 95% interval (exact Poisson below 10) from the summed counts"
     return np.nan, np.nan, "no interval for this kind of value"
 
 
-def combine(rows: pd.DataFrame, meta: dict, weights: pd.Series | None = None, what: str = "areas") -> dict:
+def combine(rows: pd.DataFrame, meta: Indicator, weights: pd.Series | None = None, what: str = "areas") -> dict:
     """One value from a set of area rows (``area_code``, ``value``, ``numerator``, ``denominator``).
 
     Returns value, lower_ci, upper_ci, numerator, denominator and a ``note`` saying how it was made
@@ -103,14 +99,14 @@ def combine(rows: pd.DataFrame, meta: dict, weights: pd.Series | None = None, wh
     names the areas in that note ("LSOAs", "practices"). An optional ``share`` column (each area's
     share in the locality) multiplies counts, numerators, denominators and weights (METHODS.md)."""
     out = dict(value=np.nan, lower_ci=np.nan, upper_ci=np.nan, numerator=np.nan, denominator=np.nan)
-    how = meta["aggregation"]
+    how = meta.aggregation
     if rows.empty:
         return {**out, "note": f"no values in the pack for these {what} and this period"}
     n = len(rows)
     share = rows["share"].astype(float) if "share" in rows else pd.Series(1.0, index=rows.index)
     if (share < 1).any():
         what = f"{what} (counted by their fractional shares in the locality)"
-    if how == RATIO_OF_SUMS:
+    if how == Aggregation.RATIO_OF_SUMS:
         missing = rows["numerator"].isna() | rows["denominator"].isna()
         if missing.any():
             return {**out, "note": f"{int(missing.sum())} of {n} {what} have no published numerator "
@@ -119,28 +115,28 @@ def combine(rows: pd.DataFrame, meta: dict, weights: pd.Series | None = None, wh
         if den <= 0:
             return {**out, "note": "the summed denominator is 0"}
         lo, hi, ci = interval(meta, num, den)
-        return dict(value=num / den * float(meta["multiplier"]), lower_ci=lo, upper_ci=hi, numerator=num,
+        return dict(value=num / den * meta.multiplier, lower_ci=lo, upper_ci=hi, numerator=num,
                     denominator=den, note=f"ratio of sums over {n} {what} (numerators and denominators "
                                           f"added, then divided); {ci}")
-    if how == SUM:
+    if how == Aggregation.SUM:
         if rows["value"].isna().any():
             return {**out, "note": f"{int(rows['value'].isna().sum())} of {n} {what} have no value, so no sum"}
         total = float((rows["value"] * share).sum())
         # The total is itself a count: kept as the numerator too, so disclosure control sees it.
         return {**out, "value": total, "numerator": total, "note": f"sum of {n} {what}; no interval"}
-    if how in (POPULATION_WEIGHTED, LIST_WEIGHTED):
+    if how in (Aggregation.POPULATION_WEIGHTED, Aggregation.LIST_WEIGHTED):
         w = rows["area_code"].map(weights) if weights is not None else pd.Series(np.nan, index=rows.index)
         gaps = rows["value"].isna() | w.isna()
         if gaps.any():
             return {**out, "note": f"{int(gaps.sum())} of {n} {what} have no value or no weight, "
                                    f"so no weighted mean"}
-        kind = "population" if how == POPULATION_WEIGHTED else "list-size"
+        kind = "population" if how == Aggregation.POPULATION_WEIGHTED else "list-size"
         w = w * share
         return {**out, "value": float(np.average(rows["value"], weights=w)), "denominator": float(w.sum()),
                 "note": f"{kind}-weighted mean of {n} {what}; no interval (the denominator column holds "
                         f"the total weight)"}
     return {**out, "note": "ranks and deciles are not aggregated (see the deprivation profile)"
-            if how == NOT_AGGREGATED else f"unknown aggregation '{how}'"}
+            if how == Aggregation.NOT_AGGREGATED else f"unknown aggregation '{how}'"}
 
 
 def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataFrame:
@@ -151,23 +147,23 @@ def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataF
     pack = planner.pack
     meta = pack.indicator(indicator_id)
     period = period or latest_period(pack, indicator_id)
-    geography = meta["geography"]
+    geography = meta.geography
     weights, weights_text = None, ""
-    if meta["aggregation"] == POPULATION_WEIGHTED:
-        if meta["weight"]:
-            weights, weights_text = weights_for(pack, meta["weight"])
+    if meta.aggregation == Aggregation.POPULATION_WEIGHTED:
+        if meta.weight:
+            weights, weights_text = weights_for(pack, meta.weight)
             weights_text = f"weights: {weights_text}"
-    elif meta["aggregation"] == LIST_WEIGHTED:
+    elif meta.aggregation == Aggregation.LIST_WEIGHTED:
         weights, weights_text = list_size_weights(pack, period)
         weights_text = f"weights: {weights_text}"
 
     rows = []
-    if geography in ("lsoa11", "lsoa21", "practice"):
+    if geography != Geography.BOROUGH:
         values = pack.indicator_values(indicator_id, geography, period)
         shares = area_shares(planner, geography)
         members = _members_text(planner, geography)
-        what = "practices" if geography == "practice" else "LSOAs"
-        published_pcn = _published_pcn(pack, indicator_id, period) if geography == "practice" else {}
+        what = "LSOAs" if geography.is_area else "practices"
+        published_pcn = {} if geography.is_area else _published_pcn(pack, indicator_id, period)
         for name in NETWORKS:
             r = combine(locality_rows(values, shares, name), meta, weights, what)
             # Published before derived: OHID's PCN row, unless a what-if scenario has moved practices.
@@ -177,7 +173,7 @@ def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataF
                 continue
             rows.append(_row(name, period, r, _method(r["note"], members, weights_text)))
         own = combine(values, meta, weights, what)
-        whole = ("all St Helens LSOAs" if geography != "practice"
+        whole = ("all St Helens LSOAs" if geography.is_area
                  else "all practices in the pack (St Helens practices, whose patients may live outside the borough)")
         borough = _row(BOROUGH, period, own, _method(own["note"], whole, weights_text))
     else:
@@ -188,9 +184,8 @@ def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataF
 
     published = pack.indicator_values(indicator_id, "borough", period)
     if not published.empty:
-        source = pack.datasets[meta["dataset"]].publisher if meta["dataset"] in pack.datasets else meta["source"]
-        named = meta.get("borough_method")
-        note = named if isinstance(named, str) and named else f"Published borough value ({source})"
+        source = pack.datasets[meta.dataset].publisher if meta.dataset in pack.datasets else meta.source
+        note = meta.borough_method or f"Published borough value ({source})"
         if not pd.isna(borough["value"]):
             note += ", preferred to the value computed from the pack's areas"
         borough = _row(BOROUGH, period, _published(published, meta), note)
@@ -202,16 +197,13 @@ def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataF
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
 
 
-def england_method(meta: dict) -> str:
+def england_method(meta: Indicator) -> str:
     """How the pack's England value of an indicator was made, as the builder recorded it; an imported
     indicator's England value is the one its file gave."""
-    text = meta.get("england_method")
-    if isinstance(text, str) and text:
-        return text
-    return f"England: value as given by the source ({meta['source']}); not recomputed by this tool"
+    return meta.england_method or f"England: value as given by the source ({meta.source}); not recomputed by this tool"
 
 
-def _published(rows: pd.DataFrame, meta: dict) -> dict:
+def _published(rows: pd.DataFrame, meta: Indicator) -> dict:
     r = rows.iloc[0]
     return {k: float(r[k]) if pd.notna(r[k]) else np.nan
             for k in ("value", "lower_ci", "upper_ci", "numerator", "denominator")}
@@ -227,8 +219,8 @@ def _method(note: str, members: str, weights_text: str) -> str:
     return "; ".join(t for t in (f"{note[0].upper()}{note[1:]}", members, weights_text) if t)
 
 
-def _members_text(planner, geography: str) -> str:
-    if geography == "practice":
+def _members_text(planner, geography: Geography) -> str:
+    if geography == Geography.PRACTICE:
         moved = getattr(planner, "scenario", None)
         return ("practices grouped by their Primary Care Network (closed practices count for the years "
                 "they reported)" + (f"; what-if '{moved.name}': {moved.describe(planner.pack)}" if moved is not None else ""))

@@ -28,6 +28,7 @@ import pandas as pd
 from .datapack import Dataset
 from .errors import PackError
 from .localities import ESTIMATED_REGISTRATIONS, NETWORKS, Assignment, main_localities, method_label
+from .vocabulary import Aggregation, Geography, Indicator, Polarity, ValueType
 
 
 #: Columns of the pack's ``catchment_origins`` table (one row per LSOA 2011 in reach).
@@ -397,7 +398,7 @@ def lsoa_split_text(pack, code: str, networks: pd.Series | None = None, shown: i
     return f"Estimated registrations: {', '.join(top)} (of {split['patients'].sum():,.0f} estimated patients)."
 
 
-def catchment_indicator(pack, ods_code: str) -> tuple[dict, pd.DataFrame, object]:
+def catchment_indicator(pack, ods_code: str) -> tuple[Indicator, pd.DataFrame, object]:
     """A practice's estimated patients by St Helens LSOA 2011 as a mappable derived indicator (catalogue
     row, values, provenance), so the map, legend, hover and exports show its catchment like any other."""
     name = pack.practices.set_index("ods_code")["name"].get(ods_code, ods_code)
@@ -408,12 +409,13 @@ def catchment_indicator(pack, ods_code: str) -> tuple[dict, pd.DataFrame, object
     caveat = (f"Estimated, not counted: the estimated-registrations model ({model.describe()}) spreads the "
               f"practice's list over the LSOAs its patients are likely to live in. "
               f"{practice_summary(pack, ods_code)}")
-    meta = {"id": ind, "name": f"Estimated patients of {name} ({ods_code})", "short_name": f"{name}: estimated patients",
-            "theme": "Catchments", "unit": "estimated patients", "polarity": "no judgement", "geography": "lsoa11",
-            "dataset": "estimated_registrations", "value_type": "count", "aggregation": "sum", "caveats": caveat,
-            "weight": "", "multiplier": 1.0, "periods": "today's lists", "period": "today's lists",
-            "source": "Estimated registrations (this tool's model of the pack's open data)",
-            "england_method": "no England value"}
+    meta = Indicator(id=ind, name=f"Estimated patients of {name} ({ods_code})",
+                     short_name=f"{name}: estimated patients", theme="Catchments", unit="estimated patients",
+                     polarity=Polarity.NO_JUDGEMENT, geography=Geography.LSOA11, dataset="estimated_registrations",
+                     value_type=ValueType.COUNT, aggregation=Aggregation.SUM, caveats=caveat,
+                     periods=("today's lists",), period="today's lists",
+                     source="Estimated registrations (this tool's model of the pack's open data)",
+                     england_method="no England value")
     values = pd.DataFrame({"indicator_id": ind, "area_type": "lsoa11", "area_code": borough["code"].to_numpy(),
                            "period": "today's lists", "value": borough["patients"].to_numpy(float),
                            "numerator": np.nan, "denominator": np.nan, "lower_ci": np.nan, "upper_ci": np.nan})

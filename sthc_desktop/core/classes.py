@@ -14,21 +14,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-NATIONAL_DECILES = "National deciles"
-QUANTILES = "Quantiles"
-NATURAL_BREAKS = "Natural breaks (Fisher-Jenks)"
-EQUAL_INTERVAL = "Equal interval"
-SCHEMES = (NATIONAL_DECILES, QUANTILES, NATURAL_BREAKS, EQUAL_INTERVAL)
+from .vocabulary import Geography, Indicator, Scheme, ValueType
 
 #: LSOAs in England in each IoD edition: national decile d holds ranks (d-1)*N/10+1 .. d*N/10.
-NATIONAL_LSOAS = {"lsoa11": 32844, "lsoa21": 33755}
+NATIONAL_LSOAS = {Geography.LSOA11: 32844, Geography.LSOA21: 33755}
 
 
 @dataclass(frozen=True)
 class Classes:
     """The classes of one map: labels and each area's class (-1 = no data, -2 = suppressed)."""
 
-    scheme: str
+    scheme: Scheme
     labels: tuple[str, ...]
     class_of: np.ndarray
     counts: tuple[int, ...]
@@ -52,35 +48,31 @@ class Classes:
                        counted_in=locality)
 
 
-def has_national_deciles(meta: dict) -> bool:
-    return meta.get("value_type") in ("decile", "rank")
-
-
-def default_scheme(meta: dict) -> str:
-    return NATIONAL_DECILES if has_national_deciles(meta) else QUANTILES
+def default_scheme(meta: Indicator) -> Scheme:
+    return Scheme.NATIONAL_DECILES if meta.has_national_deciles else Scheme.QUANTILES
 
 
 SUPPRESSED_CLASS = -2
 SUPPRESSED_LABEL = "Suppressed (count of 1 to 4 or hidden with one)"
 
 
-def classify(values, meta: dict, scheme: str | None = None, k: int = 5, suppressed=None) -> Classes:
+def classify(values, meta: Indicator, scheme: Scheme | None = None, k: int = 5, suppressed=None) -> Classes:
     """Put ``values`` into classes; NaN values get class -1 and count as 'no data'. Areas flagged in
     ``suppressed`` (disclosure control; their values already removed) get class -2 and take no part
     in the breaks."""
-    scheme = scheme or default_scheme(meta)
-    if scheme == NATIONAL_DECILES and not has_national_deciles(meta):
-        scheme = QUANTILES
+    scheme = Scheme(scheme) if scheme else default_scheme(meta)
+    if scheme == Scheme.NATIONAL_DECILES and not meta.has_national_deciles:
+        scheme = Scheme.QUANTILES
     v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(v)
     class_of = np.full(len(v), -1, dtype=int)
-    if scheme == NATIONAL_DECILES:
-        if meta["value_type"] == "decile":
+    if scheme == Scheme.NATIONAL_DECILES:
+        if meta.value_type == ValueType.DECILE:
             bounds = [float(d) for d in range(1, 11)]
             labels = [f"{d}" + (" (most deprived 10%)" if d == 1 else " (least deprived 10%)" if d == 10 else "")
                       for d in range(1, 11)]
         else:
-            n = NATIONAL_LSOAS.get(meta["geography"], 32844)
+            n = NATIONAL_LSOAS.get(meta.geography, NATIONAL_LSOAS[Geography.LSOA11])
             bounds = [float(round(n * d / 10)) for d in range(1, 11)]
             lows = [1] + [int(b) + 1 for b in bounds[:-1]]
             labels = [f"Decile {d}: ranks {lo:,}–{int(hi):,}" for d, lo, hi in zip(range(1, 11), lows, bounds)]
@@ -94,9 +86,9 @@ def classify(values, meta: dict, scheme: str | None = None, k: int = 5, suppress
             bounds = []
         elif distinct == 1 or k == 1:
             bounds = [float(present.max())]
-        elif scheme == QUANTILES:
+        elif scheme == Scheme.QUANTILES:
             bounds = [float(b) for b in _quantile_bins(present, k)]
-        elif scheme == EQUAL_INTERVAL:
+        elif scheme == Scheme.EQUAL_INTERVAL:
             bounds = [float(b) for b in _equal_interval_bins(present, k)]
         else:
             import mapclassify  # imported on first use: it costs seconds at start-up

@@ -24,10 +24,11 @@ import pandas as pd
 from . import stats
 from .aggregate import AREAS, BOROUGH, ENGLAND, RESULT_COLUMNS, aggregate
 from .deprivation import (INEQUALITY_RESULT_COLUMNS, LSOA_SHARE_UNIT, has_inequality, inequality, is_profile,
-                          profile_catalogue, profile_values)
+                          profile_catalogue, profile_indicator, profile_values)
 from .errors import DataError
 from .localities import NETWORKS
 from .plan_progress import with_progress
+from .vocabulary import Indicator, ValueType
 
 COLUMNS = ("indicator_id", "indicator_name", "unit", "area", "period", "value", "lower_ci", "upper_ci",
            "numerator", "denominator", "benchmark", "comparison", "method")
@@ -45,7 +46,7 @@ BENCHMARKS = {"england": ENGLAND, "borough": BOROUGH, **REGIONAL_BENCHMARKS}
 #: A regional benchmark row without a value: said in words, never a blank that reads as zero.
 NOT_AVAILABLE = "not available"
 #: Value types that stay on the map: ranks and deciles describe single LSOAs only.
-NOT_COMPARED_TYPES = ("rank", "decile")
+NOT_COMPARED_TYPES = (ValueType.RANK, ValueType.DECILE)
 NOT_IN_PACK = "not in the pack"
 INEQUALITY_COLUMNS = ("indicator_id", "indicator_name", "unit", *INEQUALITY_RESULT_COLUMNS)
 #: Deprivation-profile shares of residents by IMD decile or quintile: population estimates, not suppressed.
@@ -95,6 +96,11 @@ def catalogue(pack) -> pd.DataFrame:
     return pd.concat([pack.catalogue, profile_catalogue(pack)], ignore_index=True)
 
 
+def described(pack, indicator_id: str) -> Indicator:
+    """One indicator of the comparison: the pack's (with imports) or a deprivation-profile one."""
+    return profile_indicator(pack, indicator_id) if is_profile(indicator_id) else pack.indicator(indicator_id)
+
+
 def indicator_ids(pack, spec: str | Iterable[str]) -> list[str]:
     """Indicator ids from a theme name, a comma-separated list of ids, or a list of ids.
 
@@ -142,14 +148,12 @@ def compare(planner, indicator_ids_or_theme: str | Iterable[str], *, benchmark: 
     shown = list(compared_areas(benchmark, regions)[len(AREAS):])
     pack = planner.pack
     ids = indicator_ids(pack, indicator_ids_or_theme)
-    cat = catalogue(pack).set_index("id")
-    periods = {i: [p for p in str(cat.loc[i, "periods"]).split("|") if p] for i in ids}
-    if period is not None and not any(period in p for p in periods.values()):
+    metas = {i: described(pack, i) for i in ids}
+    if period is not None and not any(period in m.periods for m in metas.values()):
         raise DataError(None, f"no chosen indicator has the period '{period}'")
     frames = []
-    for ind in ids:
-        meta = cat.loc[ind]
-        frame = area_values(planner, ind, period if period in periods[ind] else None).copy()
+    for ind, meta in metas.items():
+        frame = area_values(planner, ind, period if period in meta.periods else None).copy()
         if shown:
             when = str(frame["period"].iloc[0]) if not frame.empty else period or ""
             frame = pd.concat([frame, regional_rows(pack, ind, when, shown)], ignore_index=True)
@@ -159,14 +163,14 @@ def compare(planner, indicator_ids_or_theme: str | Iterable[str], *, benchmark: 
         frame["comparison"] = stats.NOT_COMPARED
         if subject.any():
             frame.loc[subject, "comparison"] = stats.compare_with_benchmark(
-                frame.loc[subject, "lower_ci"], frame.loc[subject, "upper_ci"], bench_value, meta["polarity"])
+                frame.loc[subject, "lower_ci"], frame.loc[subject, "upper_ci"], bench_value, meta.polarity)
         frame.loc[frame["area"].isin(shown) & frame["value"].isna(), "comparison"] = NOT_AVAILABLE
         if _shares_give_back(planner, ind, frame):
             at = frame["area"].isin(NETWORKS)
             frame.loc[at, "method"] = frame.loc[at, "method"].astype(str) + "; " + SHARED_NOTE
         frame["indicator_id"] = ind
-        frame["indicator_name"] = meta["name"]
-        frame["unit"] = meta["unit"]
+        frame["indicator_name"] = meta.name
+        frame["unit"] = meta.unit
         frame["benchmark"] = bench_area
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
@@ -217,7 +221,7 @@ def _shares_give_back(planner, indicator_id: str, frame: pd.DataFrame) -> bool:
     it and the totals together solve for it."""
     if not _map_hides_an_lsoa(planner, indicator_id, frame):
         return False
-    shares = planner.assignments[planner.pack.indicator(indicator_id)["geography"]].shares.to_numpy()
+    shares = planner.assignments[planner.pack.indicator(indicator_id).geography].shares.to_numpy()
     return bool(((shares > 0) & (shares < 1)).any())
 
 
@@ -227,22 +231,22 @@ def _map_hides_an_lsoa(planner, indicator_id: str, frame: pd.DataFrame) -> list[
     if is_profile(indicator_id) or frame.empty:
         return []
     meta = planner.pack.indicator(indicator_id)
-    if meta["geography"] not in ("lsoa11", "lsoa21"):
+    if not meta.is_area:
         return []
-    values = planner.pack.indicator_values(indicator_id, meta["geography"], str(frame["period"].iloc[0]))
+    values = planner.pack.indicator_values(indicator_id, meta.geography, str(frame["period"].iloc[0]))
     counts = values["numerator"].fillna(values["value"]) if value_is_count(meta) else values["numerator"]
     small = values.loc[np.asarray(stats.is_disclosive(counts.to_numpy(dtype=float)), dtype=bool), "area_code"]
     if small.empty:
         return []
-    shares = planner.assignments[meta["geography"]].shares.reindex(small).fillna(0)
+    shares = planner.assignments[meta.geography].shares.reindex(small).fillna(0)
     return [BOROUGH, *(n for n in shares.columns if (shares[n] > 0).any())]
 
 
-def value_is_count(meta) -> bool:
+def value_is_count(meta: Indicator) -> bool:
     """Whether disclosure control reads an indicator's value as its count (an imported sum of postcode
     points, say). ONS population estimates, published for every LSOA, are residents, not patients or
     events, and stay shown."""
-    return meta["value_type"] == "count" and meta["theme"] != POPULATION_THEME
+    return meta.value_type == ValueType.COUNT and meta.theme != POPULATION_THEME
 
 
 def plan_measures(planner) -> pd.DataFrame:
@@ -275,18 +279,15 @@ def inequality_table(planner, indicator_ids_or_theme: str | Iterable[str], *,
     :func:`~sthc_desktop.core.deprivation.inequality`. The other chosen indicators are left out; the
     table is empty when none qualifies. ``period`` applies as in :func:`compare`."""
     pack = planner.pack
-    cat = catalogue(pack).set_index("id")
     frames = []
     for ind in indicator_ids(pack, indicator_ids_or_theme):
-        meta = cat.loc[ind]
-        if is_profile(ind) or not has_inequality(meta):
+        if is_profile(ind) or not has_inequality(meta := pack.indicator(ind)):
             continue
-        periods = [p for p in str(meta["periods"]).split("|") if p]
-        frame = inequality(planner, ind, period if period in periods else None)
+        frame = inequality(planner, ind, period if period in meta.periods else None)
         holding = frame["area"].isin(_map_hides_an_lsoa(planner, ind, frame))
         frame.loc[holding, "method"] = frame.loc[holding, "method"].astype(str) + "; " + FIFTHS_NOTE
-        frame.insert(0, "unit", meta["unit"])
-        frame.insert(0, "indicator_name", meta["name"])
+        frame.insert(0, "unit", meta.unit)
+        frame.insert(0, "indicator_name", meta.name)
         frame.insert(0, "indicator_id", ind)
         frames.append(frame)
     if not frames:

@@ -24,6 +24,7 @@ from .bundled_pack import bundled_pack
 from .errors import PackError
 from .input_files import MB, regular_file
 from .rings import RINGS_COLUMNS, RINGS_TABLE
+from .vocabulary import Geography, Indicator, VocabularyError
 
 PACK_FORMAT = 1
 BOROUGH_CODE = "E08000013"
@@ -69,8 +70,7 @@ SIZE_LIMIT = 4 * 1024 * MB
 BUNDLED_PACK = bundled_pack()
 
 #: Human names of the area layers an indicator can be drawn on.
-GEOGRAPHY_NAMES = {"lsoa11": "LSOA 2011", "lsoa21": "LSOA 2021", "practice": "GP practice",
-                   "borough": "St Helens borough"}
+GEOGRAPHY_NAMES = {g.value: g.label for g in Geography}
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,7 @@ class DataPack:
             raise PackError(self.path, f"pack format {fmt} is not the format this version reads ({PACK_FORMAT})")
         self._layers: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
         self._pack_datasets  # checked now, so a damaged table is refused on opening, not mid-export
+        self._pack_indicators
 
     def _check_layer(self, name: str, columns: tuple[str, ...]) -> None:
         """PackError naming the layer unless it has rows and every column the app relies on."""
@@ -257,21 +258,25 @@ class DataPack:
     def assignment_statement(self) -> str:
         return self.info.get("assignment_statement", "")
 
-    def indicator(self, indicator_id: str) -> dict:
-        """The catalogue row of one indicator, as a dict."""
-        catalogue = self.catalogue
-        # Rows by id, kept while the catalogue is the same object (an import replaces it): what-if
-        # re-aggregation asks for the same rows hundreds of times.
-        cached = getattr(self, "_catalogue_rows", (None, {}))
-        if cached[0] is not catalogue:
-            cached = (catalogue, {r["id"]: r for r in catalogue.to_dict("records")})
-            self._catalogue_rows = cached
-        if indicator_id not in cached[1]:
+    @cached_property
+    def _pack_indicators(self) -> dict[str, Indicator]:
+        indicators = {}
+        for i, r in enumerate(self.layer("indicators").to_dict("records"), start=1):
+            try:
+                indicators[r["id"]] = Indicator.from_row(r)
+            except VocabularyError as exc:
+                raise PackError(self.path, f"damaged data pack: row {i} of the 'indicators' table: {exc}") from None
+        return indicators
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """One indicator of the catalogue (the pack's, or one the user imported)."""
+        found = self._overlay.indicators.get(indicator_id) or self._pack_indicators.get(indicator_id)
+        if found is None:
             raise KeyError(f"unknown indicator '{indicator_id}'")
-        return dict(cached[1][indicator_id])
+        return found
 
     def periods(self, indicator_id: str) -> list[str]:
-        return [p for p in self.indicator(indicator_id)["periods"].split("|") if p]
+        return list(self.indicator(indicator_id).periods)
 
     def indicator_values(self, indicator_id: str, area_type: str | None = None,
                          period: str | None = None) -> pd.DataFrame:
@@ -294,23 +299,25 @@ class DataPack:
         return [self.datasets[k].attribution for k in dict.fromkeys(keys) if k in self.datasets]
 
     # -- indicators the user imported (held in memory; a workspace keeps their files) ------------
-    def add_indicator(self, meta: dict, values: pd.DataFrame, dataset: Dataset) -> None:
+    def add_indicator(self, meta: Indicator, values: pd.DataFrame, dataset: Dataset) -> None:
         """Add (or replace) an imported indicator: its catalogue row, values and provenance.
 
         The pack file is never written; the overlay lasts as long as this object."""
         official = self.layer("indicators")
-        if (official["id"] == meta["id"]).any():
-            raise ValueError(f"indicator '{meta['id']}' is in the data pack and cannot be replaced")
+        if (official["id"] == meta.id).any():
+            raise ValueError(f"indicator '{meta.id}' is in the data pack and cannot be replaced")
         overlay = self._overlay
         cat = self.catalogue
-        cat = cat[cat["id"] != meta["id"]]
-        row = pd.DataFrame([{c: meta.get(c) for c in official.columns}]).astype(official.dtypes.to_dict())
+        cat = cat[cat["id"] != meta.id]
+        saved = meta.to_row()
+        row = pd.DataFrame([{c: saved.get(c) for c in official.columns}]).astype(official.dtypes.to_dict())
         overlay.catalogue = pd.concat([cat, row], ignore_index=True)
         vals = self.values
-        vals = vals[vals["indicator_id"] != meta["id"]]
-        new = values.assign(indicator_id=meta["id"])[list(VALUE_COLUMNS)]
+        vals = vals[vals["indicator_id"] != meta.id]
+        new = values.assign(indicator_id=meta.id)[list(VALUE_COLUMNS)]
         overlay.values = pd.concat([vals, new.astype(vals.dtypes.to_dict())], ignore_index=True)
         overlay.datasets[dataset.key] = dataset
+        overlay.indicators[meta.id] = meta
 
     @cached_property
     def _overlay(self) -> "_Overlay":
@@ -324,6 +331,7 @@ class _Overlay:
     catalogue: pd.DataFrame | None = None
     values: pd.DataFrame | None = None
     datasets: dict = field(default_factory=dict)
+    indicators: dict = field(default_factory=dict)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -10,17 +10,15 @@ from sthc_desktop.core.datapack import DataPack
 def definition(pack: DataPack, indicator_id: str) -> list[tuple[str, str]]:
     """(label, text) rows for ``indicator_id``; rows the catalogue leaves blank are left out."""
     r = pack.indicator(indicator_id)
-    dataset = pack.datasets.get(r.get("dataset"))
-    combined = r.get("aggregation") or ""
-    if r.get("weight"):
-        combined += f", weighted by {r['weight']}"
-    rows = [("Measures", f"{r['name']} ({r['unit']})"),
+    dataset = pack.datasets.get(r.dataset)
+    combined = str(r.aggregation) + (f", weighted by {r.weight}" if r.weight else "")
+    rows = [("Measures", f"{r.name} ({r.unit})"),
             ("Combined into localities", combined),
-            ("Direction", r.get("polarity") or ""),
-            ("Period", r.get("period") or ""),
-            ("Source", r.get("source") or ""),
+            ("Direction", str(r.polarity)),
+            ("Period", r.period),
+            ("Source", r.source),
             ("Publisher", dataset.publisher if dataset else ""),
-            ("England", r.get("england_method") or ""),
-            ("St Helens", r.get("borough_method") or ""),
-            ("Caveats", r.get("caveats") or "")]
-    return [(label, str(text)) for label, text in rows if isinstance(text, str) and text.strip()]
+            ("England", r.england_method),
+            ("St Helens", r.borough_method),
+            ("Caveats", r.caveats)]
+    return [(label, text) for label, text in rows if text.strip()]

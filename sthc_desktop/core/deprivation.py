@@ -17,12 +17,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .aggregate import (BOROUGH, POPULATION_WEIGHTED, RATIO_OF_SUMS, RESULT_COLUMNS, aggregate, combine,
-                        latest_period, locality_rows, weights_for)
+from .aggregate import BOROUGH, RESULT_COLUMNS, aggregate, combine, latest_period, locality_rows, weights_for
 from .datapack import BOROUGH_CODE
 from .district_ranks import domain_ranks
 from .errors import PackError
 from .localities import NETWORKS
+from .vocabulary import Aggregation, Geography, Indicator, Polarity, ValueType
 
 #: The two editions of the Indices of Deprivation, each on its own LSOA boundaries.
 EDITIONS: dict[str, dict[str, str]] = {
@@ -31,7 +31,6 @@ EDITIONS: dict[str, dict[str, str]] = {
     "25": dict(label="IoD2025", year="2025", geography="lsoa21", score="iod25_imd_score",
                decile="iod25_imd_decile", weight="census21_residents", dataset="iod2025"),
 }
-PROFILE_AGGREGATION = "deprivation profile"
 #: The unit of a share of LSOAs: its counts are of areas, not people, so disclosure control passes them.
 LSOA_SHARE_UNIT = "% of LSOAs"
 INEQUALITY_RESULT_COLUMNS = ("area", "period", "most_deprived", "least_deprived", "gap", "lsoas_most_deprived",
@@ -43,40 +42,45 @@ INEQUALITY_METHOD = ("Inequality within the area: its LSOAs are ranked by IMD {e
                      "aggregated as the indicator is ({aggregation})")
 
 
-def _profile_rows(pack) -> list[dict]:
+def _profile_rows(pack) -> list[Indicator]:
     rows = []
     for ed, e in EDITIONS.items():
         if e["score"] not in set(pack.catalogue["id"]):
             continue
-        weights = pack.indicator(e["weight"])["name"]
-        base = dict(theme="Deprivation", geography=e["geography"], dataset=e["dataset"], multiplier=100.0,
-                    periods=e["label"], period=e["label"], weight=e["weight"],
-                    aggregation=PROFILE_AGGREGATION, source=pack.indicator(e["score"])["source"])
+        weights = pack.indicator(e["weight"]).name
+        base = dict(theme="Deprivation", geography=Geography(e["geography"]), dataset=e["dataset"], multiplier=100.0,
+                    periods=(e["label"],), period=e["label"], weight=e["weight"],
+                    aggregation=Aggregation.DEPRIVATION_PROFILE, source=pack.indicator(e["score"]).source)
         boundaries = ("IoD2019 on 2011 LSOAs" if ed == "19" else "IoD2025 on 2021 LSOAs")
         note = (f"MHCLG's local-authority summary applied to the area; {boundaries}; residents weighted by "
                 f"{weights}. MHCLG advises against comparing scores between editions.")
         y = e["year"]
-        rows.append({**base, "id": f"profile{ed}_imd_average_score", "multiplier": 1.0,
-                     "name": f"IMD {y}: population-weighted average score",
-                     "short_name": f"IMD {y} average score", "unit": "score", "polarity": "higher is worse",
-                     "value_type": "score", "caveats": note})
-        rows.append({**base, "id": f"profile{ed}_pct_lsoas_most_deprived_10",
-                     "name": f"IMD {y}: % of LSOAs in England's most deprived 10%",
-                     "short_name": f"IMD {y} % LSOAs most deprived 10%", "unit": LSOA_SHARE_UNIT,
-                     "polarity": "higher is worse", "value_type": "proportion", "caveats": note})
+        rows.append(Indicator(**{**base, "multiplier": 1.0}, id=f"profile{ed}_imd_average_score",
+                              name=f"IMD {y}: population-weighted average score",
+                              short_name=f"IMD {y} average score", unit="score", polarity=Polarity.HIGHER_IS_WORSE,
+                              value_type=ValueType.SCORE, caveats=note))
+        rows.append(Indicator(**base, id=f"profile{ed}_pct_lsoas_most_deprived_10",
+                              name=f"IMD {y}: % of LSOAs in England's most deprived 10%",
+                              short_name=f"IMD {y} % LSOAs most deprived 10%", unit=LSOA_SHARE_UNIT,
+                              polarity=Polarity.HIGHER_IS_WORSE, value_type=ValueType.PROPORTION, caveats=note))
         for kind, count in (("decile", 10), ("quintile", 5)):
             for n in range(1, count + 1):
-                rows.append({**base, "id": f"profile{ed}_pct_residents_{kind}_{n}",
-                             "name": f"IMD {y}: % of residents in national {kind} {n} (1 = most deprived)",
-                             "short_name": f"IMD {y} % residents {kind} {n}", "unit": "% of residents",
-                             "polarity": "higher is worse" if n == 1 else "no judgement",
-                             "value_type": "proportion", "caveats": note})
+                rows.append(Indicator(**base, id=f"profile{ed}_pct_residents_{kind}_{n}",
+                                      name=f"IMD {y}: % of residents in national {kind} {n} (1 = most deprived)",
+                                      short_name=f"IMD {y} % residents {kind} {n}", unit="% of residents",
+                                      polarity=Polarity.HIGHER_IS_WORSE if n == 1 else Polarity.NO_JUDGEMENT,
+                                      value_type=ValueType.PROPORTION, caveats=note))
     return rows
 
 
 def profile_catalogue(pack) -> pd.DataFrame:
     """The deprivation-profile indicators, with the catalogue's columns."""
-    return pd.DataFrame(_profile_rows(pack), columns=list(pack.catalogue.columns))
+    return pd.DataFrame([r.to_row() for r in _profile_rows(pack)], columns=list(pack.catalogue.columns))
+
+
+def profile_indicator(pack, indicator_id: str) -> Indicator:
+    """One deprivation-profile indicator (KeyError for an id that is not one)."""
+    return {r.id: r for r in _profile_rows(pack)}[indicator_id]
 
 
 def is_profile(indicator_id: str) -> bool:
@@ -132,7 +136,7 @@ def profile_values(planner, indicator_id: str) -> pd.DataFrame:
     pack = planner.pack
     period = e["label"]
     suffix = indicator_id.split("_", 1)[1]
-    weights_name = f"{pack.indicator(e['weight'])['name']} ({latest_period(pack, e['weight'])})"
+    weights_name = f"{pack.indicator(e['weight']).name} ({latest_period(pack, e['weight'])})"
     assignment = f"LSOAs assigned by {planner.assignments[e['geography']].name}"
     if suffix == "imd_average_score":
         frame = aggregate(planner, e["score"]).copy()
@@ -186,10 +190,10 @@ def _prefer_published_share(pack, edition: str, borough: dict) -> None:
                          f"{borough['numerator']:.0f} of {borough['denominator']:.0f})")
 
 
-def has_inequality(meta: dict) -> bool:
+def has_inequality(meta: Indicator) -> bool:
     """Whether :func:`inequality` measures an indicator: LSOA rates, proportions and scores. Not counts
     (a total depends on how many LSOAs each end holds), ranks, deciles or the deprivation profile."""
-    return meta["geography"] in ("lsoa11", "lsoa21") and meta["aggregation"] in (RATIO_OF_SUMS, POPULATION_WEIGHTED)
+    return meta.is_area and meta.aggregation in (Aggregation.RATIO_OF_SUMS, Aggregation.POPULATION_WEIGHTED)
 
 
 def inequality(planner, indicator_id: str, period: str | None = None) -> pd.DataFrame:
@@ -202,13 +206,13 @@ def inequality(planner, indicator_id: str, period: str | None = None) -> pd.Data
     pack = planner.pack
     meta = pack.indicator(indicator_id)
     period = period or latest_period(pack, indicator_id)
-    geography = meta["geography"]
-    ed = {"lsoa11": "19", "lsoa21": "25"}.get(geography)
+    geography = meta.geography
+    ed = {Geography.LSOA11: "19", Geography.LSOA21: "25"}.get(geography)
     reason = None
     if ed is None:
         reason = "inequality within an area is measured for LSOA indicators only"
     elif not has_inequality(meta):
-        reason = f"not measured for {meta['aggregation']} indicators (only for rates, proportions and scores)"
+        reason = f"not measured for {meta.aggregation} indicators (only for rates, proportions and scores)"
     rows = []
     if reason is not None:
         for name in (*NETWORKS, BOROUGH):
@@ -222,8 +226,8 @@ def inequality(planner, indicator_id: str, period: str | None = None) -> pd.Data
     values = pack.indicator_values(indicator_id, geography, period).copy()
     values["imd"] = values["area_code"].map(scores)
     shares = planner.assignments[geography].shares
-    weights, weights_text = weights_for(pack, meta["weight"]) if meta["weight"] else (None, "")
-    method = INEQUALITY_METHOD.format(edition=e["year"], aggregation=meta["aggregation"])
+    weights, weights_text = weights_for(pack, meta.weight) if meta.weight else (None, "")
+    method = INEQUALITY_METHOD.format(edition=e["year"], aggregation=meta.aggregation)
     if weights is not None:
         method += f"; weights: {weights_text}"
     assignment = f"LSOAs assigned by {planner.assignments[geography].name}"

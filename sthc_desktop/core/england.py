@@ -17,13 +17,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .classes import EQUAL_INTERVAL, NATIONAL_DECILES, QUANTILES, Classes, classify, default_scheme
+from .classes import Classes, classify, default_scheme
 from .datapack import BOROUGH_CODE, ENGLAND_LAYER, ENGLAND_OVERVIEW, DataPack
 from .errors import PackError
 from .rings import RingArrays, from_rows
+from .vocabulary import Indicator, Scheme
 
 #: Natural breaks are not offered nationally: without numba, Fisher-Jenks on 32,844 values takes minutes.
-NATIONAL_SCHEMES = (NATIONAL_DECILES, QUANTILES, EQUAL_INTERVAL)
+NATIONAL_SCHEMES = (Scheme.NATIONAL_DECILES, Scheme.QUANTILES, Scheme.EQUAL_INTERVAL)
 DEFAULT_NATIONAL_INDICATOR = "iod19_imd_decile"
 ENGLAND = "England"
 
@@ -40,7 +41,7 @@ RANK_OF = {"imd_average_score": "rank_of_average_score", "imd_average_rank": "ra
 @dataclass(frozen=True)
 class NationalView:
     indicator_id: str = DEFAULT_NATIONAL_INDICATOR
-    scheme: str | None = None     # None: national deciles where the indicator has them, else quantiles
+    scheme: Scheme | None = None  # None: national deciles where the indicator has them, else quantiles
     classes: int = 10
     district: str | None = None   # a district name to zoom to; None = all England
 
@@ -114,7 +115,7 @@ class England:
             raise KeyError(f"unknown England LSOA '{code}'")
         return {**self.areas.iloc[row[0]].to_dict(), **{k: v.iloc[at[0]] for k, v in self._values.items()}}
 
-    def meta(self, indicator_id: str) -> dict:
+    def meta(self, indicator_id: str) -> Indicator:
         if indicator_id not in self._columns:
             raise KeyError(f"indicator '{indicator_id}' is not mapped nationally "
                            f"(national indicators: {', '.join(self.indicators()['id'])})")

@@ -26,6 +26,7 @@ import pandas as pd
 from . import comparison
 from .aggregate import BOROUGH
 from .view import MapView
+from .vocabulary import ValueType
 
 #: The practice indicators the pack draws as funnel plots (adult obesity, smoking).
 FUNNEL_INDICATORS = ("qof_obesity", "qof_smoking")
@@ -124,14 +125,14 @@ def funnel(planner, indicator_id: str, *, benchmark: str = "england", period: st
     """The funnel plot of one practice indicator around England's (or St Helens') value."""
     layer = planner.layer_for(MapView(indicator_id=indicator_id, period=period))
     meta = layer.meta
-    if layer.is_area or meta["value_type"] not in ("proportion", "rate"):
+    if layer.is_area or meta.value_type not in (ValueType.PROPORTION, ValueType.RATE):
         raise ValueError(f"{indicator_id} is not a practice proportion or rate")
     areas = comparison.area_values(planner, indicator_id, layer.period).set_index("area")["value"]
     wanted = comparison.BENCHMARKS[benchmark]
     bench = wanted if wanted in areas.index and pd.notna(areas.get(wanted)) else BOROUGH
     p0 = float(areas[bench])
-    multiplier = float(meta["multiplier"])
-    rate = meta["value_type"] == "rate"
+    multiplier = meta.multiplier
+    rate = meta.value_type == ValueType.RATE
     frame = pd.DataFrame(layer.frame.drop(columns="geometry"))
     shown = frame[~frame["suppressed"] & frame["value"].notna() & (frame["denominator"] > 0)].copy()
     limits = control_limits(shown["denominator"], p0, multiplier, rate)
@@ -142,7 +143,7 @@ def funnel(planner, indicator_id: str, *, benchmark: str = "england", period: st
     low, high = shown["denominator"].min(), shown["denominator"].max()
     curve = control_limits(np.geomspace(max(low * 0.8, 10), high * 1.1, points), p0, multiplier, rate)
     form = "Poisson (rate)" if rate else "binomial (proportion)"
-    return Funnel(indicator_id, meta["name"], meta["unit"], layer.period, bench, p0,
+    return Funnel(indicator_id, meta.name, meta.unit, layer.period, bench, p0,
                   shown[[c for c in keep if c in shown]], curve,
                   METHOD.format(benchmark=bench, p0=f"{p0:.2f}", form=form))
 

@@ -14,9 +14,10 @@ import geopandas as gpd
 import pandas as pd
 
 from .comparison import publishable, value_is_count
-from .datapack import DataPack, GEOGRAPHY_NAMES
+from .datapack import DataPack
+from .vocabulary import Geography, Indicator
 
-AREA_GEOGRAPHIES = ("lsoa11", "lsoa21")
+AREA_GEOGRAPHIES = (Geography.LSOA11, Geography.LSOA21)
 
 #: Order of themes in the picker (imported data is appended after these).
 THEMES = ("Deprivation", "Obesity", "Admissions", "Health", "Population", "Practices", "Strategic plan")
@@ -26,22 +27,22 @@ THEMES = ("Deprivation", "Obesity", "Admissions", "Health", "Population", "Pract
 class IndicatorLayer:
     """One indicator for one period, joined to its geography."""
 
-    meta: dict
+    meta: Indicator
     period: str
-    geography: str          # "lsoa11", "lsoa21" or "practice"
+    geography: Geography    # LSOA 2011, LSOA 2021 or practice
     frame: gpd.GeoDataFrame  # code, name, locality, value, lower_ci, upper_ci, numerator, denominator, suppressed, geometry
 
     @property
     def indicator_id(self) -> str:
-        return self.meta["id"]
+        return self.meta.id
 
     @property
     def is_area(self) -> bool:
-        return self.geography in AREA_GEOGRAPHIES
+        return self.geography.is_area
 
     @property
     def geography_name(self) -> str:
-        return GEOGRAPHY_NAMES.get(self.geography, self.geography)
+        return self.geography.label
 
     def row(self, code: str) -> dict | None:
         hit = self.frame[self.frame["code"] == code]
@@ -51,7 +52,7 @@ class IndicatorLayer:
 def mappable(pack: DataPack) -> pd.DataFrame:
     """Catalogue rows that can be drawn on the map (area and practice indicators)."""
     cat = pack.catalogue
-    return cat[cat["geography"].isin(AREA_GEOGRAPHIES + ("practice",))]
+    return cat[cat["geography"].isin(AREA_GEOGRAPHIES + (Geography.PRACTICE,))]
 
 
 def themed(catalogue: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
@@ -70,7 +71,7 @@ def themed(catalogue: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 def edition_groups(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """A long theme split by source edition and boundaries, e.g. 'IoD2019 · LSOA 2011'."""
     label = rows["dataset"].map(DATASET_GROUPS).fillna(rows["dataset"])
-    label = label + " · " + rows["geography"].map(GEOGRAPHY_NAMES).fillna(rows["geography"])
+    label = label + " · " + rows["geography"].map(lambda g: Geography(g).label)
     return [(g, rows[label == g]) for g in dict.fromkeys(label)]
 
 
@@ -90,25 +91,25 @@ def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_
     periods = pack.periods(indicator_id)
     if period is None or period not in periods:
         period = periods[-1] if periods else ""
-    geography = meta["geography"]
-    if geography in AREA_GEOGRAPHIES:
+    geography = meta.geography
+    if geography.is_area:
         areas = pack.layer(geography)[["code", "name", "ward_name", "msoa_name", "geometry"]].copy()
         areas["locality"] = areas["code"].map(localities[geography])
-    elif geography == "practice":
+    elif geography == Geography.PRACTICE:
         p = pack.practices
         areas = p[p["ods_code"].notna()][["ods_code", "map_key", "name", "network", "status", "geometry"]]
         areas = areas.rename(columns={"ods_code": "code", "network": "locality"}).copy()
     else:
         raise ValueError(f"indicator '{indicator_id}' ({geography}) cannot be drawn on the map")
-    vals = pack.indicator_values(indicator_id, "practice" if geography == "practice" else geography, period)
+    vals = pack.indicator_values(indicator_id, geography, period)
     vals = vals[["area_code", "value", "lower_ci", "upper_ci", "numerator", "denominator"]]
     frame = areas.merge(vals, left_on="code", right_on="area_code", how="left").drop(columns="area_code")
     # A value resting on a count of 1 to 4 is not drawn, classed or shown (column ``suppressed``).
     if value_is_count(meta):
         frame["numerator"] = frame["numerator"].fillna(frame["value"])
     shown_locality = frame["locality"].to_numpy()
-    if geography == "practice" and practice_networks is not None:
+    if geography == Geography.PRACTICE and practice_networks is not None:
         frame["locality"] = frame["code"].map(practice_networks).fillna(frame["locality"])
-    frame = publishable(frame.assign(unit=meta["unit"]), mark=None).drop(columns="unit")
+    frame = publishable(frame.assign(unit=meta.unit), mark=None).drop(columns="unit")
     frame["locality"] = shown_locality
     return IndicatorLayer(meta, period, geography, gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs))

@@ -107,7 +107,7 @@ def map_table(planner, view: MapView, *, mark: str | None = comparison.SUPPRESSE
     bench = float(england.iloc[0]) if not england.empty else np.nan
     frame["benchmark"] = ENGLAND if np.isfinite(bench) else ""
     frame["comparison"] = stats.compare_with_benchmark(frame["lower_ci"], frame["upper_ci"], bench,
-                                                       layer.meta["polarity"])
+                                                       layer.meta.polarity)
     # The layer is already publishable (hidden cells empty, flagged "suppressed"): mark them so.
     hidden = frame["suppressed"].to_numpy(dtype=bool)
     frame.loc[hidden, "comparison"] = stats.NOT_COMPARED
@@ -116,7 +116,7 @@ def map_table(planner, view: MapView, *, mark: str | None = comparison.SUPPRESSE
             frame[column] = frame[column].astype(object)
             frame.loc[hidden, column] = mark
     columns = [c for c in MAP_COLUMNS if c in frame]
-    title = f"{layer.meta['name']} ({layer.meta['unit']}), {layer.period}, by {layer.geography_name}"
+    title = f"{layer.meta.name} ({layer.meta.unit}), {layer.period}, by {layer.geography_name}"
     return Table("Map data", title, frame[columns].reset_index(drop=True), [comparison.SUPPRESSION_NOTE])
 
 

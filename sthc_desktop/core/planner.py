@@ -20,6 +20,7 @@ from .classes import Classes, classify
 from .datapack import DataPack
 from .indicators import AREA_GEOGRAPHIES, IndicatorLayer, indicator_layer, value_is_count
 from .view import MapView
+from .vocabulary import Indicator
 
 
 class LocalityAssignment:
@@ -123,9 +124,9 @@ class IndicatorValues(LocalityAssignment):
         return classes
 
     def sources_for(self, indicator_id: str) -> list[str]:
-        return [self.pack.indicator(indicator_id)["dataset"]]
+        return [self.pack.indicator(indicator_id).dataset]
 
-    def add_indicator(self, meta: dict, values: pd.DataFrame, dataset) -> None:
+    def add_indicator(self, meta: Indicator, values: pd.DataFrame, dataset) -> None:
         """Add a user's imported indicator (see core.imports.build) so the picker, map and exports see it."""
         self.pack.add_indicator(meta, values, dataset)
         self._memo.clear()
@@ -223,7 +224,6 @@ class Planner(IndicatorValues):
         mine = v[(v["area_type"] == area_type) & (v["area_code"] == code)]
         if mine.empty:
             return pd.DataFrame(columns=columns)
-        cat = self.pack.catalogue.set_index("id")
         latest = mine.sort_values("period").groupby("indicator_id").tail(1)
         # Disclosure control as on the map: the same periods for every area of this kind, each in its
         # locality, so a cell hidden with a neighbour (complementary) is hidden here too.
@@ -232,7 +232,7 @@ class Planner(IndicatorValues):
                   & pd.MultiIndex.from_frame(v[["indicator_id", "period"]]).isin(wanted)]
         homes = (self.practice_networks if area_type == "practice"
                  else self.localities.get(geography, pd.Series(dtype=object)))
-        counts = [i for i in wanted.get_level_values(0) if value_is_count(cat.loc[i])]
+        counts = [i for i in wanted.get_level_values(0) if value_is_count(self.pack.indicator(i))]
         peers = peers.assign(code=peers["area_code"], locality=peers["area_code"].map(homes),
                              numerator=peers["numerator"].where(~peers["indicator_id"].isin(counts) |
                                                                 peers["numerator"].notna(), peers["value"]))
@@ -240,14 +240,14 @@ class Planner(IndicatorValues):
         latest = peers[peers["area_code"] == code]
         out = []
         for r in latest.itertuples():
-            meta = cat.loc[r.indicator_id]
+            meta = self.pack.indicator(r.indicator_id)
             key = (r.indicator_id, r.period)
             if key not in self._summary_cache:
                 self._summary_cache[key] = publishable(aggregate(self, r.indicator_id, r.period),
                                                        mark=None).set_index("area")["value"]
             summary = self._summary_cache[key]
-            out.append({"indicator_id": r.indicator_id, "indicator": meta["name"], "theme": meta["theme"],
+            out.append({"indicator_id": r.indicator_id, "indicator": meta.name, "theme": meta.theme,
                         "period": r.period, "value": r.value, "lower_ci": r.lower_ci, "upper_ci": r.upper_ci,
-                        "unit": meta["unit"], "borough": summary.get(BOROUGH, float("nan")),
+                        "unit": meta.unit, "borough": summary.get(BOROUGH, float("nan")),
                         "england": summary.get(ENGLAND, float("nan")), "suppressed": bool(r.suppressed)})
         return pd.DataFrame(out, columns=columns).sort_values(["theme", "indicator"]).reset_index(drop=True)

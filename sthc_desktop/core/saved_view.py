@@ -2,7 +2,8 @@
 before the app draws it.
 
 :func:`view_from_dict` checks the saved fields against their declared shape (types, classes
-2–9, an extent of four finite numbers); :func:`fit_view` then checks them against the pack
+2–9, a known classification scheme, an extent of four finite numbers); a scheme is saved by its id,
+and the label files saved before ids were is read as that scheme; :func:`fit_view` then checks them against the pack
 open now (an indicator that can be mapped, one of its periods, a classification it allows,
 a Care Community, an extent on or near the borough). A bad field falls back to its default
 with a one-line note naming the file and the field, so a saved view can never stop the map
@@ -14,11 +15,11 @@ from __future__ import annotations
 import json
 import math
 
-from .classes import NATIONAL_DECILES, SCHEMES, has_national_deciles
 from .indicators import mappable
 from .localities import NETWORKS
 from .schema import Field, note, problem_with, read_fields
 from .view import DEFAULT_INDICATOR, LAYERS, MapView
+from .vocabulary import Scheme, VocabularyError
 
 #: The number of classes a map may have (the panel's range).
 CLASS_RANGE = (2, 9)
@@ -30,7 +31,7 @@ SETTINGS_LIMIT = 100_000
 _FIELDS = {
     "indicator_id": Field("text", DEFAULT_INDICATOR, optional=False),
     "period": Field("text"),
-    "scheme": Field("text", allowed=SCHEMES),
+    "scheme": Field("text"),
     "classes": Field("int", 5, optional=False, low=CLASS_RANGE[0], high=CLASS_RANGE[1]),
     "layers": Field("object"),
     "focus": Field("text", allowed=tuple(NETWORKS)),
@@ -44,6 +45,12 @@ def view_from_dict(d, path, where: str = "view") -> tuple[MapView, list[str]]:
         problem = "is missing" if d is None else "is not an object"
         return MapView(), [note(path, where, f"{problem}; the default view is used")]
     values, notes = read_fields(d, _FIELDS, where, path)
+    if values["scheme"] is not None:
+        try:
+            values["scheme"] = Scheme.read(values["scheme"])
+        except VocabularyError as exc:
+            notes.append(note(path, f"{where}.scheme", f"{exc}; the default is used instead"))
+            values["scheme"] = None
     layers = {name: True for name in LAYERS}
     for name, shown in (values.pop("layers") or {}).items():
         if name not in LAYERS:
@@ -103,7 +110,7 @@ def fit_view(view: MapView, planner, path, where: str = "view") -> tuple[MapView
         notes.append(note(path, f"{where}.period", f"'{view.period}' is not a period of {view.indicator_id} "
                                                    f"({', '.join(periods)}); the latest is shown"))
         view = view.with_(period=None)
-    if view.scheme == NATIONAL_DECILES and not has_national_deciles(meta):
+    if view.scheme == Scheme.NATIONAL_DECILES and not meta.has_national_deciles:
         notes.append(note(path, f"{where}.scheme", f"national deciles do not apply to {view.indicator_id}; "
                                                    "its default classification is used"))
         view = view.with_(scheme=None)

@@ -20,10 +20,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import comparison, stats
+from . import comparison
 from .aggregate import BOROUGH, ENGLAND
-from .datapack import GEOGRAPHY_NAMES
 from .view import MapView
+from .vocabulary import Geography, Indicator, Polarity
 
 COLUMNS = ("indicator_id", "indicator_name", "short_name", "unit", "period", "area", "value", "comparison",
            "benchmark", "benchmark_value", "worst", "q25", "q75", "best", "comparator", "pos_value",
@@ -34,8 +34,8 @@ METHOD = ("Spine chart: each row shows the locality's value (marker, coloured by
           "where England has no value) as the centre line. Each row has its own scale.")
 
 
-def _positions(values: dict[str, float], bench: float, polarity: str) -> dict[str, float]:
-    sign = -1.0 if polarity == stats.HIGHER_IS_WORSE else 1.0
+def _positions(values: dict[str, float], bench: float, polarity: Polarity) -> dict[str, float]:
+    sign = -1.0 if polarity == Polarity.HIGHER_IS_WORSE else 1.0
     reach = max((abs(v - bench) for v in values.values() if np.isfinite(v)), default=0.0) or 1.0
     return {f"pos_{k}": 0.5 + sign * (v - bench) / (2 * reach) if np.isfinite(v) else np.nan
             for k, v in values.items()}
@@ -44,21 +44,22 @@ def _positions(values: dict[str, float], bench: float, polarity: str) -> dict[st
 def spine_rows(planner, localities: list[str], indicators: list[str]) -> pd.DataFrame:
     """The spine charts of ``localities``: for each, one row per chosen indicator mapped on LSOAs or
     practices and with a locality value, in :data:`COLUMNS`."""
-    cat = comparison.catalogue(planner.pack).set_index("id")
-    mapped = [i for i in indicators if i in cat.index and cat.loc[i, "geography"] in ("lsoa11", "lsoa21", "practice")
-              and cat.loc[i, "value_type"] not in comparison.NOT_COMPARED_TYPES]
+    known = set(comparison.catalogue(planner.pack)["id"])
+    mapped = [meta for meta in (comparison.described(planner.pack, i) for i in indicators if i in known)
+              if meta.geography != Geography.BOROUGH and meta.value_type not in comparison.NOT_COMPARED_TYPES]
     if not mapped:
         return pd.DataFrame(columns=list(COLUMNS))
-    against = {b: comparison.publishable(comparison.compare(planner, mapped, benchmark=b), mark=None)
+    against = {b: comparison.publishable(comparison.compare(planner, [m.id for m in mapped], benchmark=b),
+                                         mark=None)
                for b in ("england", "borough")}
     rows = []
     for locality in localities:
-        rows += [row for ind in mapped if (row := _row(planner, cat.loc[ind], locality, against)) is not None]
+        rows += [row for meta in mapped if (row := _row(planner, meta, locality, against)) is not None]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def _row(planner, meta, locality: str, against: dict[str, pd.DataFrame]) -> dict | None:
-    ind = meta.name
+def _row(planner, meta: Indicator, locality: str, against: dict[str, pd.DataFrame]) -> dict | None:
+    ind = meta.id
     part = against["england"][against["england"]["indicator_id"] == ind].set_index("area")
     if locality not in part.index:
         return None
@@ -74,14 +75,14 @@ def _row(planner, meta, locality: str, against: dict[str, pd.DataFrame]) -> dict
     values = layer.frame["value"].to_numpy(dtype=float)
     values = values[np.isfinite(values)]
     low, q25, q75, high = (np.percentile(values, [0, 25, 75, 100]) if len(values) else [np.nan] * 4)
-    worse_high = meta["polarity"] == stats.HIGHER_IS_WORSE
+    worse_high = meta.polarity == Polarity.HIGHER_IS_WORSE
     worst, best = (high, low) if worse_high else (low, high)
     value = float(here["value"]) if pd.notna(here["value"]) else np.nan
-    row = {"indicator_id": ind, "indicator_name": meta["name"], "short_name": meta["short_name"],
-           "unit": meta["unit"], "period": here["period"], "area": locality, "value": value,
+    row = {"indicator_id": ind, "indicator_name": meta.name, "short_name": meta.short_name,
+           "unit": meta.unit, "period": here["period"], "area": locality, "value": value,
            "comparison": comparison_word, "benchmark": bench_area, "benchmark_value": bench,
            "worst": worst, "q25": q25, "q75": q75, "best": best,
-           "comparator": f"St Helens {GEOGRAPHY_NAMES.get(layer.geography, layer.geography)} ({len(values)})"}
+           "comparator": f"St Helens {layer.geography_name} ({len(values)})"}
     row.update(_positions({"value": value, "worst": worst, "q25": q25, "q75": q75, "best": best}, bench,
-                          meta["polarity"]))
+                          meta.polarity))
     return row

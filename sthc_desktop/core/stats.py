@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .vocabulary import Polarity
+
 __all__ = [
     "Z95",
     "wilson_interval",
@@ -44,11 +46,9 @@ Z95 = 1.959964
 #: Below this count, byar_interval uses the exact Poisson limits.
 BYAR_MIN_COUNT = 10
 
-# Indicator polarities.
-HIGHER_IS_BETTER = "higher is better"
-HIGHER_IS_WORSE = "higher is worse"
-NO_JUDGEMENT = "no judgement"
-POLARITIES = (HIGHER_IS_BETTER, HIGHER_IS_WORSE, NO_JUDGEMENT)
+# Indicator polarities, by the names the comparisons here use.
+HIGHER_IS_BETTER, HIGHER_IS_WORSE, NO_JUDGEMENT = Polarity
+POLARITIES = tuple(Polarity)
 
 # Outcomes of compare_with_benchmark.
 HIGHER = "higher"

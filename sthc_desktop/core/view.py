@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
+from .vocabulary import Scheme
+
 LAYERS = ("lsoa_fill", "localities", "wards", "practices", "borough", "neighbours")
 LAYER_NAMES = {
     "lsoa_fill": "Indicator fill (LSOAs)",
@@ -25,7 +27,7 @@ DEFAULT_INDICATOR = "iod19_imd_decile"  # the headline deprivation map: national
 class MapView:
     indicator_id: str = DEFAULT_INDICATOR
     period: str | None = None          # None: the latest period of the indicator
-    scheme: str | None = None          # None: the indicator's default (national deciles or quantiles)
+    scheme: Scheme | None = None       # None: the indicator's default (national deciles or quantiles)
     classes: int = 5
     layers: dict = field(default_factory=lambda: {name: True for name in LAYERS})
     focus: str | None = None           # a locality to highlight (others dimmed)

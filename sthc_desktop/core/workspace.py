@@ -101,7 +101,7 @@ class Workspace:
                 notes.append(f"{exc.message} (so {record.file_name} is not opened)")
                 continue
             planner.add_indicator(indicator.meta, indicator.values, indicator.dataset)
-            added.append((record, indicator.meta["id"]))
+            added.append((record, indicator.meta.id))
         return added
 
 

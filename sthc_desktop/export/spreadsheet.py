@@ -128,6 +128,6 @@ def export_map_workbook(planner, view, out: str | Path, *, overwrite: bool = Fal
     check_target(out, overwrite=overwrite)
     table = map_table(planner, view)
     meta = planner.pack.indicator(view.indicator_id)
-    method = f"{meta['name']}: {meta['unit']}; {meta['polarity']}; source {meta['source']}"
+    method = f"{meta.name}: {meta.unit}; {meta.polarity}; source {meta.source}"
     return write_workbook([table, provenance(planner, planner.sources_for(view.indicator_id), method=method)], out,
                           title=table.title, overwrite=overwrite)

@@ -59,8 +59,8 @@ class NationalCanvas(FigureCanvasQTAgg):
         row = self.model.england.area(code)
         meta = self.model.england.meta(self.model.view.indicator_id)
         QToolTip.showText(self.mapToGlobal(event.guiEvent.position().toPoint()),
-                          f"<b>{row['name']}</b> ({code})<br>{row['lad_name']}<br>{meta['short_name']}: "
-                          f"{format_value(row[self.model.view.indicator_id], meta['unit'])}", self)
+                          f"<b>{row['name']}</b> ({code})<br>{row['lad_name']}<br>{meta.short_name}: "
+                          f"{format_value(row[self.model.view.indicator_id], meta.unit)}", self)
 
 
 class EnglandView(QWidget):
@@ -78,7 +78,7 @@ class EnglandView(QWidget):
         self.scheme = QComboBox()
         self.scheme.addItem("Indicator's default", None)
         for s in NATIONAL_SCHEMES:
-            self.scheme.addItem(s, s)
+            self.scheme.addItem(s.label, s.value)
         self.classes = QSpinBox(minimum=3, maximum=10, value=self.model.view.classes)
         self.area = QComboBox(editable=True, insertPolicy=QComboBox.NoInsert)
         self.area.addItems([ENGLAND, *england.district_names()])

@@ -97,5 +97,5 @@ class FunnelTab(ChartTab):
         ind = self.chooser.currentData()
         f = self.planner.memo(("funnel", ind), lambda: fn.funnel(self.planner, ind))
         self.note.setText(f.method + " Points are labelled by the plan's map key.")
-        polarity = self.planner.pack.indicator(ind)["polarity"]
+        polarity = self.planner.pack.indicator(ind).polarity
         return funnel_plot(figure.add_subplot(), f, polarity, size=8)

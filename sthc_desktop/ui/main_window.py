@@ -336,12 +336,12 @@ class MainWindow(QMainWindow):
         layer = self.model.planner.layer_for(view)
         meta = layer.meta
         drawn = f"drawn on {layer.geography_name} boundaries" if layer.is_area else "drawn at the practices"
-        dataset = self.model.planner.pack.datasets.get(meta["dataset"])
-        source = dataset.publisher.split(" (")[0] if dataset else meta["source"]
-        self.source_label.setText(f"{meta['short_name']} · {layer.period} · {drawn} · Source: {source}")
-        self.source_label.setToolTip(meta["source"])
+        dataset = self.model.planner.pack.datasets.get(meta.dataset)
+        source = dataset.publisher.split(" (")[0] if dataset else meta.source
+        self.source_label.setText(f"{meta.short_name} · {layer.period} · {drawn} · Source: {source}")
+        self.source_label.setToolTip(meta.source)
         if self._shown_geography not in (None, layer.geography) and layer.is_area:
-            self.statusBar().showMessage(f"Switched to {layer.geography_name} boundaries: {meta['name']} is "
+            self.statusBar().showMessage(f"Switched to {layer.geography_name} boundaries: {meta.name} is "
                                          f"published on them.", 6000)
         self._shown_geography = layer.geography
         self.method_label.setText(f"Localities: {self.model.planner.assignments['lsoa21'].name}")

@@ -151,12 +151,12 @@ class MapCanvas(FigureCanvasQTAgg):
             if not layer.is_area:
                 return text
         value = (SUPPRESSED_TEXT if hit.get("suppressed") in (True, 1)  # disclosure control: a count of 1 to 4
-                 else format_value(hit.get("value"), meta["unit"]))
+                 else format_value(hit.get("value"), meta.unit))
         interval = ""
         if pd.notna(hit.get("lower_ci")) and pd.notna(hit.get("upper_ci")):
             interval = f" (95% CI {format_value(hit['lower_ci'])}–{format_value(hit['upper_ci'])})"
-        unit = meta["unit"][1:].strip() if meta["unit"].startswith("%") else meta["unit"]
-        return f"{text}<br>{meta['short_name']}: <b>{value}</b> {unit}{interval}<br>Period: {layer.period}"
+        unit = meta.unit[1:].strip() if meta.unit.startswith("%") else meta.unit
+        return f"{text}<br>{meta.short_name}: <b>{value}</b> {unit}{interval}<br>Period: {layer.period}"
 
     def select_at(self, x: float, y: float) -> None:
         self.model.select(self._hit(x, y))

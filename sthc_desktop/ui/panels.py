@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from sthc_desktop.content.numbers import format_value
-from sthc_desktop.core.classes import NATIONAL_DECILES, SCHEMES, default_scheme, has_national_deciles
+from sthc_desktop.core.classes import default_scheme
+from sthc_desktop.core.vocabulary import Scheme
 from sthc_desktop.core.comparison import SUPPRESSED_TEXT
 from sthc_desktop.core.definitions import definition
 from sthc_desktop.core.indicators import edition_groups, mappable, themed
@@ -158,14 +159,14 @@ class ClassificationPanel(QWidget):
         super().__init__(parent)
         self.model = model
         self.scheme = QComboBox()
-        for s in SCHEMES:
-            self.scheme.addItem(s, s)
+        for s in Scheme:
+            self.scheme.addItem(s.label, s.value)
         self.classes = QSpinBox(minimum=2, maximum=9, value=model.view.classes)
         form = QFormLayout(self)
         form.setContentsMargins(4, 4, 4, 4)
         form.addRow("Classes by:", self.scheme)
         form.addRow("Number of classes:", self.classes)
-        self.scheme.activated.connect(lambda _i: self.model.update(scheme=self.scheme.currentData()))
+        self.scheme.activated.connect(lambda _i: self.model.update(scheme=Scheme(self.scheme.currentData())))
         self.classes.valueChanged.connect(lambda k: self.model.update(classes=int(k)))
         model.viewChanged.connect(self._sync)
         self._sync(model.view)
@@ -175,13 +176,13 @@ class ClassificationPanel(QWidget):
         current = self.model.planner.classes_for(view).scheme
         self.scheme.blockSignals(True)
         model = self.scheme.model()
-        row = self.scheme.findData(NATIONAL_DECILES)
-        model.item(row).setEnabled(has_national_deciles(meta))
-        self.scheme.setCurrentIndex(self.scheme.findData(current or default_scheme(meta)))
+        row = self.scheme.findData(Scheme.NATIONAL_DECILES.value)
+        model.item(row).setEnabled(meta.has_national_deciles)
+        self.scheme.setCurrentIndex(self.scheme.findData((current or default_scheme(meta)).value))
         self.scheme.blockSignals(False)
         self.classes.blockSignals(True)
         self.classes.setValue(view.classes)
-        self.classes.setEnabled(current != NATIONAL_DECILES)
+        self.classes.setEnabled(current != Scheme.NATIONAL_DECILES)
         self.classes.blockSignals(False)
 
 

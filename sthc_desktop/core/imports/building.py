@@ -11,6 +11,7 @@ import pandas as pd
 from ..cells import is_formula
 from ..datapack import VALUE_COLUMNS, DataPack, Dataset
 from ..errors import DataError
+from ..vocabulary import Aggregation, Geography, Indicator, Polarity, ValueType
 from .checking import check
 from .model import THEME, POLARITIES, CheckResult, ImportedIndicator, ImportSpec, TableFile
 
@@ -44,30 +45,27 @@ def build(table: TableFile, pack: DataPack, spec: ImportSpec, imported_on: date 
     provenance = f"Imported by the user from {where}"
     caveats = " ".join([f"{provenance} (SHA-256 {table.sha256}); not part of the official data pack."]
                        + result.caveats)
-    meta = {"id": indicator_id, "name": spec.name.strip(), "short_name": spec.name.strip()[:40], "theme": THEME,
-            "unit": spec.unit.strip(), "polarity": spec.polarity, "geography": result.geography,
-            "dataset": indicator_id, "value_type": value_type, "aggregation": aggregation, "caveats": caveats,
-            "weight": weight, "multiplier": multiplier, "periods": "|".join(periods), "period": periods[-1],
-            "source": provenance}
+    meta = Indicator(id=indicator_id, name=spec.name.strip(), short_name=spec.name.strip()[:40], theme=THEME,
+                     unit=spec.unit.strip(), polarity=Polarity(spec.polarity), geography=Geography(result.geography),
+                     dataset=indicator_id, value_type=value_type, aggregation=aggregation, caveats=caveats,
+                     weight=weight, multiplier=multiplier, periods=tuple(periods), period=periods[-1],
+                     source=provenance)
     dataset = Dataset(indicator_id, spec.name.strip(), provenance, ", ".join(periods),
                       "As supplied by the user", f"Source: {provenance}.",
                       ({"path": table.name, "sha256": table.sha256},))
     return ImportedIndicator(meta, values.reset_index(drop=True), dataset)
 
 
-def _aggregation(spec: ImportSpec, result: CheckResult, values: pd.DataFrame) -> tuple[str, str, float, str]:
+def _aggregation(spec: ImportSpec, result: CheckResult,
+                 values: pd.DataFrame) -> tuple[Aggregation, str, float, ValueType]:
     if spec.level == "postcode":
-        return "sum", "", 1.0, "count"
+        return Aggregation.SUM, "", 1.0, ValueType.COUNT
+    m = _multiplier(values) if spec.level in ("practice", "lsoa11", "lsoa21") else None
+    if m is not None:
+        return Aggregation.RATIO_OF_SUMS, "", m, ValueType.PROPORTION if m == 100 else ValueType.RATE
     if spec.level == "practice":
-        if _multiplier(values) is not None:
-            m = _multiplier(values)
-            return "ratio of sums", "", m, "proportion" if m == 100 else "rate"
-        return "list-weighted mean", "", 1.0, "score"
-    if spec.level in ("lsoa11", "lsoa21"):
-        m = _multiplier(values)
-        if m is not None:
-            return "ratio of sums", "", m, "proportion" if m == 100 else "rate"
-    return "population-weighted mean", _POPULATION_WEIGHT[result.geography], 1.0, "score"
+        return Aggregation.LIST_WEIGHTED, "", 1.0, ValueType.SCORE
+    return Aggregation.POPULATION_WEIGHTED, _POPULATION_WEIGHT[result.geography], 1.0, ValueType.SCORE
 
 
 def _multiplier(values: pd.DataFrame) -> float | None:

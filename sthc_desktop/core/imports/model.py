@@ -12,11 +12,12 @@ import pandas as pd
 from ..datapack import Dataset
 from ..errors import DataError
 from ..schema import Field, note, read_fields
+from ..vocabulary import Indicator, Polarity
 
 THEME = "Imported"
 LEVELS = {"lsoa11": "LSOA 2011", "lsoa21": "LSOA 2021", "msoa": "MSOA", "ward": "ward (2022)",
           "practice": "GP practice (ODS code)", "postcode": "postcode point"}
-POLARITIES = ("higher is worse", "higher is better", "no judgement")
+POLARITIES = (Polarity.HIGHER_IS_WORSE, Polarity.HIGHER_IS_BETTER, Polarity.NO_JUDGEMENT)
 #: Problems kept of each kind (errors, notes); the rest are counted, not listed.
 KEPT_PROBLEMS = 1000
 #: Problems shown in a refusal before "and N more".
@@ -180,8 +181,8 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class ImportedIndicator:
-    """What ``Planner.add_indicator`` takes: a catalogue row, its values and its provenance."""
+    """What ``Planner.add_indicator`` takes: the indicator, its values and its provenance."""
 
-    meta: dict
+    meta: Indicator
     values: pd.DataFrame
     dataset: Dataset
