@@ -18,7 +18,6 @@ import pandas as pd
 
 from sthc_desktop.core import comparison
 from sthc_desktop.core.classes import SUPPRESSED_LABEL
-from sthc_desktop.core.datapack import GEOGRAPHY_NAMES
 from sthc_desktop.core.deprivation import EDITIONS, INEQUALITY_METHOD
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
@@ -308,10 +307,10 @@ def notes_content(data: PackData) -> Notes:
     ids = [*data.indicators, *[i for i in PROFILE_INDICATORS if i not in data.indicators]]
     definitions, seen = [], set()
     for ind in ids:
-        r = data.catalogue.loc[ind]
-        source = "as above" if r["source"] in seen else r["source"]
-        seen.add(r["source"])
-        sentences = [c.strip() for c in str(r["caveats"] if isinstance(r["caveats"], str) else "").split(". ")]
+        r = comparison.described(pack, ind)
+        source = "as above" if r.source in seen else r.source
+        seen.add(r.source)
+        sentences = [c.strip() for c in r.caveats.split(". ")]
         fresh = [c.rstrip(".") for c in sentences if c and c.rstrip(".") not in seen]
         seen.update(fresh)
         caveats = ". ".join(fresh) + ("." if fresh else "")
@@ -319,9 +318,8 @@ def notes_content(data: PackData) -> Notes:
             caveats += " Others as above."
         elif not fresh and any(sentences):
             caveats = "as above."
-        where = GEOGRAPHY_NAMES.get(r["geography"], r["geography"])
-        definitions.append(Definition(r["name"], f"{r['unit']}; {r['polarity']}; by {where}; latest period "
-                                                 f"{r['period']}. Source: {source}.", caveats))
+        definitions.append(Definition(r.name, f"{r.unit}; {r.polarity}; by {r.geography.label}; latest period "
+                                              f"{r.period}. Source: {source}.", caveats))
     methods = [*METHOD_NOTES, f"Care Communities (the assignment of small areas to localities): "
                               f"{data.planner.assignment_statement}"]
     if data.inequality["most_deprived"].notna().any():

@@ -24,7 +24,7 @@ from .bundled_pack import bundled_pack
 from .errors import PackError
 from .input_files import MB, regular_file
 from .rings import RINGS_COLUMNS, RINGS_TABLE
-from .vocabulary import Geography, Indicator, VocabularyError
+from .vocabulary import Indicator, VocabularyError
 
 PACK_FORMAT = 1
 BOROUGH_CODE = "E08000013"
@@ -68,9 +68,6 @@ SIZE_LIMIT = 4 * 1024 * MB
 
 #: The pack shipped with the app.
 BUNDLED_PACK = bundled_pack()
-
-#: Human names of the area layers an indicator can be drawn on.
-GEOGRAPHY_NAMES = {g.value: g.label for g in Geography}
 
 
 @dataclass(frozen=True)

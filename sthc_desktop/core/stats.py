@@ -250,7 +250,7 @@ def rate_interval(observed, denominator, multiplier: float = 100000, z: float = 
 # --------------------------------------------------------------------------
 # benchmark comparison
 # --------------------------------------------------------------------------
-def compare_with_benchmark(lower, upper, benchmark, polarity: str):
+def compare_with_benchmark(lower, upper, benchmark, polarity: Polarity):
     """Compare an area's confidence interval with a benchmark value.
 
     The area is significantly higher when the benchmark lies below ``lower``,

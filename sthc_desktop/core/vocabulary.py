@@ -174,11 +174,6 @@ class Indicator:
         """Ranks and deciles: classed by England's deciles, so maps of any area and edition compare."""
         return self.value_type in (ValueType.DECILE, ValueType.RANK)
 
-    # Until the page renderers read attributes (they are being split into modules), they read a
-    # field by name; an unknown name still fails, as AttributeError.
-    def __getitem__(self, name: str):
-        return getattr(self, name)
-
 
 def _is_nan(value) -> bool:
     return isinstance(value, float) and math.isnan(value)

@@ -74,8 +74,8 @@ def briefing_map(planner: Planner, view: MapView, *, paper: str = "A4", orientat
         datasets.append("nhs_practices")
     attribution = planner.pack.attribution_lines(datasets)
     statement = planner.assignments.get(layer.geography, planner.assignments["lsoa21"]).statement
-    title = meta["name"]
-    subtitle = f"{area} · {layer.period} · {meta['unit']} · by {layer.geography_name}"
+    title = meta.name
+    subtitle = f"{area} · {layer.period} · {meta.unit} · by {layer.geography_name}"
 
     content_w = page.width - 2 * m
     middle_top, middle_bottom = map_page_frame(page, title, subtitle, [f"Localities: {statement}"],

@@ -234,7 +234,7 @@ def deprivation_deciles(ax, planner, edition: str = "19", *, share: bool = False
     glance (the returned table stays in residents); ``size`` is the type size."""
     table = decile_populations(planner, edition)
     e = EDITIONS[edition]
-    weights = planner.pack.indicator(e["weight"])["name"]
+    weights = planner.pack.indicator(e["weight"]).name
     shown = decile_shares(planner, edition) if share else table
     y = np.arange(len(table))[::-1]
     left = np.zeros(len(table))

@@ -51,7 +51,7 @@ class NationalMapFigure:
         """Colour the LSOAs for ``view``, zoom to its district or England; return the legend."""
         meta = self.england.meta(view.indicator_id)
         classes = self.england.classes_for(view)
-        colours = class_colours(classes.k, meta["polarity"], meta["value_type"])
+        colours = class_colours(classes.k, meta.polarity, meta.value_type)
         # One RGBA row per class, then no data (class -1), then a transparent row.
         rgba = to_rgba_array(colours + [NO_DATA_COLOUR, "none"])
         if view.district != (self.view.district if self.view else object()):
@@ -66,7 +66,7 @@ class NationalMapFigure:
         self.areas.set_facecolor(rgba)
         self.view = view
         where = view.district or self.england.scope_name
-        legend = Legend(title=meta["name"], subtitle=f"{meta['unit']} · {meta['period']} · LSOA 2011 · {where}")
+        legend = Legend(title=meta.name, subtitle=f"{meta.unit} · {meta.period} · LSOA 2011 · {where}")
         legend.entries = [LegendEntry(c, lab, n) for c, lab, n in zip(colours, classes.labels, classes.counts)]
         if classes.missing:
             legend.entries.append(LegendEntry(NO_DATA_COLOUR, "No data", classes.missing, hatch="////"))

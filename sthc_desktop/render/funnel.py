@@ -11,22 +11,22 @@ from __future__ import annotations
 import pandas as pd
 
 from sthc_desktop.core import funnel as fn
-from sthc_desktop.core.stats import HIGHER_IS_BETTER
+from sthc_desktop.core.vocabulary import Polarity
 
 from .charts import COMPARISON_COLOURS, FONT
 
 WITHIN_COLOUR = "#9e9e9e"
 
 
-def point_colour(position: str, polarity: str) -> str:
+def point_colour(position: str, polarity: Polarity) -> str:
     high = position in (fn.ABOVE_998, fn.ABOVE_95)
     if position == fn.WITHIN:
         return WITHIN_COLOUR
-    good = high == (polarity == HIGHER_IS_BETTER)
+    good = high == (polarity == Polarity.HIGHER_IS_BETTER)
     return COMPARISON_COLOURS["better" if good else "worse"]
 
 
-def funnel_plot(ax, funnel: fn.Funnel, polarity: str, *, size: float = FONT) -> dict:
+def funnel_plot(ax, funnel: fn.Funnel, polarity: Polarity, *, size: float = FONT) -> dict:
     """Draw ``funnel`` on ``ax``; returns the limit lines by name (``upper_95`` …), the benchmark line and
     the practice points by code, for checking what was drawn."""
     curve = funnel.curve

@@ -14,7 +14,7 @@ def legend_block(col: Column, legend: Legend, layer) -> None:
     """The map legend: classes with their counts (No data included), Care Communities, practices."""
     col.text("Legend", 9, weight="bold", after=1)
     unit_note = "areas" if layer.is_area else "practices"
-    col.text(f"{layer.meta['unit']} ({layer.period}); {legend.counted(unit_note)}", 7, colour=MUTED, after=2)
+    col.text(f"{layer.meta.unit} ({layer.period}); {legend.counted(unit_note)}", 7, colour=MUTED, after=2)
     for e in legend.entries:
         col.swatch(e, 7.5, f"{e.label} ({e.count})" if e.count is not None else e.label)
     if legend.locality_entries:
@@ -36,7 +36,7 @@ def compact_legend(legend: Legend, layer, head: Column, *cols: Column) -> None:
     classes' explanations in brackets ("1 (most deprived 10%)") left to the heading's unit line."""
     strip = len(cols) > 2
     head.text("Legend", 8.5, weight="bold", after=0.5)
-    what = f"{layer.meta['short_name']}: {layer.meta['unit']}" if strip else layer.meta["short_name"]
+    what = f"{layer.meta.short_name}: {layer.meta.unit}" if strip else layer.meta.short_name
     head.text(f"{what} ({layer.period}); {legend.counted('areas' if layer.is_area else 'practices')}",
               6.3, colour=MUTED, after=1.5)
 

@@ -207,9 +207,9 @@ class MapFigure:
         ax = self.ax
         layer = self.planner.layer_for(view)
         classes = self.planner.classes_for(view)
-        colours = class_colours(classes.k, layer.meta["polarity"], layer.meta["value_type"])
+        colours = class_colours(classes.k, layer.meta.polarity, layer.meta.value_type)
         meta = layer.meta
-        legend = Legend(title=meta["name"], subtitle=f"{meta['unit']} · {layer.period} · {layer.geography_name}")
+        legend = Legend(title=meta.name, subtitle=f"{meta.unit} · {layer.period} · {layer.geography_name}")
         legend.counted_in = classes.counted_in
 
         area_vintage = layer.geography if layer.is_area else "lsoa21"

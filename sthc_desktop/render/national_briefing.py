@@ -31,8 +31,8 @@ def national_briefing_map(england: England, view: NationalView, *, paper: str = 
     meta = england.meta(view.indicator_id)
     area = view.district or england.scope_name
     attribution = england.pack.attribution_lines(DATASETS)
-    title = meta["name"]
-    subtitle = f"{area} · {meta['period']} · {meta['unit']} · by LSOA 2011 ({len(england.codes):,} mapped)"
+    title = meta.name
+    subtitle = f"{area} · {meta.period} · {meta.unit} · by LSOA 2011 ({len(england.codes):,} mapped)"
     content_w = page.width - 2 * m
     top, bottom = map_page_frame(page, title, subtitle, [], england.pack, produced, attribution)
     gap = 0.2 * k
@@ -60,7 +60,7 @@ def national_briefing_map(england: England, view: NationalView, *, paper: str = 
 
     def legend_content(col: Column):
         col.text("Legend", 9, weight="bold", after=1)
-        col.text(f"{meta['unit']} ({meta['period']}); classes and counts (in brackets) cover all "
+        col.text(f"{meta.unit} ({meta.period}); classes and counts (in brackets) cover all "
                  f"{len(england.codes):,} mapped LSOAs, not only those in view", 7, colour=MUTED, after=2)
         for e in legend.entries:
             col.swatch(e, 7.5, f"{e.label} ({e.count:,})" if e.count is not None else e.label)

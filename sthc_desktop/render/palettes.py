@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-from sthc_desktop.core.stats import HIGHER_IS_BETTER, NO_JUDGEMENT
+from sthc_desktop.core.vocabulary import Polarity, ValueType
 
 NO_DATA_COLOUR = "#ffffff"
 #: A practice whose value is suppressed (disclosure control): grey, no class.
@@ -18,11 +18,11 @@ JUDGED = "YlOrRd"
 UNJUDGED = "Blues"
 
 
-def class_colours(k: int, polarity: str, value_type: str = "") -> list[str]:
+def class_colours(k: int, polarity: Polarity, value_type: ValueType | str = "") -> list[str]:
     """``k`` colours, class 0 (lowest values) first; darker means worse."""
     if k <= 0:
         return []
-    cmap = colormaps[UNJUDGED if polarity == NO_JUDGEMENT else JUDGED]
+    cmap = colormaps[UNJUDGED if polarity == Polarity.NO_JUDGEMENT else JUDGED]
     ramp = [to_hex(cmap(t)) for t in np.linspace(0.12, 0.95, k)]
     # Higher is better (ranks, deciles): the lowest values are the worst, so darkest first.
-    return ramp[::-1] if polarity == HIGHER_IS_BETTER else ramp
+    return ramp[::-1] if polarity == Polarity.HIGHER_IS_BETTER else ramp

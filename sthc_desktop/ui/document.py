@@ -88,7 +88,7 @@ class Document(QObject):
         (a file imported again under the same name replaces the earlier one)."""
         self.add_indicator(indicator.meta, indicator.values, indicator.dataset)
         self.imports = [r for r in self.imports if r.spec.name != record.spec.name] + [record]
-        self.set_indicator(indicator.meta["id"])
+        self.set_indicator(indicator.meta.id)
 
     # -- the locality method and the what-if scenario on top of it -------------------------------
     @property
