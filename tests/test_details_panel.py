@@ -39,4 +39,4 @@ def test_details_fit_lead_with_the_mapped_indicator_and_define_it(window, qtbot,
 
     table.setCurrentCell(1, 0)  # another row: its own definition
     other = planner.pack.indicator(table.item(1, 0).data(Qt.UserRole))
-    assert other["id"] != "qof_obesity" and other["source"][:40] in window.details.definition.text()
+    assert other.id != "qof_obesity" and other.source[:40] in window.details.definition.text()

@@ -645,30 +645,23 @@ def _fingertips(src: Sources, relative: str, out: _Collector, meta: dict, ods_co
 def read_practice_indicators(src: Sources, out: _Collector, practices: pd.DataFrame, pcn_codes) -> pd.DataFrame:
     """Add the Fingertips and practice indicators; return the smoking export's rows (for the regions)."""
     ods_codes = practices["ods_code"].dropna().tolist()
-    smoking = _fingertips(src, IND + "st_helens_gp_smoking_prevalence_qof_15plus.csv", out,
-                cat.indicator(id="qof_smoking", name="Smoking prevalence in adults (15+), current smokers (QOF)",
-                              short_name="Smoking (QOF)", theme="Practices", unit="% of registered 15+",
-                              polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.PRACTICE,
-                              dataset="fingertips_smoking", value_type=ValueType.PROPORTION,
-                              aggregation=Aggregation.RATIO_OF_SUMS,
-                              caveats="Recorded smoking status in the practice record; Fingertips 91547. Practice "
-                                      "values 2022/23 and 2023/24 only (St Helens and England from 2013/14 to "
-                                      "2022/23); 2023/24: no St Helens or England row, Wilson intervals from the "
-                                      "practices' counts.",
-                              multiplier=100.0),
-                ods_codes, pcn_codes)
-    _fingertips(src, IND + "st_helens_gp_ae_attendances_age0_4_fingertips_93930.csv", out,
-                cat.indicator(id="ae_attendances_0_4", name="A&E attendances (0 to 4 years)",
-                              short_name="A&E age 0-4", theme="Admissions", unit="per 1,000 registered aged 0-4",
-                              polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.PRACTICE,
-                              dataset="fingertips_ae_0_4", value_type=ValueType.RATE,
-                              aggregation=Aggregation.RATIO_OF_SUMS,
-                              caveats="Fingertips 93930. Care Communities are OHID's published PCN values (PCNs as "
-                                      "of 27/10/23); St Helens is summed from the practice rows (OHID publishes no "
-                                      "borough row here). 2022/23 has an England value only, so it is left out of "
-                                      "the periods.",
-                              multiplier=1000.0),
-                ods_codes, pcn_codes)
+    smoking, _ = (_fingertips(src, IND + relative, out, meta, ods_codes, pcn_codes) for relative, meta in (
+        ("st_helens_gp_smoking_prevalence_qof_15plus.csv",
+         cat.indicator(id="qof_smoking", name="Smoking prevalence in adults (15+), current smokers (QOF)",
+                       short_name="Smoking (QOF)", theme="Practices", unit="% of registered 15+",
+                       polarity=Polarity.HIGHER_IS_WORSE, geography=Geography.PRACTICE, dataset="fingertips_smoking",
+                       value_type=ValueType.PROPORTION, aggregation=Aggregation.RATIO_OF_SUMS, multiplier=100.0,
+                       caveats="Recorded smoking status in the practice record; Fingertips 91547. Practice values "
+                               "2022/23 and 2023/24 only (St Helens and England from 2013/14 to 2022/23); 2023/24: "
+                               "no St Helens or England row, Wilson intervals from the practices' counts.")),
+        ("st_helens_gp_ae_attendances_age0_4_fingertips_93930.csv",
+         cat.indicator(id="ae_attendances_0_4", name="A&E attendances (0 to 4 years)", short_name="A&E age 0-4",
+                       theme="Admissions", unit="per 1,000 registered aged 0-4", polarity=Polarity.HIGHER_IS_WORSE,
+                       geography=Geography.PRACTICE, dataset="fingertips_ae_0_4", value_type=ValueType.RATE,
+                       aggregation=Aggregation.RATIO_OF_SUMS, multiplier=1000.0,
+                       caveats="Fingertips 93930. Care Communities are OHID's published PCN values (PCNs as of "
+                               "27/10/23); St Helens is summed from the practice rows (OHID publishes no borough "
+                               "row here). 2022/23 has an England value only, so it is left out of the periods."))))
 
     f_imd = IND + "st_helens_gp_imd_score_fingertips_93553.csv"
     imd = src.csv(f_imd, ["IndicatorID", "Year", "AreaCode", "Value"])

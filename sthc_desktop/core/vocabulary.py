@@ -20,6 +20,16 @@ class VocabularyError(ValueError):
     """A word outside its set (or a missing field), said in one line naming the field and the value."""
 
 
+class _Labelled(StrEnum):
+    """A word with the name users see (``label``): each member is written ``ID = "word", "Label"``."""
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
 class Polarity(StrEnum):
     """Whether a higher value is better, worse, or neither (then comparisons say higher / lower)."""
 
@@ -28,27 +38,18 @@ class Polarity(StrEnum):
     NO_JUDGEMENT = "no judgement"
 
 
-class Geography(StrEnum):
+class Geography(_Labelled):
     """The areas an indicator's values describe in the pack's catalogue."""
 
-    LSOA11 = "lsoa11"
-    LSOA21 = "lsoa21"
-    PRACTICE = "practice"
-    BOROUGH = "borough"
-
-    @property
-    def label(self) -> str:
-        """The name users see, e.g. 'LSOA 2011'."""
-        return _GEOGRAPHY_LABELS[self]
+    LSOA11 = "lsoa11", "LSOA 2011"
+    LSOA21 = "lsoa21", "LSOA 2021"
+    PRACTICE = "practice", "GP practice"
+    BOROUGH = "borough", "St Helens borough"
 
     @property
     def is_area(self) -> bool:
         """Small areas (LSOAs), drawn as filled boundaries; practices are points."""
         return self in (Geography.LSOA11, Geography.LSOA21)
-
-
-_GEOGRAPHY_LABELS = {Geography.LSOA11: "LSOA 2011", Geography.LSOA21: "LSOA 2021",
-                     Geography.PRACTICE: "GP practice", Geography.BOROUGH: "St Helens borough"}
 
 
 class ValueType(StrEnum):
@@ -74,17 +75,13 @@ class Aggregation(StrEnum):
     DEPRIVATION_PROFILE = "deprivation profile"  # shares of residents or LSOAs in national deciles
 
 
-class Scheme(StrEnum):
+class Scheme(_Labelled):
     """A classification scheme, by the id saved in workspaces and settings (its label is what users see)."""
 
-    NATIONAL_DECILES = "national_deciles"
-    QUANTILES = "quantiles"
-    NATURAL_BREAKS = "natural_breaks"
-    EQUAL_INTERVAL = "equal_interval"
-
-    @property
-    def label(self) -> str:
-        return _SCHEME_LABELS[self]
+    NATIONAL_DECILES = "national_deciles", "National deciles"
+    QUANTILES = "quantiles", "Quantiles"
+    NATURAL_BREAKS = "natural_breaks", "Natural breaks (Fisher-Jenks)"
+    EQUAL_INTERVAL = "equal_interval", "Equal interval"
 
     @classmethod
     def read(cls, saved: str) -> "Scheme":
@@ -95,10 +92,6 @@ class Scheme(StrEnum):
             shown = saved if len(saved) <= 40 else saved[:39] + "…"
             raise VocabularyError(f"'{shown}' is not one of: {', '.join(cls)}")
         return scheme
-
-
-_SCHEME_LABELS = {Scheme.NATIONAL_DECILES: "National deciles", Scheme.QUANTILES: "Quantiles",
-                  Scheme.NATURAL_BREAKS: "Natural breaks (Fisher-Jenks)", Scheme.EQUAL_INTERVAL: "Equal interval"}
 
 
 E = TypeVar("E", bound=StrEnum)
