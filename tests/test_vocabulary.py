@@ -70,3 +70,11 @@ def test_a_pack_whose_catalogue_holds_an_unknown_word_is_refused_on_opening(tmp_
     message = err.value.message
     assert message.startswith(f"{path}: damaged data pack: row ") and "of the 'indicators' table: " in message
     assert problem in message and "\n" not in message
+
+
+@pytest.mark.parametrize("named", ["equal_interval", "Equal interval"])
+def test_an_export_names_its_scheme_by_id_or_by_label(planner, tmp_path, named):
+    from sthc_desktop.export.request import MAP, ExportRequest, check
+    request = check(ExportRequest(MAP, tmp_path / "map.png", indicator="qof_obesity", scheme=named), planner)
+    assert request.view(planner).scheme is Scheme.EQUAL_INTERVAL
+    assert planner.classes_for(request.view(planner)).scheme is Scheme.EQUAL_INTERVAL

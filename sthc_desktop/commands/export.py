@@ -30,7 +30,7 @@ LOOKUP_HELP = ("CSV of LSOA code -> locality to use instead of the pack's locali
 
 
 def register(subparsers, common) -> None:
-    from sthc_desktop.core.classes import SCHEMES
+    from sthc_desktop.core.vocabulary import Scheme
 
     export = subparsers.add_parser("export", help="export a briefing map or a locality pack")
     kinds = export.add_subparsers(dest="export_kind", required=True)
@@ -41,7 +41,7 @@ def register(subparsers, common) -> None:
                               "(XLSX) or its layers for GIS (GeoPackage)")
     m.add_argument("--indicator", required=True, help="indicator id (see `python main.py indicators`)")
     m.add_argument("--period", default=None, help="period (default: the latest)")
-    m.add_argument("--scheme", default=None, help=f"classification: {', '.join(SCHEMES)} (default: the "
+    m.add_argument("--scheme", default=None, help=f"classification: {', '.join(Scheme)} (default: the "
                                                   "indicator's own, national deciles where it has them)")
     m.add_argument("--classes", type=int, default=None, help="number of classes, 2-9 (default 5)")
     m.add_argument("--hide", action="append", default=[], metavar="LAYER",

@@ -89,7 +89,7 @@ class Scheme(_Labelled):
         VocabularyError naming the value for anything else."""
         scheme = next((s for s in cls if saved in (s.value, s.label)), None)
         if scheme is None:
-            shown = saved if len(saved) <= 40 else saved[:39] + "…"
+            shown = str(saved) if len(str(saved)) <= 40 else str(saved)[:39] + "…"
             raise VocabularyError(f"'{shown}' is not one of: {', '.join(cls)}")
         return scheme
 

@@ -26,7 +26,7 @@ def write_national_map(england: England, request: ExportRequest, progress: Progr
                        cancelled: Cancelled | None = None) -> Path:
     """Write a checked national map request."""
     whole = request.area is None or request.area.strip().lower() == ENGLAND.lower()
-    view = NationalView(indicator_id=request.indicator, scheme=request.scheme, classes=request.classes,
+    view = NationalView(indicator_id=request.indicator, scheme=request.classification, classes=request.classes,
                         district=None if whole else england.district_name(request.area))
     page = national_briefing_map(england, view, paper=request.paper, orientation=request.orientation,
                                  produced=request.produced)

@@ -27,6 +27,7 @@ from sthc_desktop.core.indicators import mappable
 from sthc_desktop.core.localities import NETWORKS, PACK_METHODS
 from sthc_desktop.core.scenarios import Scenario
 from sthc_desktop.core.view import LAYERS, MapView
+from sthc_desktop.core.vocabulary import Scheme, VocabularyError
 
 from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
 
@@ -57,7 +58,7 @@ class ExportRequest:
     # -- a map: what it shows ("Zoom to" is ``zoom``; a view panned by hand keeps its ``extent``)
     indicator: str | None = None
     period: str | None = None             # None: the indicator's latest
-    scheme: str | None = None             # None: the indicator's default classification
+    scheme: str | None = None             # a scheme's id (or label); None: the indicator's default
     classes: int = 5
     layers: Mapping[str, bool] | None = None  # None: every layer shown
     zoom: str | None = None               # a Care Community the map is zoomed to
@@ -81,12 +82,17 @@ class ExportRequest:
     def with_(self, **changes) -> "ExportRequest":
         return replace(self, **changes)
 
+    @property
+    def classification(self) -> Scheme | None:
+        """The scheme the request names (checked by :func:`check`)."""
+        return Scheme.read(self.scheme) if self.scheme is not None else None
+
     def view(self, planner) -> MapView:
         """The map view the request draws: zoomed to its locality (its bounds on ``planner``) or extent."""
         extent = planner.locality_bounds(self.zoom) if self.zoom else self.extent
         layers = {name: True for name in LAYERS} | dict(self.layers or {})
-        return MapView(indicator_id=self.indicator, period=self.period, scheme=self.scheme, classes=self.classes,
-                       layers=layers, focus=self.focus, extent=extent)
+        return MapView(indicator_id=self.indicator, period=self.period, scheme=self.classification,
+                       classes=self.classes, layers=layers, focus=self.focus, extent=extent)
 
 
 def map_request(view: MapView, out: str | Path, **page) -> ExportRequest:
@@ -194,9 +200,10 @@ def _check_map(request: ExportRequest, planner) -> None:
 
 
 def _check_classes(request: ExportRequest) -> None:
-    from sthc_desktop.core.classes import SCHEMES
-    if request.scheme is not None and request.scheme not in SCHEMES:
-        raise _unknown(request.out, "scheme", request.scheme, SCHEMES)
+    try:
+        request.classification
+    except VocabularyError:
+        raise _unknown(request.out, "scheme", request.scheme, Scheme) from None
     low, high = CLASS_RANGE
     if not low <= request.classes <= high:
         raise ExportError(request.out, f"classes {request.classes} is outside {low}–{high}")
