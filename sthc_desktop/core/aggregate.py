@@ -143,7 +143,16 @@ def aggregate(planner, indicator_id: str, period: str | None = None) -> pd.DataF
     """One catalogue indicator for the four localities, St Helens and England (where the pack has it).
 
     Columns: area, period, value, lower_ci, upper_ci, numerator, denominator, method. Values that
-    cannot be computed from the pack are NaN, with the method saying why."""
+    cannot be computed from the pack are NaN, with the method saying why. A planner computes each
+    once (a pack compares the same indicators with England, with St Helens and in its spine charts)
+    and hands out copies."""
+    memo = getattr(planner, "memo", None)
+    if memo is None:
+        return _aggregate(planner, indicator_id, period)
+    return memo(("aggregate", indicator_id, period), lambda: _aggregate(planner, indicator_id, period)).copy()
+
+
+def _aggregate(planner, indicator_id: str, period: str | None) -> pd.DataFrame:
     pack = planner.pack
     meta = pack.indicator(indicator_id)
     period = period or latest_period(pack, indicator_id)
