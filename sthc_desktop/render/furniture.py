@@ -5,6 +5,7 @@ the frame or the inset would cut are hidden.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
@@ -49,19 +50,25 @@ def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | 
                                       edgecolor="#777777", linewidth=0.8))
     layers = set(ax.get_children())
     scale_bar(ax, extent, page.k)
-    north_arrow(ax, page.k)
-    extras = [a for a in ax.get_children() if a not in layers]
     bx0, by0, bx1, by1 = planner.borough_bounds
     smaller = (extent[2] - extent[0]) < (bx1 - bx0) or (extent[3] - extent[1]) < (by1 - by0)
-    if inset if inset is not None else (view.focus is not None or (view.extent is not None and smaller)):
-        side, pad = min(w, h) * 0.26, 0.08 * page.k
-        per_inch = (extent[2] - extent[0]) / w
-        names = [label_box(t, per_inch) for t, name in zip(fig_map.locality_labels, NETWORKS)
-                 if t.get_visible() and view.focus in (None, name)]
-        corner = quiet_corner(planner, view, extent, (side + pad) / w, (side + pad) / h, names,
-                              fig_map.practice_positions.values() if view.layers.get("practices", True) else ())
-        ix = x + pad if corner == "top left" else x + w - side - pad
-        iy = y + h - side - pad if corner == "top left" else y + pad
+    with_inset = inset if inset is not None else (view.focus is not None or (view.extent is not None and smaller))
+    side, pad = min(w, h) * 0.26, 0.08 * page.k
+    per_inch = (extent[2] - extent[0]) / w
+    names = [label_box(t, per_inch) for t, name in zip(fig_map.locality_labels, NETWORKS)
+             if t.get_visible() and view.focus in (None, name)]
+    # A marker is hidden when any of it is: its centre within its radius (s = 150 pt²) of the furniture.
+    radius = math.sqrt(150) / 2 * page.k / 72 * per_inch
+    markers = [Point(m).buffer(radius) for m in fig_map.practice_positions.values()] \
+        if view.layers.get("practices", True) else []
+    arrow = (ARROW_WIDTH * page.k / w, ARROW_HEIGHT * page.k / h)
+    corner, arrow_corner = quiet_corner(planner, view, extent, ((side + pad) / w, (side + pad) / h) if with_inset
+                                        else None, arrow, names, markers)
+    north_arrow(ax, page.k, arrow_corner)
+    extras = [a for a in ax.get_children() if a not in layers]
+    if corner is not None:
+        ix = x + pad if corner.endswith("left") else x + w - side - pad
+        iy = y + h - side - pad if corner.startswith("top") else y + pad
         inset_map(page, planner, (ix, iy, side, side), extent)
         covered = (ix, iy, side, side)
     else:
@@ -96,19 +103,40 @@ def label_box(label, per_inch: float):
     return box(x - half_w, y - half_h, x + half_w, y + half_h)
 
 
-def quiet_corner(planner: Planner, view: MapView, extent, fw: float, fh: float, names=(), markers=()) -> str:
-    """"top left" or "bottom right" (the other corners hold the north arrow and scale bar): one that
-    hides none of the ``names`` (boxes of the Care Community names in view) if there is one, then the
-    one hiding fewer practice ``markers`` (x, y), and of those the one covering less of the area in view."""
+#: Where the inset and the north arrow may go, preferred first (the scale bar keeps the bottom left).
+LAYOUTS = (("top left", "top right"), ("bottom right", "top right"), ("top right", "top left"),
+           ("bottom right", "top left"))
+#: The box the north arrow and its "N" take in a corner (inches at A4).
+ARROW_WIDTH, ARROW_HEIGHT = 0.3, 0.42
+
+
+def corner_box(extent, corner: str, fw: float, fh: float):
+    """The box ``fw`` × ``fh`` (shares of the map's width and height) in a corner of ``extent``."""
+    x0, y0, x1, y1 = extent
+    dx, dy = (x1 - x0) * fw, (y1 - y0) * fh
+    left, top = corner.endswith("left"), corner.startswith("top")
+    return box(x0 if left else x1 - dx, y1 - dy if top else y0, x0 + dx if left else x1, y1 if top else y0 + dy)
+
+
+def quiet_corner(planner: Planner, view: MapView, extent, inset, arrow, names=(), markers=()):
+    """The corners of the inset (``inset``: its share of the map's width and height, or None for no
+    inset) and of the north arrow (``arrow``: its shares): of :data:`LAYOUTS`, the one hiding fewest
+    practice ``markers`` (shapes in map units), then none of the ``names`` (boxes of the Care
+    Community names in view), then covering least of the area in view."""
     outlines = planner.locality_outlines()
     shown = outlines[outlines["locality"] == view.focus] if view.focus else outlines
     shape = shown.union_all() if hasattr(shown, "union_all") else shown.unary_union
-    x0, y0, x1, y1 = extent
-    dx, dy = (x1 - x0) * fw, (y1 - y0) * fh
-    covered = {"top left": box(x0, y1 - dy, x0 + dx, y1), "bottom right": box(x1 - dx, y0, x1, y0 + dy)}
-    return min(covered, key=lambda c: (any(covered[c].intersects(n) for n in names),
-                                       sum(covered[c].contains(Point(m)) for m in markers),
-                                       shape.intersection(covered[c]).area))
+    layouts = LAYOUTS if inset is not None else [(None, c) for c in dict.fromkeys(a for _, a in LAYOUTS)]
+
+    def cost(layout):
+        corner, arrow_corner = layout
+        furniture = [corner_box(extent, arrow_corner, *arrow)]
+        if corner is not None:
+            furniture.append(corner_box(extent, corner, *inset))
+        return (sum(any(f.intersects(m) for f in furniture) for m in markers),
+                any(furniture[-1].intersects(n) for n in names) if corner is not None else False,
+                shape.intersection(furniture[-1]).area if corner is not None else 0.0, layouts.index(layout))
+    return min(layouts, key=cost)
 
 
 def nice_length(target_m: float) -> float:
@@ -140,9 +168,10 @@ def scale_bar(ax, extent, k: float) -> None:
                 va="bottom", fontsize=7 * k, color=INK, zorder=22, clip_on=True)
 
 
-def north_arrow(ax, k: float) -> None:
-    """North arrow, top right (British National Grid north is within a degree of true north here)."""
-    ax.annotate("N", xy=(0.955, 0.965), xytext=(0.955, 0.885), xycoords="axes fraction",
+def north_arrow(ax, k: float, corner: str = "top right") -> None:
+    """North arrow, top right or top left (British National Grid north is within a degree of true north here)."""
+    at = 0.955 if corner == "top right" else 0.045
+    ax.annotate("N", xy=(at, 0.965), xytext=(at, 0.885), xycoords="axes fraction",
                 textcoords="axes fraction", ha="center", va="top", fontsize=10 * k, weight="bold", color=INK,
                 path_effects=HALO, zorder=22,
                 arrowprops=dict(arrowstyle="-|>,head_width=0.35,head_length=0.6", color=INK, lw=1.4 * k))

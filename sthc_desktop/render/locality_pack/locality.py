@@ -53,6 +53,11 @@ class LocalitySheet:
     def keep(self, page: Page, drawn: DrawnMap) -> None:
         self._sheet = (page, drawn)
 
+    @property
+    def drawn(self) -> DrawnMap | None:
+        """The map of the page drawn last."""
+        return self._sheet[1] if self._sheet else None
+
 
 def locality_page(data: PackData, sheet: LocalitySheet, locality: str, number: int, total: int) -> Figure:
     content = data.locality(locality)
