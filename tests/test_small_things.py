@@ -1,6 +1,6 @@
 """Small things a planner trips over: the pack's "Newton & Haydock" tick box, Tab out of the legend,
 Escape to clear a search, a search forgiving of punctuation and case, a theme's name finding its
-indicators, and "Zoom to" naming the locality a reopened workspace is zoomed to."""
+indicators, and "Zoom to" naming what the map shows (a locality zoomed to, a search hit, a reopened workspace)."""
 
 from __future__ import annotations
 
@@ -75,5 +75,19 @@ def test_reopened_workspace_names_its_zoom(make_window, tmp_path):
     assert other.zoom_box.currentText() == "Whole borough"
     assert other.open_workspace(tmp_path / "south.sthc")
     assert other.zoom_box.currentText() == "South"
-    other.model.update(extent=(350000.0, 390000.0, 352000.0, 392000.0))  # panned away: no name claimed
+    other.model.update(extent=(349000.0, 393000.0, 355000.0, 399000.0))  # panned across localities: no name
     assert other.zoom_box.currentText() == ""
+
+
+def test_a_search_hit_names_the_locality_the_map_shows_and_a_reopened_workspace_says_the_same(make_window, qtbot,
+                                                                                                 tmp_path):
+    w = make_window()
+    qtbot.keyClicks(w.search, "Billinge Surgery")
+    qtbot.keyClick(w.search, Qt.Key_Return)
+    practices = w.model.planner.pack.practices
+    locality = practices.loc[practices["name"].str.contains("Billinge", na=False), "network"].iloc[0]
+    assert w.model.view.extent is not None and w.zoom_box.currentText() == locality == "North"
+    assert w.save_to(tmp_path / "billinge.sthc")
+    other = make_window()
+    assert other.open_workspace(tmp_path / "billinge.sthc")
+    assert other.model.view.extent == w.model.view.extent and other.zoom_box.currentText() == "North"

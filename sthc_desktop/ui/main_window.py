@@ -292,12 +292,20 @@ class MainWindow(QMainWindow):
         self.zoom_box.setCurrentText(name)
 
     def _show_zoom_name(self, view) -> None:
-        """"Zoom to" names the locality the map is zoomed to (after a workspace opens too); blank when panned."""
+        """"Zoom to" names what the map shows, from its extent alone (so a reopened workspace says the same):
+        the whole borough, the locality it is zoomed to, or the locality a closer view (a search hit, a
+        pan) lies in; blank when the map spans localities or leaves the borough."""
         if view.extent is None:
             self.zoom_box.setCurrentText(WHOLE_BOROUGH)
             return
-        zoomed = [n for n in NETWORKS if n in set(self.model.planner.localities["lsoa21"])
-                  and all(abs(a - b) < 0.01 for a, b in zip(self.model.planner.locality_bounds(n), view.extent))]
+        planner = self.model.planner
+        shown = [n for n in NETWORKS if n in set(planner.localities["lsoa21"])]
+        zoomed = [n for n in shown if all(abs(a - b) < 0.01 for a, b in zip(planner.locality_bounds(n), view.extent))]
+        if not zoomed:
+            x0, y0, x1, y1 = view.extent
+            centre = planner.area_at(view, (x0 + x1) / 2, (y0 + y1) / 2)
+            zoomed = [n for n in shown if centre is not None and centre["locality"] == n
+                      and _within(view.extent, planner.locality_bounds(n))]
         self.zoom_box.setCurrentIndex(self.zoom_box.findText(zoomed[0]) if zoomed else -1)
 
     def _suggest(self, text: str) -> None:
@@ -375,3 +383,8 @@ class MainWindow(QMainWindow):
             s.setValue("view/state", json.dumps(self.model.view.with_(extent=None).to_dict()))
         super().closeEvent(event)
 
+
+
+def _within(extent, bounds) -> bool:
+    """Whether the map ``extent`` lies inside ``bounds`` (both x0, y0, x1, y1)."""
+    return bounds[0] <= extent[0] and bounds[1] <= extent[1] and extent[2] <= bounds[2] and extent[3] <= bounds[3]
