@@ -122,6 +122,7 @@ def briefing_map(planner: Planner, view: MapView, *, paper: str = "A4", orientat
         map_w = content_w * 0.56
         map_box = (m, middle_bottom, map_w, middle)
     fig_map = draw_map(page, planner, view, map_box)
+    what = f"{meta.unit} ({layer.period}); {fig_map.legend.counted('areas' if layer.is_area else 'practices')}"
 
     if orientation == "portrait":
         panel_top = map_box[1] - gap
@@ -131,13 +132,13 @@ def briefing_map(planner: Planner, view: MapView, *, paper: str = "A4", orientat
             kx = m + lw + gap
             kw = (page.width - m - kx - gap) / 2
             boxes += [(kx, panel_top, kw, middle_bottom), (kx + kw + gap, panel_top, kw, middle_bottom)]
-        fit(page, boxes, lambda lc, *kc: (legend_block(lc, fig_map.legend, layer), key_content(*kc)))
+        fit(page, boxes, lambda lc, *kc: (legend_block(lc, fig_map.legend, what), key_content(*kc)))
     else:
         px = m + map_box[2] + gap
         pw = page.width - m - px
         # Legend on top, practice key below in two columns; measure the legend to place the key.
         def both(lc, *kc):
-            legend_block(lc, fig_map.legend, layer)
+            legend_block(lc, fig_map.legend, what)
             for c in kc:
                 c.top = c.y = lc.y - 4 * lc.scale / 72
             key_content(*kc)

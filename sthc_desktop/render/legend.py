@@ -10,16 +10,18 @@ from .mapfigure import Legend
 from .page import MUTED, Column
 
 
-def legend_block(col: Column, legend: Legend, layer) -> None:
-    """The map legend: classes with their counts (No data included), Care Communities, practices."""
+def legend_block(col: Column, legend: Legend, what: str, localities: str | None = "Care Communities") -> None:
+    """The map legend beside a map (every briefing map, borough or England): heading, ``what`` the
+    classes and counts are, the classes with their counts (No data included), the outlines under a
+    ``localities`` heading, and the practice symbols."""
     col.text("Legend", 9, weight="bold", after=1)
-    unit_note = "areas" if layer.is_area else "practices"
-    col.text(f"{layer.meta.unit} ({layer.period}); {legend.counted(unit_note)}", 7, colour=MUTED, after=2)
+    col.text(what, 7, colour=MUTED, after=2)
     for e in legend.entries:
-        col.swatch(e, 7.5, f"{e.label} ({e.count})" if e.count is not None else e.label)
+        col.swatch(e, 7.5, f"{e.label} ({e.count:,})" if e.count is not None else e.label)
     if legend.locality_entries:
         col.space(3)
-        col.text("Care Communities", 7.5, weight="bold", after=1)
+        if localities:
+            col.text(localities, 7.5, weight="bold", after=1)
         for e in legend.locality_entries:
             col.line_swatch(e.colour, e.label, 7.5)
     if legend.practice_entries:

@@ -17,6 +17,7 @@ from sthc_desktop.core.england import DISTRICT_MEASURES, England, NationalView
 from .briefing_map import BriefingMap, map_page_frame
 from .englandmap import NationalMapFigure
 from .furniture import north_arrow, scale_bar
+from .legend import legend_block
 from .page import MUTED, Column, Page, fit
 
 DATASETS = ["ons_boundaries", "iod2019"]
@@ -58,15 +59,11 @@ def national_briefing_map(england: England, view: NationalView, *, paper: str = 
     scale_bar(ax, (x0, y0, x1, y1), k)
     north_arrow(ax, k)
 
+    what = (f"{meta.unit} ({meta.period}); classes and counts (in brackets) cover all {len(england.codes):,} "
+            "mapped LSOAs, not only those in view")
+
     def legend_content(col: Column):
-        col.text("Legend", 9, weight="bold", after=1)
-        col.text(f"{meta.unit} ({meta.period}); classes and counts (in brackets) cover all "
-                 f"{len(england.codes):,} mapped LSOAs, not only those in view", 7, colour=MUTED, after=2)
-        for e in legend.entries:
-            col.swatch(e, 7.5, f"{e.label} ({e.count:,})" if e.count is not None else e.label)
-        col.space(3)
-        for e in legend.locality_entries:
-            col.line_swatch(e.colour, e.label, 7.5)
+        legend_block(col, legend, what, localities=None)
 
     # The ranking is the same at every type size the panels are tried in: asked for once.
     rank, n = england.borough_rank()
