@@ -26,6 +26,7 @@ from shapely.affinity import scale
 from shapely.geometry import Point
 from shapely.ops import polylabel
 
+from sthc_desktop.content.maps import padded
 from sthc_desktop.core.classes import SUPPRESSED_CLASS, SUPPRESSED_LABEL
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.planner import Planner
@@ -262,7 +263,7 @@ class MapFigure:
         legend.locality_entries = [LegendEntry(NETWORK_COLOURS[n], n) for n in NETWORKS] if show_localities else []
 
         self._set_focus(view.focus)
-        fit_extent(self.ax, view.extent or self._padded(self.planner.borough_bounds))
+        fit_extent(self.ax, view.extent or padded(self.planner.borough_bounds, 0.04))
         self._draw_practices(view, layer, classes, colours, legend)
         self.legend = legend
         return legend
@@ -275,11 +276,6 @@ class MapFigure:
             if d <= best_d:
                 best, best_d = code, d
         return best
-
-    def _padded(self, bounds, pad=0.04):
-        x0, y0, x1, y1 = bounds
-        dx, dy = (x1 - x0) * pad, (y1 - y0) * pad
-        return (x0 - dx, y0 - dy, x1 + dx, y1 + dy)
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
