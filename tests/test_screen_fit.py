@@ -127,6 +127,10 @@ def dialog(name, open_it):
             app.processEvents()
         seen["dialogs"][name] = rect(d.frameGeometry())
         seen["shortest"][name] = d.minimumSizeHint().height()
+        if name == "Export":
+            page = d.preview.pixmap()
+            seen["preview"] = {"pixels": [page.width(), page.height()], "ratio": page.devicePixelRatio(),
+                               "label": [d.preview.width(), d.preview.height()]}
         d.reject()
     QTimer.singleShot(50, look)
     open_it()
@@ -188,6 +192,10 @@ def test_on_real_screens_the_window_its_panels_and_every_dialog_lie_within_the_s
         # and it can shrink to fit beside a task bar and under its title bar, scrolling what it holds
         assert seen["shortest"][name] <= screen.height() - TASK_BAR - screen_fit.FRAME_ALLOWANCE[1], name
     assert seen["ratio"] == scale  # the map is drawn at the screen's density, so its type stays sharp
+    # So is the export preview: a page drawn at 1× and stretched to 150% would be blurred.
+    preview = seen["preview"]
+    assert preview["ratio"] == scale
+    assert max(p / size for p, size in zip(preview["pixels"], preview["label"])) == pytest.approx(scale, abs=0.01)
 
 
 @pytest.mark.parametrize("larger", [{"dpi": 144}, {"QT_FONT_DPI": "144"}], ids=["screen DPI", "font DPI"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QSpinBox,
@@ -32,18 +32,21 @@ from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
 from .overwrite import confirm_replace
 from .document import Document
 
-PREVIEW_DPI = 40
 KEY_INDICATORS = "Key indicators"
 
 
-def figure_pixmap(fig, dpi: int = PREVIEW_DPI) -> QPixmap:
-    """A page figure drawn at a low resolution for the preview."""
-    fig.set_dpi(dpi)
+def figure_pixmap(fig, size: QSize, ratio: float) -> QPixmap:
+    """A page figure drawn to fit ``size`` (logical pixels) at ``ratio`` device pixels to each, the screen's
+    density: drawn at 1× and stretched, a preview on a 150% screen would be blurred."""
+    width, height = fig.get_size_inches()
+    fig.set_dpi(min(size.width() / width, size.height() / height) * ratio)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     buffer = canvas.buffer_rgba()
     h, w = buffer.shape[:2]
-    return QPixmap.fromImage(QImage(bytes(buffer), w, h, 4 * w, QImage.Format_RGBA8888))
+    pixmap = QPixmap.fromImage(QImage(bytes(buffer), w, h, 4 * w, QImage.Format_RGBA8888))
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
 
 
 class JobSignals(QObject):
@@ -227,8 +230,7 @@ class ExportDialog(QDialog):
         else:
             fig = briefing_map(planner, self.model.view, paper=self.paper.currentText(),
                                orientation=self.orientation.currentText()).figure
-        pixmap = figure_pixmap(fig)
-        self.preview.setPixmap(pixmap.scaled(self.preview.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation))
+        self.preview.setPixmap(figure_pixmap(fig, self.preview.size(), self.preview.devicePixelRatioF()))
 
     def export(self) -> None:
         """Start writing the file on a worker thread; :attr:`written` is set when it is done."""
