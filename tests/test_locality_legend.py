@@ -44,3 +44,16 @@ def test_north_pack_page_counts_north_lsoas(planner, tmp_path):
     counts = [int(n) for n in re.findall(r"\b\d+ \((\d+)\)", strip + " " + page.split(strip, 1)[1][:200])][:10]
     assert len(counts) == 10 and sum(counts) == int((planner.localities["lsoa11"] == "North").sum())
     assert "in North in brackets" in page
+
+
+def test_a_view_zoomed_to_a_locality_describes_it_and_a_wider_one_does_not(planner):
+    from sthc_desktop.content.maps import padded
+    from sthc_desktop.core.view import MapView
+
+    south = planner.locality_bounds("South")
+    assert planner.locality_shown(MapView(extent=south)) == "South"          # as Zoom to sets it
+    assert planner.locality_shown(MapView(extent=padded(south))) == "South"  # with a page's margin
+    assert planner.locality_shown(MapView(extent=planner.borough_bounds)) is None
+    assert planner.locality_shown(MapView(focus="North", extent=south)) == "North"
+    counts = planner.classes_for(MapView(indicator_id="iod19_imd_decile", extent=south)).counts
+    assert sum(counts) == int((planner.localities["lsoa11"] == "South").sum())

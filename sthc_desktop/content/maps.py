@@ -3,23 +3,16 @@ with a margin round it."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from sthc_desktop.core.localities import NETWORKS
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
 
 
 def area_name(planner: Planner, view: MapView) -> str:
     """"St Helens", the locality the view is focused or zoomed on, or "Part of St Helens"."""
-    if view.focus:
-        return view.focus
-    if view.extent is None:
-        return "St Helens"
-    for name in NETWORKS:
-        if np.allclose(view.extent, planner.locality_bounds(name), atol=1.0):
-            return name
-    return "Part of St Helens"
+    locality = planner.locality_shown(view)
+    if locality is not None:
+        return locality
+    return "St Helens" if view.extent is None else "Part of St Helens"
 
 
 def padded(bounds, pad: float = 0.05) -> tuple[float, float, float, float]:

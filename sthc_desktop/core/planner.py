@@ -23,6 +23,10 @@ from .view import MapView
 from .vocabulary import Indicator
 
 
+#: How much of a view's width and height a locality's bounds fill when the view is zoomed to it.
+ZOOMED_FILL = 0.85
+
+
 class LocalityAssignment:
     """The pack with the locality assignment in use (a pack method, a supplied lookup or a what-if)."""
 
@@ -79,6 +83,25 @@ class LocalityAssignment:
     def borough_bounds(self) -> tuple[float, float, float, float]:
         return tuple(float(b) for b in self.pack.layer("borough").total_bounds)
 
+    def locality_shown(self, view: MapView) -> str | None:
+        """The locality a map of ``view`` describes: the one it focuses on, or the one it is zoomed to.
+
+        Zoomed to means the extent holds the locality's bounds and they fill most of it, as "Zoom to"
+        sets it or with a printed page's margin round it; a wider view shows several localities."""
+        if view.focus is not None:
+            return view.focus
+        if view.extent is None:
+            return None
+        x0, y0, x1, y1 = view.extent
+        for name in loc.NETWORKS:
+            if name not in set(self.localities["lsoa21"]):
+                continue
+            a0, b0, a1, b1 = self.locality_bounds(name)
+            inside = x0 - 1 <= a0 and y0 - 1 <= b0 and a1 <= x1 + 1 and b1 <= y1 + 1
+            if inside and (a1 - a0) >= ZOOMED_FILL * (x1 - x0) and (b1 - b0) >= ZOOMED_FILL * (y1 - y0):
+                return name
+        return None
+
     def locality_shares(self, geography: str, code: str) -> dict[str, float]:
         """An LSOA's share in each locality (largest first, shares above 0.05%) under the assignment."""
         shares = self.assignments[geography].shares
@@ -119,8 +142,9 @@ class IndicatorValues(LocalityAssignment):
             self._classes_cache[key] = classify(layer.frame["value"], layer.meta, view.scheme, view.classes,
                                                 suppressed=layer.frame["suppressed"])
         classes = self._classes_cache[key]
-        if view.focus is not None:  # a locality's map counts its own areas in the legend
-            return classes.counted_within(layer.frame["locality"].eq(view.focus).to_numpy(), view.focus)
+        locality = self.locality_shown(view)
+        if locality is not None:  # a locality's map counts its own areas in the legend
+            return classes.counted_within(layer.frame["locality"].eq(locality).to_numpy(), locality)
         return classes
 
     def sources_for(self, indicator_id: str) -> list[str]:
