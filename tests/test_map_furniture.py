@@ -27,7 +27,7 @@ def _page_texts(fig) -> list[str]:
     return [t.get_text() for t in fig.texts]
 
 
-def _map_axes(fig):
+def map_axes(fig):
     """The briefing map's own axes: the one carrying the scale bar's "km" label."""
     found = [ax for ax in fig.axes if any(t.get_text().endswith(" km") for t in ax.texts)]
     assert len(found) == 1
@@ -62,7 +62,11 @@ def test_legend_counts_practices_without_a_value_as_no_data(planner, pack):
 
 
 def test_north_arrow_points_up_inside_the_map(borough_map):
-    ax = _map_axes(borough_map.figure)
+    assert_north_arrow(map_axes(borough_map.figure))
+
+
+def assert_north_arrow(ax) -> None:
+    """One "N" with an arrow pointing straight up, inside the map ``ax``."""
     arrows = [a for a in ax.get_children() if isinstance(a, Annotation) and a.get_text() == "N"]
     assert len(arrows) == 1
     arrow = arrows[0]
@@ -77,7 +81,11 @@ def test_scale_bar_label_states_the_length_it_draws(planner, focus):
     view = MapView(indicator_id="iod19_imd_decile")
     if focus:  # "Zoom to North": a smaller extent, so a shorter bar
         view = view.with_(extent=planner.locality_bounds(focus))
-    ax = _map_axes(briefing_map(planner, view).figure)
+    assert_scale_bar_true(map_axes(briefing_map(planner, view).figure))
+
+
+def assert_scale_bar_true(ax) -> None:
+    """The scale bar of the map ``ax`` is labelled with the length it draws, halfway mark included."""
     label = next(t for t in ax.texts if t.get_text().endswith(" km"))
     km = float(label.get_text().removesuffix(" km"))
     halves = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_zorder() == 21]
@@ -91,12 +99,12 @@ def test_scale_bar_label_states_the_length_it_draws(planner, focus):
     assert x1 - x0 == pytest.approx(y1 - y0, rel=1e-6)
 
 
-def _is_green(colour) -> bool:
+def is_green(colour) -> bool:
     r, g, b = to_rgb(colour)
     return g > r and g > b
 
 
-def _is_red(colour) -> bool:
+def is_red(colour) -> bool:
     r, g, b = to_rgb(colour)
     return r > g and r > b
 
@@ -110,6 +118,6 @@ def test_better_is_drawn_green_and_worse_red(planner):
     drawn = [p for p in ax.patches if isinstance(p, Rectangle)][:len(bars)]
     for patch, word in zip(drawn, bars["comparison"]):
         if word == "better":
-            assert _is_green(patch.get_facecolor()), word
+            assert is_green(patch.get_facecolor()), word
         elif word == "worse":
-            assert _is_red(patch.get_facecolor()), word
+            assert is_red(patch.get_facecolor()), word
