@@ -335,3 +335,13 @@ def test_districts_command_writes_the_ranking_the_tab_shows(england_pack, englan
     assert main(["districts", "--pack", str(england_pack), "--all", "--edition", "2025", "--out", str(every)]) == 0
     rows = pd.read_json(every)
     assert len(rows) == 296 and rows["imd_rank_of_average_score"].is_monotonic_increasing
+
+
+@pytest.mark.parametrize("district", [None, "Knowsley"])
+def test_national_map_has_a_north_arrow_and_a_scale_bar_true_to_its_label(england, district):
+    from test_map_furniture import assert_north_arrow, assert_scale_bar_true, map_axes
+
+    from sthc_desktop.render.national_briefing import national_briefing_map
+    ax = map_axes(national_briefing_map(england, NationalView(district=district)).figure)
+    assert_north_arrow(ax)
+    assert_scale_bar_true(ax)
