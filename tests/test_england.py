@@ -345,3 +345,14 @@ def test_national_map_has_a_north_arrow_and_a_scale_bar_true_to_its_label(englan
     ax = map_axes(national_briefing_map(england, NationalView(district=district)).figure)
     assert_north_arrow(ax)
     assert_scale_bar_true(ax)
+
+
+def test_national_legend_prints_every_class_and_counts_every_mapped_lsoa(england):
+    from sthc_desktop.render.national_briefing import national_briefing_map
+    bm = national_briefing_map(england, NationalView(district="Knowsley"))
+    texts = [t.get_text() for t in bm.figure.texts]
+    assert len(bm.legend.entries) >= 10  # the national deciles
+    for e in bm.legend.entries:
+        assert f"{e.label} ({e.count:,})" in texts, e.label
+    # No data included: the counts cover every mapped LSOA, as the legend's note says.
+    assert sum(e.count for e in bm.legend.entries) == len(england.codes)
