@@ -170,3 +170,16 @@ def test_spine_page_text_is_readable_on_the_sheet_and_never_overlaps(planner):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not (min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5), (a, b)
+
+
+def test_funnel_points_outside_the_limits_are_green_when_better_and_red_when_worse(planner):
+    from test_map_furniture import is_green, is_red
+    f = fn.funnel(planner, "qof_obesity")  # higher is worse
+    drawn = funnel_plot(Figure().add_subplot(), f, "higher is worse")
+    position = f.practices.set_index("code")["position"]
+    above, below = (list(position.index[position == p]) for p in (fn.ABOVE_998, fn.BELOW_998))
+    assert above and below  # practices on both sides of England's 99.8% limits
+    for code in above:
+        assert is_red(drawn["points"][code].get_markerfacecolor()), code
+    for code in below:
+        assert is_green(drawn["points"][code].get_markerfacecolor()), code
