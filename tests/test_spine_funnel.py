@@ -183,3 +183,17 @@ def test_funnel_points_outside_the_limits_are_green_when_better_and_red_when_wor
         assert is_red(drawn["points"][code].get_markerfacecolor()), code
     for code in below:
         assert is_green(drawn["points"][code].get_markerfacecolor()), code
+
+
+def test_spine_markers_are_green_when_better_and_red_when_worse(planner):
+    from test_map_furniture import is_green, is_red
+    seen = set()
+    for locality in ("Central", "North"):
+        rows = spine_rows(planner, [locality], SPINE)
+        drawn = spine_chart(Figure().add_subplot(), rows)
+        for r in rows.itertuples():
+            if r.comparison in ("better", "worse"):
+                seen.add(r.comparison)
+                colour = drawn["markers"][r.indicator_id].get_color()
+                assert (is_green if r.comparison == "better" else is_red)(colour), (locality, r.indicator_id)
+    assert seen == {"better", "worse"}
