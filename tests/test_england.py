@@ -302,13 +302,58 @@ def test_england_tab_zooms_to_a_district_and_exports_what_the_cli_exports(qtbot,
 
     out = tmp_path / "gui.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     view.export_button.click()
+    qtbot.waitUntil(lambda: bool(told), timeout=120_000)  # written on a worker thread
+    assert told == [f"Wrote {out}"]
     cli = tmp_path / "cli.pdf"
     assert main(["--pack", str(england_pack), "export", "map", "--indicator", "iod19_income_decile",
                  "--area", "Knowsley", "--out", str(cli)]) == 0
     gui_text = [p.extract_text() for p in PdfReader(out).pages]
     assert gui_text == [p.extract_text() for p in PdfReader(cli).pages]
+
+
+def test_england_tab_exports_on_a_worker_with_progress_and_cancel_leaves_no_file(qtbot, england_pack, tmp_path,
+                                                                                 monkeypatch, isolated_settings):
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from sthc_desktop.core.planner import Planner
+    from sthc_desktop.export import national_map
+    from sthc_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(Planner(DataPack(england_pack)), restore=False)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.england
+    window.tabs.setCurrentWidget(view)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    png = tmp_path / "england.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(png), ""))
+    qtbot.mouseClick(view.export_button, Qt.LeftButton)
+    assert view.exporting.bar.isVisible() and not view.export_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(told), timeout=120_000)
+    assert told == [f"Wrote {png}"] and not view.exporting.isVisible() and view.export_button.isEnabled()
+    with Image.open(png) as image:
+        image.verify()
+        assert image.format == "PNG" and abs(image.width - 1240) <= 2 and abs(image.height - 1754) <= 2  # A4, 150 dpi
+    assert view.exporting.bar.value() == view.exporting.bar.maximum() == 1
+
+    # Cancel while the page is being drawn: the worker holds the drawn page until the click has landed.
+    clicked, draw = threading.Event(), national_map.national_briefing_map
+    monkeypatch.setattr(national_map, "national_briefing_map", lambda *a, **k: (clicked.wait(60), draw(*a, **k))[1])
+    pdf = tmp_path / "england.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pdf), ""))
+    qtbot.mouseClick(view.export_button, Qt.LeftButton)
+    qtbot.mouseClick(view.exporting.cancel_button, Qt.LeftButton)
+    clicked.set()
+    qtbot.waitUntil(lambda: view.exporting.job is None, timeout=120_000)
+    assert told == [f"Wrote {png}"] and view.export_button.isEnabled()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["england.png"]  # neither the PDF nor a temporary file
 
 
 def test_borough_pack_has_no_england_tab(qtbot, planner, isolated_settings):

@@ -9,16 +9,15 @@ from sthc_desktop.core.england import ENGLAND, England, NationalView
 from sthc_desktop.render.national_briefing import national_briefing_map
 
 from .files import DEFAULT_DPI, Cancelled, Progress, write_figure
-from .request import NATIONAL_MAP, ExportRequest, check
+from .request import ExportRequest, check, national_map_request
 
 
 def export_national_map(england: England, view: NationalView, out: str | Path, *, paper: str = "A4",
                         orientation: str = "portrait", dpi: int = DEFAULT_DPI, fmt: str | None = None,
                         produced: date | None = None, overwrite: bool = False) -> Path:
     """Write the national briefing map of ``view`` to ``out``; nothing is left behind on failure."""
-    request = ExportRequest(NATIONAL_MAP, Path(out), format=fmt, indicator=view.indicator_id,
-                            scheme=view.scheme, classes=view.classes, area=view.district, paper=paper,
-                            orientation=orientation, dpi=dpi, produced=produced, overwrite=overwrite)
+    request = national_map_request(view, out, format=fmt, paper=paper, orientation=orientation, dpi=dpi,
+                                   produced=produced, overwrite=overwrite)
     return write_national_map(england, check(request, england))
 
 

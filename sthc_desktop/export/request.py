@@ -102,6 +102,12 @@ def map_request(view: MapView, out: str | Path, **page) -> ExportRequest:
                          **page)
 
 
+def national_map_request(view, out: str | Path, **page) -> ExportRequest:
+    """The request for a national map of ``view`` (the England tab's :class:`NationalView`, as it is now)."""
+    return ExportRequest(NATIONAL_MAP, Path(out), indicator=view.indicator_id, scheme=view.scheme,
+                         classes=view.classes, area=view.district, **page)
+
+
 def planner_for(request: ExportRequest, pack):
     """The planner ``request`` is made on: its method or lookup, with its what-if on top."""
     from sthc_desktop.core import scenarios

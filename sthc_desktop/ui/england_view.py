@@ -2,8 +2,9 @@
 district, its legend, and where St Helens and its neighbours rank among all districts.
 
 Widgets here only wire choices to :class:`~sthc_desktop.ui.view_model.NationalViewModel`
-and show what :class:`~sthc_desktop.core.england.England` returns; the same export
-function serves the Export button and ``python main.py export map --area``.
+and show what :class:`~sthc_desktop.core.england.England` returns. "Export map…" builds the same
+request as ``python main.py export map --area`` and runs it on a worker thread, with the Export
+dialog's progress bar and Cancel.
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ from pathlib import Path
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QApplication, QComboBox, QCompleter, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QToolTip,
                                QVBoxLayout, QWidget)
 
 from sthc_desktop.content.numbers import format_value
 from sthc_desktop.core.datapack import BOROUGH_CODE
 from sthc_desktop.core.england import ENGLAND, NATIONAL_SCHEMES, England
-from sthc_desktop.core.errors import DataError
 from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
 from sthc_desktop.render.englandmap import NationalMapFigure
 
+from .export_progress import ExportProgress
 from .panels import LegendPanel
 from .view_model import NationalViewModel
 
@@ -91,6 +92,10 @@ class EnglandView(QWidget):
         self.export_button = QPushButton("Export map…")
         self.export_button.setToolTip("PDF or SVG (vector) or PNG at 150 dpi; the same page as "
                                       "`python main.py export map --area …`")
+        self.exporting = ExportProgress()
+        self.exporting.ended.connect(lambda: self.export_button.setEnabled(True))
+        self.exporting.written.connect(lambda out: QMessageBox.information(self, "Exported", f"Wrote {out}"))
+        self.exporting.failed.connect(lambda exc: QMessageBox.warning(self, "Export failed", str(exc)))
 
         form = QFormLayout()
         form.addRow("Indicator", self.indicator)
@@ -107,6 +112,7 @@ class EnglandView(QWidget):
         self.side = QVBoxLayout()
         self.side.addLayout(form)
         self.side.addWidget(_row(QLabel("Page"), self.paper, self.orientation, self.export_button))
+        self.side.addWidget(self.exporting)
         self.side.addWidget(QLabel("<b>Districts, IoD2019</b>"))
         self.side.addWidget(self.statement)
         self.side.addWidget(self.ranking, 1)
@@ -168,7 +174,8 @@ class EnglandView(QWidget):
                 self.ranking.setItem(i, j, item)
 
     def export(self) -> None:
-        from sthc_desktop.export.national_map import export_national_map
+        """Ask where, then write the map on a worker thread (the bar and Cancel show meanwhile)."""
+        from sthc_desktop.export.request import national_map_request
 
         area = (self.model.view.district or "england").lower().replace(" ", "-").replace(".", "")
         suggested = Path.home() / f"{area}-{self.model.view.indicator_id}.pdf"
@@ -176,17 +183,11 @@ class EnglandView(QWidget):
                                               "PDF (*.pdf);;PNG image (*.png);;SVG (*.svg)")
         if not name:
             return
-        QApplication.setOverrideCursor(Qt.WaitCursor)  # a second or two: one page, no progress to show
-        try:
-            out = export_national_map(self.england, self.model.view, name, paper=self.paper.currentText(),
-                                      orientation=self.orientation.currentText(),
-                                      overwrite=True)  # the file dialog asked before replacing
-        except DataError as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        QMessageBox.information(self, "Exported", f"Wrote {out}")
+        request = national_map_request(self.model.view, name, paper=self.paper.currentText(),
+                                       orientation=self.orientation.currentText(),
+                                       overwrite=True)  # the file dialog asked before replacing
+        self.export_button.setEnabled(False)
+        self.exporting.start(request, self.england)
 
 
 def _row(*widgets) -> QWidget:

@@ -1,9 +1,9 @@
 """The Export dialog: a briefing map of the current view, or a locality pack.
 
 It only fills in an :class:`~sthc_desktop.export.request.ExportRequest` from its widgets and the
-document (the same request ``python main.py export`` builds from its options) and runs it as an
-:class:`~sthc_desktop.export.ExportJob` on a worker thread: a progress bar and Cancel show while the
-window stays live. It previews the page the export will write, offers to open the file when done,
+document (the same request ``python main.py export`` builds from its options) and runs it on a worker
+thread through :class:`~sthc_desktop.ui.export_progress.ExportProgress`: a progress bar and Cancel
+show while the window stays live. It previews the page the export will write, offers to open the file when done,
 and shows an error (a refused request or a file that cannot be written) in a message box while
 staying open so the user can choose another folder.
 """
@@ -13,22 +13,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QSpinBox,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from sthc_desktop.core.errors import ExportError
+from sthc_desktop.core.errors import DataError, ExportError
 from sthc_desktop.core.indicators import THEMES
 from sthc_desktop.core.localities import NETWORKS
-from sthc_desktop.export import DEFAULT_DPI, MAX_DPI, MIN_DPI, PRINT_DPI, ExportCancelled, ExportJob
+from sthc_desktop.export import DEFAULT_DPI, MAX_DPI, MIN_DPI, PRINT_DPI, ExportJob
 from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS, PAGE_FORMATS
 from sthc_desktop.export.request import PACK, ExportRequest, choose_indicators, map_request
 from sthc_desktop.render.briefing_map import briefing_map
 from sthc_desktop.render.locality_pack import pack_pages
 from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
 
+from .export_progress import ExportProgress
 from .overwrite import confirm_replace
 from .document import Document
 
@@ -49,13 +50,6 @@ def figure_pixmap(fig, size: QSize, ratio: float) -> QPixmap:
     return pixmap
 
 
-class JobSignals(QObject):
-    """Carries a worker thread's news to the dialog's thread (queued across threads by Qt)."""
-
-    progressed = Signal(int, int, str)
-    finished = Signal(object)
-
-
 class ExportDialog(QDialog):
     """Export the current view's briefing map, or a locality pack."""
 
@@ -64,10 +58,14 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export")
         self.model = model
         self.written: Path | None = None
-        self.job: ExportJob | None = None
-        self.signals = JobSignals(self)
-        self.signals.progressed.connect(self._progressed)
-        self.signals.finished.connect(self._finished)
+        self.running = ExportProgress()
+        self.progress, self.cancel_button = self.running.bar, self.running.cancel_button
+        self.cancel_button.clicked.connect(lambda: self.status.setText("Cancelling after the page being written…"))
+        self.running.progressed.connect(self._progressed)
+        self.running.ended.connect(lambda: self._enable_choices(True))
+        self.running.written.connect(self._written)
+        self.running.failed.connect(self._failed)
+        self.running.cancelled.connect(lambda: self.status.setText("Export cancelled; nothing was written."))
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._map_tab(), "Briefing map")
@@ -86,13 +84,6 @@ class ExportDialog(QDialog):
 
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setFormat("%v of %m")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        running = QHBoxLayout()
-        running.addWidget(self.progress, 1)
-        running.addWidget(self.cancel_button)
         self.open_button = QPushButton("Open the file")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_file)
@@ -108,7 +99,7 @@ class ExportDialog(QDialog):
         left.addWidget(self.tabs)
         left.addLayout(where)
         left.addWidget(self.status)
-        left.addLayout(running)
+        left.addWidget(self.running)
         left.addStretch(1)
         left.addWidget(buttons)
         layout = QHBoxLayout(self)
@@ -116,7 +107,6 @@ class ExportDialog(QDialog):
         layout.addWidget(self.preview)
 
         self.tabs.currentChanged.connect(self._changed)
-        self._show_running(False)
         self._changed()
 
     # -- the choices -------------------------------------------------------------------------
@@ -245,58 +235,33 @@ class ExportDialog(QDialog):
             self._failed(exc)
             return
         self.status.setText(f"Writing {out.name}…")
-        self.progress.setRange(0, 0)  # busy until the first page is written
-        self._show_running(True)
-        signals = self.signals
-        self.job = ExportJob(self.request(out, overwrite=True), self.model.planner,
-                             progress=signals.progressed.emit, finished=signals.finished.emit).start()
+        self._enable_choices(False)
+        self.running.start(self.request(out, overwrite=True), self.model.planner)
 
-    def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status.setText("Cancelling after the page being written…")
+    @property
+    def job(self) -> ExportJob | None:
+        """The export running now, if any."""
+        return self.running.job
 
     def _progressed(self, done: int, total: int, label: str) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
         self.status.setText(f"Written: {label} ({done} of {total})")
 
-    def _finished(self, job: ExportJob) -> None:
-        self.job = None
-        self._show_running(False)
-        if isinstance(job.error, ExportCancelled):
-            self.status.setText("Export cancelled; nothing was written.")
-        elif isinstance(job.error, ExportError):
-            self._failed(job.error)
-        elif job.error is not None:
-            self.status.setText("Export failed.")
-            raise job.error  # a bug: reported by the app's error handler, not dressed up as bad input
-        else:
-            self.written = job.written
-            self.status.setText(f"Saved {self.written}")
-            self.open_button.setEnabled(True)
+    def _written(self, path: Path) -> None:
+        self.written = path
+        self.status.setText(f"Saved {path}")
+        self.open_button.setEnabled(True)
 
-    def _failed(self, exc: ExportError) -> None:
+    def _failed(self, exc: DataError) -> None:
         self.status.setText("Export failed.")
         QMessageBox.critical(self, "Export failed", str(exc))
 
-    def _show_running(self, running: bool) -> None:
+    def _enable_choices(self, enabled: bool) -> None:
         for widget in self.choices:
-            widget.setEnabled(not running)
-        self.progress.setVisible(running)
-        self.cancel_button.setVisible(running)
-        self.cancel_button.setEnabled(running)
+            widget.setEnabled(enabled)
 
     def done(self, result: int) -> None:
         """Closing stops a running export first (at the next page), so no worker outlives the dialog."""
-        if self.job is not None:
-            self.job.cancel()
-            try:
-                self.job.wait()
-            except ExportError:
-                pass  # cancelled: nothing was written
-            self.job = None
+        self.running.stop()
         super().done(result)
 
     def open_file(self) -> None:
