@@ -401,3 +401,20 @@ def test_national_legend_prints_every_class_and_counts_every_mapped_lsoa(england
         assert f"{e.label} ({e.count:,})" in texts, e.label
     # No data included: the counts cover every mapped LSOA, as the legend's note says.
     assert sum(e.count for e in bm.legend.entries) == len(england.codes)
+
+
+def test_national_legend_counts_an_lsoa_without_a_value_as_no_data(england_pack, tmp_path):
+    import shutil
+
+    import pyogrio
+
+    from sthc_desktop.core.datapack import ENGLAND_LAYER
+    from sthc_desktop.render.national_briefing import national_briefing_map
+    path = tmp_path / "gap.gpkg"  # a copy with one LSOA's decile removed (synthetic: made by this test)
+    shutil.copy(england_pack, path)
+    lsoas = pyogrio.read_dataframe(path, layer=ENGLAND_LAYER)
+    lsoas.loc[lsoas.index[0], "iod19_imd_decile"] = np.nan
+    pyogrio.write_dataframe(lsoas, path, layer=ENGLAND_LAYER, driver="GPKG")
+    england = England(DataPack(path))
+    texts = [t.get_text() for t in national_briefing_map(england, NationalView()).figure.texts]
+    assert "No data (1)" in texts
