@@ -190,3 +190,11 @@ def test_last_indicator_and_layers_are_remembered(make_window, planner):
     second = make_window(planner, restore=True)
     assert second.model.view.indicator_id == "qof_obesity"
     assert second.model.view.layers["wards"] is False
+
+
+def test_the_legend_lists_the_care_communities_while_their_outlines_are_shown(window, qtbot):
+    from sthc_desktop.core.localities import NETWORKS
+    labels = window.legend.labels()
+    assert labels[-len(NETWORKS):] == list(NETWORKS)
+    window.layers.boxes["localities"].click()
+    assert not set(NETWORKS) & set(window.legend.labels())
