@@ -34,18 +34,24 @@ OBESITY = "qof_obesity"
 YEAR = "2024-25"  # the latest year: the one the pack's tables show
 
 
-def small_count_pack(folder, count: int, others_zero: bool = True):
-    """A copy of the bundled pack with one Central practice's obesity register in ``YEAR`` made ``count``
-    and, with ``others_zero``, the other Central practices' 0, so Central's total is ``count`` (synthetic)."""
-    (folder / f"{count}{others_zero}").mkdir(exist_ok=True)
-    path = folder / f"{count}{others_zero}" / "small.gpkg"  # one name: the pack's name is printed on its pages
+def central_obesity_rows(path):
+    """A copy of the bundled pack at ``path``: its indicator values, the rows of the Central practices'
+    obesity in ``YEAR`` and the first of them, for a test to change and write back."""
     shutil.copy(BUNDLED_PACK, path)
     values = pyogrio.read_dataframe(path, layer="indicator_values")
     practices = DataPack(BUNDLED_PACK).practices
     central = sorted(practices.loc[practices["network"] == "Central", "ods_code"].dropna())
     rows = ((values["indicator_id"] == OBESITY) & (values["period"] == YEAR) & (values["area_type"] == "practice")
             & values["area_code"].isin(central))
-    first = values[rows].index[0]
+    return values, rows, values[rows].index[0]
+
+
+def small_count_pack(folder, count: int, others_zero: bool = True):
+    """A copy of the bundled pack with one Central practice's obesity register in ``YEAR`` made ``count``
+    and, with ``others_zero``, the other Central practices' 0, so Central's total is ``count`` (synthetic)."""
+    (folder / f"{count}{others_zero}").mkdir(exist_ok=True)
+    path = folder / f"{count}{others_zero}" / "small.gpkg"  # one name: the pack's name is printed on its pages
+    values, rows, first = central_obesity_rows(path)
     if others_zero:
         values.loc[rows, "numerator"] = 0.0
     values.loc[first, "numerator"] = float(count)

@@ -9,18 +9,15 @@ so Central's summed list is 4.
 from __future__ import annotations
 
 import csv
-import shutil
 
 import numpy as np
 import pyogrio
 import pytest
-from conftest import BUNDLED_PACK
-from test_disclosure import OBESITY, YEAR
+from test_disclosure import OBESITY, YEAR, central_obesity_rows
 from test_editable_exports import sheet_rows
 
 from sthc_desktop.cli import main
 from sthc_desktop.core.comparison import SUPPRESSED
-from sthc_desktop.core.datapack import DataPack
 from sthc_desktop.core.localities import NETWORKS
 
 HIDDEN = ("value", "lower_ci", "upper_ci", "numerator", "denominator")
@@ -30,13 +27,7 @@ HIDDEN = ("value", "lower_ci", "upper_ci", "numerator", "denominator")
 def small_list(tmp_path_factory):
     """The pack copy described above and the practice with the list of 4."""
     path = tmp_path_factory.mktemp("small_list") / "small.gpkg"
-    shutil.copy(BUNDLED_PACK, path)
-    values = pyogrio.read_dataframe(path, layer="indicator_values")
-    practices = DataPack(BUNDLED_PACK).practices
-    central = sorted(practices.loc[practices["network"] == "Central", "ods_code"].dropna())
-    rows = ((values["indicator_id"] == OBESITY) & (values["period"] == YEAR) & (values["area_type"] == "practice")
-            & values["area_code"].isin(central))
-    first = values[rows].index[0]
+    values, rows, first = central_obesity_rows(path)
     values.loc[rows, ["numerator", "denominator"]] = 0.0
     values.loc[rows, ["value", "lower_ci", "upper_ci"]] = np.nan
     values.loc[first, ["denominator", "value", "lower_ci", "upper_ci"]] = [4.0, 0.0, 0.0, 49.0]
