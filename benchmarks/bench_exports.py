@@ -124,10 +124,11 @@ def main() -> int:
                 pdf.savefig(bare_plot())
 
     def briefing_png():
-        export_map(Planner(pack), MapView(), out / "map.png", paper="A4", orientation="portrait", dpi=150)
+        export_map(Planner(pack), MapView(), out / "map.png", paper="A4", orientation="portrait", dpi=150,
+                   overwrite=True)  # each run writes the file again
 
     def locality_pack():
-        export_pack(Planner(pack), out / "pack.pdf")
+        export_pack(Planner(pack), out / "pack.pdf", overwrite=True)
 
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "sthc_desktop")], check=True)
     print(f"median of {args.runs} runs each after a warm-up, on {pack.path.name}")
