@@ -148,14 +148,15 @@ def write_csv(path, header, rows):
     return path
 
 
-def assert_page_text_fits(fig):
-    """Every text on a page figure stays on the sheet and overlaps no other text (> 0.5 px)."""
+def assert_page_text_fits(fig, at_least: int = 40):
+    """Every text on a page figure (``at_least`` lines of it) stays on the sheet and overlaps no other
+    text (> 0.5 px)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     FigureCanvasAgg(fig).draw()
     renderer = fig.canvas.get_renderer()
     sheet = fig.bbox
     boxes = [t.get_window_extent(renderer) for t in fig.texts if t.get_text().strip()]
-    assert len(boxes) > 40
+    assert len(boxes) > at_least
     for b in boxes:
         assert b.x0 >= sheet.x0 and b.y0 >= sheet.y0 and b.x1 <= sheet.x1 and b.y1 <= sheet.y1
     for i, a in enumerate(boxes):

@@ -333,11 +333,11 @@ def test_bar_charts_take_indicators_with_an_interval_one_theme_each():
     assert bar_indicators(frame, "South", 2) == []
 
 
-@pytest.mark.parametrize("label", ["Borough overview", "Central", "South", "Notes"])
+@pytest.mark.parametrize("label", ["Cover", "Borough overview", "Central", "South", "Notes"])
 def test_pack_page_text_stays_on_the_sheet_without_overlaps(planner, label):
     ids = list(DEFAULT_INDICATORS)
     fig = dict(pack_pages(planner, list(NETWORKS), ids))[label]()
-    assert_page_text_fits(fig)
+    assert_page_text_fits(fig, at_least=20 if label == "Cover" else 40)  # the cover is mostly its map
     assert min(t.get_fontsize() for t in fig.texts) >= 5.4  # readable in board papers
 
 

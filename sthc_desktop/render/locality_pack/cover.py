@@ -31,10 +31,13 @@ def cover_page(data: PackData, total: int) -> Figure:
         names = data.catalogue.loc[data.indicators, "name"]
         col.text("Key indicators: " + "; ".join(names), 8.5, after=6)
         col.text("Where the figures come from", 10, weight="bold", after=2)
+        # The publishers only: the notes page lists every dataset with its period and licence, and the
+        # full table no longer fits under the map.
+        publishers = sorted({d.publisher for d in pack.datasets.values()})
         col.text(f"Data pack: {info.get('name', '')} ({pack.path.name}), built from official open data. "
-                 f"Every figure in this pack traces to one of these datasets:", 8, after=3)
-        rows = [[d.name, d.publisher, d.period] for d in pack.datasets.values()]
-        col.table(["Dataset", "Publisher", "Period"], rows, [3.2, 2.2, 2.2], 7, after=4)
+                 f"Every figure in this pack traces to one of its {len(pack.datasets)} datasets, each listed "
+                 f"with its period and licence on the Notes page. Publishers: " + "; ".join(publishers) + ".",
+                 8, after=4)
         # The method's name, validation error and any what-if; the full statement is on the notes page.
         col.text(f"Care Communities by {planner.assignments['lsoa21'].name} (method and validation: see Notes)",
                  8, after=2)
