@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -41,6 +43,64 @@ def test_rate_limits_are_the_exact_poisson_quantiles(expected):
         if lo > 0:
             assert sps.gamma.sf(expected, lo + 1) == pytest.approx(alpha / 2, abs=1e-9)  # P(X <= lo) = Q(lo+1, E)
         assert abs(hi - sps.poisson.ppf(1 - alpha / 2, expected)) <= 1.0
+
+
+def _one_root(f, lo: float, hi: float) -> float:
+    """The limits' definition, one limit at a time: scipy's root search (0 where the count is 0 already)."""
+    from scipy.optimize import brentq
+    return lo if f(lo) >= 0 else brentq(f, lo, hi, xtol=1e-10)
+
+
+def _proportion_limits_one_by_one(n: float, p0: float, alpha: float) -> tuple[float, float]:
+    from scipy.special import betainc
+    tail = alpha / 2
+    return (_one_root(lambda r: (1 - betainc(r + 1, n - r, p0)) - tail, 0.0, n - 1e-9),
+            _one_root(lambda r: tail - betainc(r, n - r + 1, p0), 1e-9, n + 1 - 1e-9))
+
+
+def _poisson_limits_one_by_one(expected: float, alpha: float) -> tuple[float, float]:
+    from scipy.special import gammainc, gammaincc
+    tail, hi = alpha / 2, expected + 20 * math.sqrt(expected) + 20
+    return (_one_root(lambda r: gammaincc(r + 1, expected) - tail, 0.0, hi),
+            _one_root(lambda r: tail - gammainc(r, expected), 1e-9, hi))
+
+
+#: Denominators from a single patient (lower limit 0, counts below 1) to a large practice list.
+DENOMINATORS = [1, 2, 3, 4.5, 10, 40, 350, 5172, 20000, 60000]
+
+
+@pytest.mark.parametrize("p0", [0.001, 0.05, 0.1388, 0.5, 0.95])
+def test_limits_of_all_denominators_at_once_are_each_one_searched_alone(p0):
+    lo, hi = fn.proportion_limit_counts(np.array(DENOMINATORS), p0, np.array([[0.05], [0.002]]))
+    assert lo.shape == hi.shape == (2, len(DENOMINATORS))
+    for i, alpha in enumerate((0.05, 0.002)):
+        for j, n in enumerate(DENOMINATORS):
+            want = _proportion_limits_one_by_one(n, p0, alpha)
+            assert (lo[i, j], hi[i, j]) == pytest.approx(want, abs=1e-9), (n, alpha)
+            assert 0 <= lo[i, j] < hi[i, j] <= n + 1
+    assert (lo[:, 0] == 0).all() and (lo[1] <= lo[0]).all() and (hi[1] >= hi[0]).all()  # 99.8% wider
+    curve = fn.control_limits(DENOMINATORS, p0 * 100, 100, rate=False)
+    assert list(curve.columns) == ["denominator", "lower_95", "upper_95", "lower_998", "upper_998"]
+    assert curve["upper_998"].to_numpy() == pytest.approx(hi[1] / np.array(DENOMINATORS) * 100, abs=1e-12)
+
+
+def test_poisson_limits_at_once_are_each_one_searched_alone():
+    expected = np.array([1e-6, 0.01, 0.5, 3.2, 160.0, 2400.0, 1e5])
+    lo, hi = fn.poisson_limit_counts(expected, np.array([[0.05], [0.002]]))
+    for i, alpha in enumerate((0.05, 0.002)):
+        for j, e in enumerate(expected):
+            assert (lo[i, j], hi[i, j]) == pytest.approx(_poisson_limits_one_by_one(e, alpha), abs=1e-9), (e, alpha)
+    assert (lo[:, :3] == 0).all()  # an expected count below 1: no count is too few
+    assert isinstance(fn.poisson_limit_counts(3.2, 0.05)[1], float)
+
+
+def test_funnel_limits_need_no_root_finder_module():
+    """The limits are found by bisection on arrays: scipy.optimize (0.2 s to import) is not loaded."""
+    code = ("import sys; from sthc_desktop.core import funnel as fn; "
+            "fn.control_limits([10, 500, 9000], 13.9, 100, rate=False); fn.control_limits([10, 500], 80, 1000, rate=True); "
+            "print('scipy.optimize' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_obesity_funnel_places_each_practice_against_limits_around_england(planner):
