@@ -9,6 +9,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 from pypdf import PdfReader
 
@@ -191,18 +192,18 @@ def test_failed_rename_removes_the_temporary_file(planner, tmp_path, monkeypatch
 
 
 def test_full_disk_is_reported_and_leaves_nothing(planner, tmp_path, monkeypatch):
-    real_savefig = files.Figure.savefig
+    real_savefig = Figure.savefig
 
     def full(self, fname, *a, **k):
         with open(fname, "wb") as f:
             f.write(b"%PDF-1.4 partial")
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(files.Figure, "savefig", full)
+    monkeypatch.setattr(Figure, "savefig", full)
     target = tmp_path / "map.pdf"
     target.write_bytes(b"the previous export")
     with pytest.raises(ExportError, match="disk is full; the existing file is kept"):
         export_map(planner, MapView(), target, overwrite=True)
-    monkeypatch.setattr(files.Figure, "savefig", real_savefig)
+    monkeypatch.setattr(Figure, "savefig", real_savefig)
     assert [p.name for p in tmp_path.iterdir()] == ["map.pdf"]
     assert target.read_bytes() == b"the previous export"  # the old file is untouched
 

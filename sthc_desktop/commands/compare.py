@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sthc_desktop.core.localities import PACK_METHODS
-from sthc_desktop.core.scenarios import METHOD_HELP, SCENARIO_HELP
-from sthc_desktop.export.files import OVERWRITE_HELP
+from sthc_desktop.core.networks import PACK_METHODS
 from sthc_desktop.export.files import TABLE_FORMATS as FORMATS
+
+from .options import METHOD_HELP, OVERWRITE_HELP, SCENARIO_HELP
 
 
 def register(subparsers, common) -> None:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sthc_desktop.export.files import OVERWRITE_HELP, TABLE_FORMATS
+from sthc_desktop.export.files import TABLE_FORMATS
+
+from .options import OVERWRITE_HELP
 
 
 def register(subparsers, common) -> None:

@@ -17,13 +17,13 @@ import sys
 from pathlib import Path
 
 from sthc_desktop.core.errors import ExportError
-from sthc_desktop.core.localities import NETWORKS, PACK_METHODS
-from sthc_desktop.core.scenarios import METHOD_HELP, SCENARIO_HELP
+from sthc_desktop.core.networks import NETWORKS, PACK_METHODS
 from sthc_desktop.core.view import LAYERS
-from sthc_desktop.export.files import DEFAULT_DPI, FORMATS as PAGE_FORMATS, MAX_DPI, MIN_DPI, OVERWRITE_HELP, \
-    PRINT_DPI
+from sthc_desktop.export.files import DEFAULT_DPI, FORMATS as PAGE_FORMATS, MAX_DPI, MIN_DPI, PRINT_DPI
 from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS, SLIDES
-from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
+from sthc_desktop.render.paper import ORIENTATIONS, PAPER_SIZES
+
+from .options import METHOD_HELP, OVERWRITE_HELP, SCENARIO_HELP
 
 LOOKUP_HELP = ("CSV of LSOA code -> locality to use instead of the pack's locality method (as the "
                "comparison tab's lookup); the pages name it as the method in use")

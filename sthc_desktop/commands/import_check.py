@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sthc_desktop.core import imports
 from sthc_desktop.core.errors import DataError
 
 CHECK_LEVELS = ("lsoa11", "lsoa21", "msoa", "ward", "practice", "postcode")
@@ -29,6 +28,7 @@ def register(subparsers, common) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sthc_desktop.core import imports
     from sthc_desktop.core.datapack import DataPack
 
     pack = DataPack(args.pack)  # a pack problem is the tool's, not the file's: cli.main exits 2

@@ -1,11 +1,11 @@
 """The four Care Communities (localities) and the ways small areas are assigned to them.
 
 Care Communities are defined by their practices (each is a Primary Care Network), so an
-LSOA has no single official locality. This module owns the network names and colours
-and the assignment methods of METHODS.md: estimated registrations (fractional shares, from
-:mod:`.catchments`), nearest practice and a supplied LSOA -> locality lookup; the pack's
-default is the best-validated one. Every assignment carries a method statement, with its
-validation error, to print on outputs.
+LSOA has no single official locality. This module owns the assignment methods of METHODS.md
+(their names, with the networks' names and colours, are in :mod:`.networks`): estimated
+registrations (fractional shares, from :mod:`.catchments`), nearest practice and a supplied
+LSOA -> locality lookup; the pack's default is the best-validated one. Every assignment carries a
+method statement, with its validation error, to print on outputs.
 """
 
 from __future__ import annotations
@@ -18,31 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, PackError
-
-#: Network names as the strategic plan writes them, in map-key order.
-NETWORKS: tuple[str, ...] = ("Central", "Newton & Haydock", "North", "South")
-
-#: One colour per network, used on every map, chart and table (Okabe-Ito, colour-blind safe).
-NETWORK_COLOURS: dict[str, str] = {
-    "Central": "#0072B2",
-    "Newton & Haydock": "#E69F00",
-    "North": "#009E73",
-    "South": "#CC79A7",
-}
-
-#: ODS PCN names of the four networks (ePCN), mapped to the plan's names.
-PCN_NAME_TO_NETWORK: dict[str, str] = {
-    "ST HELENS CENTRAL PCN": "Central",
-    "NEWTON AND HAYDOCK PCN": "Newton & Haydock",
-    "ST HELENS NORTH PCN": "North",
-    "ST HELENS SOUTH PCN": "South",
-}
-
-NEAREST_PRACTICE = "nearest practice"
-SUPPLIED_LOOKUP = "supplied lookup"
-ESTIMATED_REGISTRATIONS = "estimated registrations"
-#: The methods a pack can give without a file from the user, in the order a chooser lists them.
-PACK_METHODS = (ESTIMATED_REGISTRATIONS, NEAREST_PRACTICE)
+from .networks import (ESTIMATED_REGISTRATIONS, NEAREST_PRACTICE, NETWORK_COLOURS,  # noqa: F401
+                       NETWORKS, PACK_METHODS, PCN_NAME_TO_NETWORK, SUPPLIED_LOOKUP)
 
 
 @dataclass(frozen=True)

@@ -177,8 +177,3 @@ def command_planner(pack, lookup=None, scenario=None, method: str | None = None)
     :class:`DataError` naming it."""
     base = loc.lookup_assignments(pack, lookup) if lookup is not None else None
     return apply(pack, read_file(scenario, pack) if scenario is not None else None, method, base)
-
-
-SCENARIO_HELP = ("what-if scenario JSON file ({\"name\": …, \"move_practices\": {ODS code: network}, "
-                 "\"move_lsoas\": {LSOA code: locality}}); every output names it")
-METHOD_HELP = "locality method (default: the pack's best-validated one)"

@@ -13,13 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib import rc_context
-from matplotlib.figure import Figure
-
-from sthc_desktop.core.cells import safe_frame
 from sthc_desktop.core.errors import ExportError
 from sthc_desktop.core.files import atomic_path, check_target
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib and pandas are imported by the writers that use them: the command line reads the
+# formats and resolutions here, and `compare` writes its tables, without loading either.
 
 FORMATS = ("pdf", "png", "svg")
 DEFAULT_DPI = 150
@@ -33,9 +36,6 @@ MIN_DPI, MAX_DPI = 72, 600
 #: keeps ids reproducible.
 SAVE_RC = {"pdf.fonttype": 3, "svg.hashsalt": "sthc-briefing"}
 CREATOR = "St Helens Cares locality planner"
-
-#: ``--overwrite`` of every command that writes files.
-OVERWRITE_HELP = "replace output files that already exist (without it, an existing file is kept and nothing is written)"
 
 #: progress(pages_done, pages_total, label_of_the_page_just_written)
 Progress = Callable[[int, int, str], None]
@@ -52,6 +52,8 @@ def write_figure(fig: Figure, out: str | Path, *, fmt: str, dpi: int = DEFAULT_D
                  cancelled: Cancelled | None = None) -> Path:
     """One page as PDF (vector), SVG (vector) or PNG (``dpi``), the page size exactly (no trimming), for a
     request :func:`~sthc_desktop.export.request.check` has passed."""
+    from matplotlib import rc_context
+
     out = Path(out)
     metadata = pdf_metadata(title) if fmt == "pdf" else None
 
@@ -90,6 +92,7 @@ def write_pdf(pages: Sequence[tuple[str, Callable[[], Figure]]], out: str | Path
 
     ``cancelled()`` is asked before each page and ``progress`` told after it, so a caller can
     keep its window responsive and stop a long pack part-way, leaving no file behind."""
+    from matplotlib import rc_context
     from matplotlib.backends.backend_pdf import PdfPages  # imported for PDFs only: it loads fontTools
 
     out = Path(out)
@@ -119,6 +122,8 @@ def write_tables(tables, *, overwrite: bool = False) -> list[Path]:
     """Tables given as (frame, out, fmt) written as CSV or JSON records, all or none: every target is
     checked first, each goes to a temporary file, and the files are renamed into place only once
     every one is written."""
+    from sthc_desktop.core.cells import safe_frame
+
     tables = [(frame, Path(out), table_format(out, fmt)) for frame, out, fmt in tables]
     for _, out, _ in tables:
         check_target(out, overwrite=overwrite)

@@ -1,4 +1,4 @@
-"""Sheets of paper and the type set on them: paper sizes, a page in inches, text measured with
+"""Sheets of paper and the type set on them: a page in inches (its sizes in :mod:`.paper`), text measured with
 matplotlib's own font metrics and wrapped to a width, columns that set text, swatches and tables
 top-down, and the fitting that sets a panel again in smaller type (never under :data:`MIN_TYPE`)
 until it fits its box. Every printed page (briefing maps, the locality pack) is laid out here.
@@ -18,15 +18,11 @@ from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
 
 from .mapfigure import LegendEntry
+from .paper import ORIENTATIONS, PAPER_SIZES, page_size  # noqa: F401 (ORIENTATIONS: for the page's callers)
 
 if TYPE_CHECKING:
     from .furniture import DrawnMap
 
-
-#: Paper sizes in inches (width × height, portrait), as ISO 216 defines them.
-PAPER_SIZES = {"A4": (8.27, 11.69), "A3": (11.69, 16.54)}
-
-ORIENTATIONS = ("portrait", "landscape")
 
 INK = "#1a1a1a"
 
@@ -47,16 +43,6 @@ MIN_TYPE = 7.0
 MEASURE_DPI = 288  # fine enough that font hinting does not shrink the measure
 
 _MEASURE = RendererAgg(10, 10, MEASURE_DPI)
-
-
-def page_size(paper: str, orientation: str) -> tuple[float, float]:
-    """Width and height of the sheet in inches."""
-    if paper not in PAPER_SIZES:
-        raise ValueError(f"unknown paper size {paper!r}; choose {' or '.join(PAPER_SIZES)}")
-    if orientation not in ORIENTATIONS:
-        raise ValueError(f"unknown orientation {orientation!r}; choose portrait or landscape")
-    w, h = PAPER_SIZES[paper]
-    return (w, h) if orientation == "portrait" else (h, w)
 
 
 def produced_line(produced: date) -> str:
