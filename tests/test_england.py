@@ -226,20 +226,23 @@ def test_export_map_area_errors_are_one_line(england_pack, pack, tmp_path, capsy
 
 
 def test_zoomed_map_hides_the_simplified_shapes_under_the_detailed_ones(england):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from sthc_desktop.render.englandmap import NationalMapFigure
 
     fig = Figure(figsize=(6, 8))
+    FigureCanvasAgg(fig)
     figure = NationalMapFigure(fig.add_axes([0, 0, 1, 1]), england)
     figure.update(NationalView(district="Knowsley"))
+    fig.canvas.draw()
     detailed = set(figure.detail_areas["code"])
     assert {c for c in england.areas.loc[england.areas["lad_name"] == "Knowsley", "code"]} <= detailed
-    # The overview's last path (the transparent group) holds exactly the detailed LSOAs' vertices.
-    faces = figure.areas.get_facecolor()
-    hidden = figure.areas.get_paths()[-1]
-    assert faces[-1][3] == 0 and len(hidden.vertices) == sum(
-        np.diff(figure.rings.starts)[np.isin(figure.codes, list(detailed))])
+    # The overview's paths hold none of the detailed LSOAs' vertices.
+    hidden = np.isin(figure.codes, list(detailed))
+    drawn = np.concatenate([p.vertices for p in figure.areas.get_paths()])
+    assert not np.isin(drawn.view(complex), figure.rings.coords[np.repeat(hidden, np.diff(figure.rings.starts))]
+                       .view(complex)).any()
     # Hovering finds the LSOA under the pointer from the detailed shapes.
     inside = figure.detail_areas.geometry.iloc[0].representative_point()
     assert figure.code_at(inside.x, inside.y) == figure.detail_areas["code"].iloc[0]
@@ -418,3 +421,84 @@ def test_national_legend_counts_an_lsoa_without_a_value_as_no_data(england_pack,
     england = England(DataPack(path))
     texts = [t.get_text() for t in national_briefing_map(england, NationalView()).figure.texts]
     assert "No data (1)" in texts
+
+
+def _drawn(figure) -> np.ndarray:
+    figure.ax.figure.canvas.draw()
+    return np.asarray(figure.ax.figure.canvas.buffer_rgba()).copy()
+
+
+def _national_figure(england, limits=None):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from sthc_desktop.render.englandmap import NationalMapFigure
+    fig = Figure(figsize=(5, 6), dpi=60)
+    FigureCanvasAgg(fig)
+    figure = NationalMapFigure(fig.add_axes([0, 0, 1, 1]), england)
+    figure.update(NationalView(indicator_id="iod19_imd_score"))
+    if limits is not None:
+        figure.ax.set_xlim(*limits[0])
+        figure.ax.set_ylim(*limits[1])
+    return figure
+
+
+def test_a_panned_map_draws_the_lsoas_in_view_as_a_fresh_map_of_that_view_does(england):
+    """Each draw takes only the LSOAs whose bounds meet the view: after a pan the paths are grouped
+    again (stale paths would leave the newly shown LSOAs white), and leaving the rest out changes no pixel."""
+    x0, y0, x1, y1 = england.extent("Knowsley")
+    corner = ((x0, (x0 + x1) / 2), (y0, (y0 + y1) / 2))
+    panned = _national_figure(england)
+    _drawn(panned)  # all the pack's LSOAs first
+    panned.ax.set_xlim(*corner[0])
+    panned.ax.set_ylim(*corner[1])
+    after_pan = _drawn(panned)
+    drawn = sum(len(p.vertices) for p in panned.areas.get_paths())
+    assert 0 < drawn < len(england.rings.coords) / 2
+    assert np.array_equal(after_pan, _drawn(_national_figure(england, corner)))
+    everything = _national_figure(england, corner)
+    everything.bounds = np.tile([-np.inf, -np.inf, np.inf, np.inf], (len(everything.bounds), 1))
+    assert np.array_equal(after_pan, _drawn(everything))
+
+
+def test_switching_indicator_in_the_england_tab_recolours_the_drawn_map(qtbot, england):
+    from matplotlib.colors import to_rgba
+
+    from sthc_desktop.render.palettes import class_colours
+    from sthc_desktop.ui.england_view import EnglandView
+
+    view = EnglandView(england)
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    view.ensure_map()
+    canvas = view.canvas
+    # Pixels inside the largest LSOAs of each district (wide enough to hold whole pixels).
+    overview = england.overview
+    big = overview.loc[overview.geometry.area.sort_values(ascending=False).index[:12]]
+    points = [p.coords[0] for p in big.geometry.representative_point()]
+    rows = [int(np.flatnonzero(england.codes == c)[0]) for c in big["code"]]
+
+    def colours_drawn():
+        canvas.draw()
+        pixels = np.asarray(canvas.buffer_rgba())
+        out = []
+        for x, y in points:
+            px, py = canvas.figure.axes[0].transData.transform((x, y))
+            out.append(tuple(pixels[int(pixels.shape[0] - py), int(px)]))
+        return out
+
+    def colours_expected(indicator):
+        meta = england.meta(indicator)
+        classes = england.classes_for(view.model.view)
+        colours = class_colours(classes.k, meta.polarity, meta.value_type)
+        return [tuple(round(255 * c) for c in to_rgba(colours[classes.class_of[r]])) for r in rows]
+
+    for indicator in ("iod19_imd_decile", "iod19_health_decile", "iod19_imd_score"):
+        view.indicator.setCurrentIndex(view.indicator.findData(indicator))
+        assert view.model.view.indicator_id == indicator
+        assert colours_drawn() == colours_expected(indicator), indicator
+    # Each district's ranking row set is refilled when the area changes, not on an indicator switch.
+    view.area.setEditText("Halton")
+    view.area.lineEdit().returnPressed.emit()
+    assert "Halton" in [view.ranking.item(r, 0).text() for r in range(view.ranking.rowCount())]

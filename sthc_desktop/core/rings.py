@@ -35,6 +35,21 @@ class RingArrays:
         (x0, y0), (x1, y1) = self.coords.min(axis=0), self.coords.max(axis=0)
         return float(x0), float(y0), float(x1), float(y1)
 
+    def area_bounds(self) -> np.ndarray:
+        """Each area's bounds, one row (x0, y0, x1, y1) an area."""
+        if not len(self):
+            return np.empty((0, 4))
+        first = self.starts[:-1]
+        return np.hstack([np.minimum.reduceat(self.coords, first), np.maximum.reduceat(self.coords, first)])
+
+    def vertices_of(self, areas: np.ndarray) -> np.ndarray:
+        """The indices of the vertices of ``areas`` (area numbers), area after area, each area's in order:
+        a regrouping is one sort of the areas, not of their vertices."""
+        lengths = self.starts[areas + 1] - self.starts[areas]
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if len(ends) else 0
+        return np.arange(total) + np.repeat(self.starts[areas] - (ends - lengths), lengths)
+
 
 def ring_arrays(geometries, oriented: bool = False) -> RingArrays:
     """The rings of (multi)polygons, oriented here unless ``oriented`` says they already are."""

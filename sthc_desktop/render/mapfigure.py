@@ -68,36 +68,25 @@ class Rings:
 
     Rings must be oriented (outer anticlockwise, holes clockwise) so that matplotlib's non-zero
     fill leaves holes empty even when many polygons share one path: they are oriented here unless
-    ``oriented`` says they already are. :meth:`of` takes arrays made already (the pack's England
-    overview), with nothing to convert."""
+    ``oriented`` says they already are."""
 
     def __init__(self, geometries, oriented: bool = False):
-        self._set(ring_arrays(geometries, oriented))
-
-    @classmethod
-    def of(cls, arrays: RingArrays) -> "Rings":
-        rings = cls.__new__(cls)
-        rings._set(arrays)
-        return rings
-
-    def _set(self, arrays: RingArrays) -> None:
+        arrays = ring_arrays(geometries, oriented)
         self.coords = arrays.coords
-        self.codes = np.full(len(arrays.coords), MplPath.LINETO, dtype=MplPath.code_type)
-        self.codes[arrays.ring_starts[:-1]] = MplPath.MOVETO
-        self.codes[arrays.ring_starts[1:] - 1] = MplPath.CLOSEPOLY
+        self.codes = path_codes(arrays)
         self.starts = arrays.starts   # polygon i's vertices: starts[i] to starts[i + 1]
-        self.owner = np.repeat(np.arange(len(self.starts) - 1), np.diff(self.starts))
 
     def paths(self) -> list[MplPath]:
         """One path per polygon."""
         return [MplPath(self.coords[a:b], self.codes[a:b]) for a, b in zip(self.starts[:-1], self.starts[1:])]
 
-    def grouped(self, group_of: np.ndarray, groups: int) -> list[MplPath]:
-        """One compound path per group 0..groups-1 (``group_of``: each polygon's group)."""
-        group = group_of[self.owner]
-        order = np.argsort(group, kind="stable")   # stable: each polygon's vertices stay in order
-        cuts = np.searchsorted(group[order], np.arange(groups + 1))
-        return [MplPath(self.coords[order[a:b]], self.codes[order[a:b]]) for a, b in zip(cuts[:-1], cuts[1:])]
+
+def path_codes(arrays: RingArrays) -> np.ndarray:
+    """matplotlib's path code of each vertex of ``arrays``: each ring moved to, drawn and closed."""
+    codes = np.full(len(arrays.coords), MplPath.LINETO, dtype=MplPath.code_type)
+    codes[arrays.ring_starts[:-1]] = MplPath.MOVETO
+    codes[arrays.ring_starts[1:] - 1] = MplPath.CLOSEPOLY
+    return codes
 
 
 def shape_path(geom) -> MplPath:

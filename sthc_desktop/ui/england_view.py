@@ -129,6 +129,7 @@ class EnglandView(QWidget):
         self.area.activated.connect(lambda _i: self.choose_area(self.area.currentText()))
         self.area.lineEdit().returnPressed.connect(lambda: self.choose_area(self.area.currentText()))
         self.export_button.clicked.connect(self.export)
+        self.ranked_for = None  # the district the ranking table was filled for
         self.model.viewChanged.connect(lambda _v: self._show_ranking())
         self._show_ranking()
 
@@ -162,7 +163,12 @@ class EnglandView(QWidget):
         self.model.update(district=name)
 
     def _show_ranking(self) -> None:
-        rows = self.england.ranking("imd_average_score", focus=self.england.focus_codes(self.model.view.district))
+        """Fill the ranking table for the view's district (it depends on nothing else)."""
+        district = self.model.view.district
+        if self.ranked_for == (district,):
+            return
+        self.ranked_for = (district,)
+        rows = self.england.ranking("imd_average_score", focus=self.england.focus_codes(district))
         self.ranking.setRowCount(len(rows))
         for i, r in enumerate(rows.itertuples()):
             for j, text in enumerate((r.lad_name, format_value(r.value, "score"), f"{r.rank} of {r.of}")):
