@@ -51,10 +51,8 @@ class Assignment:
 
 def whole_area_shares(localities: pd.Series) -> pd.DataFrame:
     """0/1 shares of whole-area assignments, so fractional and whole methods share one code path."""
-    shares = pd.DataFrame(0.0, index=localities.index, columns=list(NETWORKS))
-    for name in NETWORKS:
-        shares.loc[localities == name, name] = 1.0
-    return shares
+    inside = localities.to_numpy()[:, None] == np.array(NETWORKS, dtype=object)[None, :]
+    return pd.DataFrame(inside.astype(float), index=localities.index, columns=list(NETWORKS))
 
 
 def main_localities(shares: pd.DataFrame) -> pd.Series:

@@ -10,6 +10,8 @@ panel says of one area or practice). Search is :mod:`.search`. Qt-free; the GUI 
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
@@ -53,14 +55,20 @@ class LocalityAssignment:
     def assignment_statement(self) -> str:
         return self.assignments["lsoa21"].statement
 
-    @property
+    @cached_property
     def practice_networks(self) -> pd.Series:
-        """Each practice's network (ODS code -> network), as the pack holds it or as a what-if moved it."""
+        """Each practice's network (ODS code -> network), as the pack holds it or as a what-if moved it
+        (made once: every practice aggregation and map layer asks)."""
         if self._practice_networks is not None:
             return self._practice_networks
         p = self.pack.practices
         p = p[p["ods_code"].notna()]
         return pd.Series(p["network"].to_numpy(), index=p["ods_code"].to_numpy())
+
+    @cached_property
+    def practice_shares(self) -> pd.DataFrame:
+        """Each practice's share (0 or 1) in each locality: rows ODS codes, columns the networks."""
+        return loc.whole_area_shares(self.practice_networks)
 
     @property
     def localities(self) -> dict[str, pd.Series]:
