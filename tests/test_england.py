@@ -502,3 +502,20 @@ def test_switching_indicator_in_the_england_tab_recolours_the_drawn_map(qtbot, e
     view.area.setEditText("Halton")
     view.area.lineEdit().returnPressed.emit()
     assert "Halton" in [view.ranking.item(r, 0).text() for r in range(view.ranking.rowCount())]
+
+
+def test_england_png_export_holds_exactly_the_pixels_of_the_page_drawn(england_pack, england, tmp_path):
+    """The PNG is written at a faster zlib level than PIL's default: still lossless, the page's own pixels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from sthc_desktop.render.national_briefing import national_briefing_map
+    out = tmp_path / "england.png"
+    assert main(["--pack", str(england_pack), "export", "map", "--area", "England", "--indicator", "iod19_imd_score",
+                 "--dpi", "150", "--out", str(out)]) == 0
+    page = national_briefing_map(england, NationalView(indicator_id="iod19_imd_score"))
+    page.figure.set_dpi(150)
+    canvas = FigureCanvasAgg(page.figure)
+    canvas.draw()
+    with Image.open(out) as png:
+        assert png.format == "PNG" and png.mode == "RGBA"
+        assert np.array_equal(np.asarray(png), np.asarray(canvas.buffer_rgba()))

@@ -36,6 +36,9 @@ MIN_DPI, MAX_DPI = 72, 600
 #: keeps ids reproducible.
 SAVE_RC = {"pdf.fonttype": 3, "svg.hashsalt": "sthc-briefing"}
 CREATOR = "St Helens Cares locality planner"
+#: zlib level 3 instead of PIL's default 6: an A4 page at 150 dpi encodes in two thirds of the time and
+#: its file is about 1% larger; PNG is lossless, so the pixels are the same.
+PNG_OPTIONS = {"compress_level": 3}
 
 #: progress(pages_done, pages_total, label_of_the_page_just_written)
 Progress = Callable[[int, int, str], None]
@@ -59,7 +62,8 @@ def write_figure(fig: Figure, out: str | Path, *, fmt: str, dpi: int = DEFAULT_D
 
     def save():
         with atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC):
-            fig.savefig(tmp, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
+            fig.savefig(tmp, format=fmt, dpi=dpi, facecolor="white", metadata=metadata,
+                        **({"pil_kwargs": PNG_OPTIONS} if fmt == "png" else {}))
     one_step(out, title, save, progress, cancelled)
     return out
 
