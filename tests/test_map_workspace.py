@@ -198,3 +198,63 @@ def test_the_legend_lists_the_care_communities_while_their_outlines_are_shown(wi
     assert labels[-len(NETWORKS):] == list(NETWORKS)
     window.layers.boxes["localities"].click()
     assert not set(NETWORKS) & set(window.legend.labels())
+
+
+def drawn(canvas) -> np.ndarray:
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def drawn_afresh(window) -> np.ndarray:
+    """The window's map as a new canvas of the same size draws it, with nothing cached yet."""
+    from sthc_desktop.ui.document import Document
+    from sthc_desktop.ui.map_canvas import MapCanvas
+    fresh = MapCanvas(Document(window.model.planner, window.model.view))
+    fresh.figure.set_size_inches(window.canvas.figure.get_size_inches())
+    fresh.map.update(window.model.view)
+    return drawn(fresh)
+
+
+def test_the_map_drawn_from_its_cached_layers_matches_a_fresh_drawing_after_each_change(window, qtbot,
+                                                                                         monkeypatch):
+    from test_scenarios import MOVE, choose_in_dialogs
+    canvas = window.canvas
+    drawn(canvas)
+    renders = [layer.renders for layer in canvas.cached]
+    pick(window, qtbot, "iod19_imd_decile")
+    before = drawn(canvas)
+    # An area indicator after another restyles the fill alone: the layers below and above it are pasted.
+    assert [layer.renders for layer in canvas.cached] == renders
+    assert np.array_equal(before, drawn_afresh(window))
+
+    def check(change) -> None:
+        nonlocal before
+        change()
+        after = drawn(canvas)
+        assert not np.array_equal(after, before)  # the change shows
+        assert np.array_equal(after, drawn_afresh(window))  # and nothing stale is pasted over it
+        before = after
+
+    check(lambda: window.layers.boxes["localities"].click())
+    check(lambda: window.layers.boxes["localities"].click())
+    check(lambda: window.layers.boxes["wards"].click())
+    check(lambda: window.layers.boxes["neighbours"].click())
+    check(lambda: window.layers.boxes["neighbours"].click())
+    check(lambda: pick(window, qtbot, "qof_obesity"))  # practices drawn by value: new symbols
+    check(lambda: pick(window, qtbot, "iod19_imd_score"))
+
+    def focus_on_south():
+        window.focus_box.setCurrentIndex(window.focus_box.findText("South"))
+        window.focus_box.activated.emit(window.focus_box.currentIndex())
+    check(focus_on_south)
+    canvas.setFocus()
+    check(lambda: qtbot.keyClick(canvas, Qt.Key_Plus))
+    check(lambda: qtbot.keyClick(canvas, Qt.Key_Left))
+    check(lambda: window.layers.boxes["practices"].click())
+    check(lambda: window.layers.boxes["localities"].click())
+    check(lambda: qtbot.keyClick(canvas, Qt.Key_Up))  # the extent alone changes: every layer moves
+    check(lambda: window.layers.boxes["practices"].click())
+    choose_in_dialogs(monkeypatch, [f"({MOVE[0]})", MOVE[1]])
+    check(window.what_if["practice"].trigger)  # the moved practice takes its new Care Community's colour
+    from PySide6.QtWidgets import QMessageBox
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Discard)  # the test closes unsaved

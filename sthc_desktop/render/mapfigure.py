@@ -37,6 +37,9 @@ from .palettes import NO_DATA_COLOUR, NEUTRAL_FILL, SUPPRESSED_COLOUR, class_col
 
 HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 CLOSED_COLOUR = "#7f7f7f"
+#: The drawing order of the areas' fill and of their no-data hatching: the only layers an indicator
+#: switch restyles. The neighbouring boroughs lie below them; boundaries, names and practices above.
+FILL_Z, NO_DATA_Z = 2, 3
 
 
 @dataclass
@@ -145,7 +148,7 @@ class MapFigure:
         for vintage in ("lsoa11", "lsoa21"):
             layer = pack.layer(vintage)
             coll = _collection(layer.geometry, facecolor=NEUTRAL_FILL, edgecolor="white", linewidth=0.35,
-                               zorder=2)
+                               zorder=FILL_Z)
             coll.set_visible(False)
             ax.add_collection(coll)
             self.areas[vintage] = (coll, layer["code"].to_numpy())
@@ -221,7 +224,7 @@ class MapFigure:
             if classes.missing or classes.suppressed:
                 missing = layer.frame[classes.class_of < 0]
                 self.no_data = _collection(missing.geometry, facecolor="white", edgecolor="#9e9e9e",
-                                           hatch="////", linewidth=0.3, zorder=3)
+                                           hatch="////", linewidth=0.3, zorder=NO_DATA_Z)
                 self.no_data.set_visible(fill_on)
                 ax.add_collection(self.no_data)
                 if classes.missing:

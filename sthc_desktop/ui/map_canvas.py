@@ -1,10 +1,16 @@
 """The interactive map: a matplotlib canvas showing :class:`MapFigure`, with pan and zoom
 (wheel, drag, keyboard), a hover tooltip and click-to-select. It draws what the view
-model says and asks the planner what lies under the pointer; it computes nothing itself."""
+model says and asks the planner what lies under the pointer; it computes nothing itself.
+
+The layers below and above the areas' fill are kept as images (:class:`CachedLayers`), so
+an indicator switch draws the fill alone."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint, Qt
@@ -12,11 +18,58 @@ from PySide6.QtWidgets import QToolTip
 
 from sthc_desktop.content.numbers import format_value
 from sthc_desktop.core.comparison import SUPPRESSED_TEXT
-from sthc_desktop.render.mapfigure import MapFigure
+from sthc_desktop.render.mapfigure import FILL_Z, NO_DATA_Z, MapFigure
 
 from .document import Document
 
 ZOOM_STEP = 1.25
+
+
+class CachedLayers(Artist):
+    """The map's layers on one side of the areas' fill, drawn once into an image that each redraw
+    pastes for as long as none of them changes.
+
+    An indicator switch restyles the fill only: the boundaries, Care Community names and practice
+    keys above it (laying out and rasterising their text was half of every redraw) and the
+    neighbouring boroughs below it are pasted instead of drawn again. The image is drawn afresh
+    when one of its layers is restyled (matplotlib marks it stale), added or removed, or when the
+    map's extent or the canvas's size changes."""
+
+    def __init__(self, ax, holds, zorder: float):
+        super().__init__()
+        self.ax = ax
+        self.holds = holds  # zorder -> whether a layer drawn at that depth is in this image
+        self.set_zorder(zorder)
+        self.renders = 0    # how often the image was drawn afresh
+        self._key = None
+        self._image = None
+
+    def layers(self) -> list[Artist]:
+        ax = self.ax
+        drawn = {*ax.collections, *ax.patches, *ax.texts, *ax.lines}
+        return [a for a in ax.get_children() if a in drawn and self.holds(a.get_zorder())]
+
+    def claim(self) -> None:
+        """Take these layers out of the canvas's own drawing (matplotlib skips animated artists on screen)."""
+        for layer in self.layers():
+            layer.set_animated(True)
+
+    def draw(self, renderer) -> None:
+        layers = self.layers()
+        key = (layers, renderer.width, renderer.height, renderer.dpi, self.ax.bbox.bounds, self.ax.viewLim.bounds)
+        if key != self._key or any(layer.stale for layer in layers):
+            image = RendererAgg(renderer.width, renderer.height, renderer.dpi)
+            for layer in sorted(layers, key=lambda a: a.get_zorder()):  # stable: the axes' order within a depth
+                layer.draw(image)
+            for layer in layers:
+                layer.stale = False  # hidden ones too: showing one again marks it stale
+            self._image = np.ascontiguousarray(np.asarray(image.buffer_rgba())[::-1])  # bottom row first
+            self._key = key
+            self.renders += 1
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self._image)
+        gc.restore()
+        self.stale = False
 
 
 class MapCanvas(FigureCanvasQTAgg):
@@ -30,6 +83,7 @@ class MapCanvas(FigureCanvasQTAgg):
         self.model = model
         self.ax = self.figure.add_axes([0, 0, 1, 1])
         self.map = MapFigure(self.ax, model.planner)
+        self._cache_layers()
         self.legend = self.map.update(model.view)
         self._drag_from = None
         model.viewChanged.connect(self._redraw)
@@ -41,6 +95,17 @@ class MapCanvas(FigureCanvasQTAgg):
         self.mpl_connect("resize_event", lambda _e: self._redraw(self.model.view))
 
     # -- drawing --------------------------------------------------------------------------
+    def _cache_layers(self) -> None:
+        self.cached = (CachedLayers(self.ax, lambda z: z < FILL_Z, FILL_Z - 0.5),
+                       CachedLayers(self.ax, lambda z: z > NO_DATA_Z, NO_DATA_Z + 0.5))
+        for layer in self.cached:
+            self.ax.add_artist(layer)
+
+    def draw(self) -> None:
+        for layer in self.cached:
+            layer.claim()
+        super().draw()
+
     def _redraw(self, view) -> None:
         self.legend = self.map.update(view)
         self.draw_idle()
@@ -48,6 +113,7 @@ class MapCanvas(FigureCanvasQTAgg):
     def _rebuild(self, planner) -> None:
         self.ax.clear()
         self.map = MapFigure(self.ax, planner)
+        self._cache_layers()
         self._redraw(self.model.view)
 
     @property
