@@ -153,27 +153,35 @@ def compare(planner, indicator_ids_or_theme: str | Iterable[str], *, benchmark: 
         raise DataError(None, f"no chosen indicator has the period '{period}'")
     frames = []
     for ind, meta in metas.items():
-        frame = area_values(planner, ind, period if period in meta.periods else None).copy()
+        frame = area_values(planner, ind, period if period in meta.periods else None)
         if shown:
             when = str(frame["period"].iloc[0]) if not frame.empty else period or ""
             frame = pd.concat([frame, regional_rows(pack, ind, when, shown)], ignore_index=True)
-        bench = frame.loc[frame["area"] == bench_area, "value"]
-        bench_value = float(bench.iloc[0]) if not bench.empty else np.nan
-        subject = frame["area"].isin([*NETWORKS, BOROUGH]) & (frame["area"] != bench_area)
-        frame["comparison"] = stats.NOT_COMPARED
-        if subject.any():
-            frame.loc[subject, "comparison"] = stats.compare_with_benchmark(
-                frame.loc[subject, "lower_ci"], frame.loc[subject, "upper_ci"], bench_value, meta.polarity)
-        frame.loc[frame["area"].isin(shown) & frame["value"].isna(), "comparison"] = NOT_AVAILABLE
-        if _shares_give_back(planner, ind, frame):
-            at = frame["area"].isin(NETWORKS)
-            frame.loc[at, "method"] = frame.loc[at, "method"].astype(str) + "; " + SHARED_NOTE
-        frame["indicator_id"] = ind
-        frame["indicator_name"] = meta.name
-        frame["unit"] = meta.unit
-        frame["benchmark"] = bench_area
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+    # Every indicator's rows at once: a column set per indicator cost more than the comparisons themselves.
+    out = pd.concat(frames, ignore_index=True)
+    which = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
+    area, value = out["area"].to_numpy(), out["value"].to_numpy(dtype=float, na_value=np.nan)
+    bench_values = np.array([float(f.loc[f["area"] == bench_area, "value"].iloc[0])
+                             if (f["area"] == bench_area).any() else np.nan for f in frames])
+    subject = np.isin(area, [*NETWORKS, BOROUGH]) & (area != bench_area)
+    comparison = np.full(len(out), stats.NOT_COMPARED, dtype=object)
+    polarity = np.array([m.polarity for m in metas.values()], dtype=object)[which]
+    for kind in dict.fromkeys(polarity[subject]):
+        rows = subject & (polarity == kind)
+        comparison[rows] = stats.compare_with_benchmark(out["lower_ci"].to_numpy()[rows], out["upper_ci"].to_numpy()[rows],
+                                                        bench_values[which[rows]], kind)
+    comparison[np.isin(area, shown) & np.isnan(value)] = NOT_AVAILABLE
+    shared = [i for i, (ind, f) in enumerate(zip(metas, frames)) if _shares_give_back(planner, ind, f)]
+    at = np.isin(which, shared) & np.isin(area, NETWORKS)
+    if at.any():
+        out.loc[at, "method"] = out.loc[at, "method"].astype(str) + "; " + SHARED_NOTE
+    out["indicator_id"] = np.array(list(metas), dtype=object)[which]
+    out["indicator_name"] = np.array([m.name for m in metas.values()], dtype=object)[which]
+    out["unit"] = np.array([m.unit for m in metas.values()], dtype=object)[which]
+    out["benchmark"] = bench_area
+    out["comparison"] = comparison
+    return out[list(COLUMNS)]
 
 
 def compared_areas(benchmark: str = "england", regions: bool | Iterable[str] = False) -> tuple[str, ...]:
