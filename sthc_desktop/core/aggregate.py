@@ -49,12 +49,6 @@ def area_shares(planner, geography: Geography) -> pd.DataFrame:
     return planner.assignments[geography].shares
 
 
-def locality_rows(values: pd.DataFrame, shares: pd.DataFrame, name: str) -> pd.DataFrame:
-    """The rows of areas with a share in one locality, with that share in a ``share`` column."""
-    share = shares[name].reindex(values["area_code"].to_numpy()).fillna(0.0).to_numpy()
-    return values[share > 0].assign(share=share[share > 0])
-
-
 def weights_for(pack: DataPack, indicator_id: str) -> tuple[pd.Series, str]:
     """Population weights per area from a count indicator (its only or latest period), and how to name them."""
     meta = pack.indicator(indicator_id)
@@ -194,7 +188,7 @@ def _aggregate(planner, indicator_id: str, period: str | None) -> pd.DataFrame:
         codes = values["area_code"]
         columns = _columns(values)
         w = None if weights is None else _aligned(weights, codes)
-        # each row's share in each locality (0 outside it), as locality_rows gives them
+        # each row's share in each locality (0 outside it)
         shares = area_shares(planner, geography).reindex(codes.to_numpy()).fillna(0.0)
         members = _members_text(planner, geography)
         what = "LSOAs" if geography.is_area else "practices"

@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .aggregate import BOROUGH, RESULT_COLUMNS, aggregate, combine, latest_period, locality_rows, weights_for
+from .aggregate import (BOROUGH, RESULT_COLUMNS, _aligned, _columns, aggregate, combine_arrays, latest_period,
+                        weights_for)
 from .datapack import BOROUGH_CODE
 from .district_ranks import domain_ranks
 from .errors import PackError
@@ -223,25 +224,32 @@ def inequality(planner, indicator_id: str, period: str | None = None) -> pd.Data
     e = EDITIONS[ed]
     scores = pack.indicator_values(e["score"], geography, latest_period(pack, e["score"]))
     scores = pd.Series(scores["value"].to_numpy(), index=scores["area_code"].to_numpy())
-    values = pack.indicator_values(indicator_id, geography, period).copy()
-    values["imd"] = values["area_code"].map(scores)
-    shares = planner.assignments[geography].shares
+    values = pack.indicator_values(indicator_id, geography, period)
+    # The LSOAs ranked once, most deprived first (ties by code); each area takes its own in that order,
+    # as arrays: a sorted DataFrame per area cost more than its sums.
+    ranked = values.assign(imd=values["area_code"].map(scores)).reset_index(drop=True)
+    order = ranked.sort_values(["imd", "area_code"], ascending=[False, True]).index.to_numpy()
+    columns = [c[order] for c in _columns(values)]
     weights, weights_text = weights_for(pack, meta.weight) if meta.weight else (None, "")
+    w = None if weights is None else _aligned(weights, values["area_code"])[order]
+    shares = planner.assignments[geography].shares.reindex(values["area_code"].to_numpy()).fillna(0.0)
     method = INEQUALITY_METHOD.format(edition=e["year"], aggregation=meta.aggregation)
     if weights is not None:
         method += f"; weights: {weights_text}"
     assignment = f"LSOAs assigned by {planner.assignments[geography].name}"
     for name in (*NETWORKS, BOROUGH):
-        part = values.assign(share=1.0) if name == BOROUGH else locality_rows(values, shares, name)
-        part = part.sort_values(["imd", "area_code"], ascending=[False, True]).reset_index(drop=True)
+        share = np.ones(len(order)) if name == BOROUGH else shares[name].to_numpy()[order]
+        inside = np.flatnonzero(share > 0)
+        share = share[inside]
         # Fifths of the locality's LSOAs, each counted by its share: where its share starts in the ranking.
-        before = part["share"].cumsum().to_numpy() - part["share"].to_numpy()
-        fifth = np.floor(5 * before / max(part["share"].sum(), 1e-12)).astype(int) + 1
-        most, least = part[fifth == 1], part[fifth == 5]
-        if len(part) < 5:  # too few LSOAs for fifths (a small locality under a lookup): the two extremes
-            most, least = part[:1], part[-1:] if len(part) > 1 else part[:0]
-        hi = combine(most, meta, weights, "LSOAs")
-        lo = combine(least, meta, weights, "LSOAs")
+        before = share.cumsum() - share
+        fifth = np.floor(5 * before / max(share.sum(), 1e-12)).astype(int) + 1
+        most, least = np.flatnonzero(fifth == 1), np.flatnonzero(fifth == 5)
+        if len(inside) < 5:  # too few LSOAs for fifths (a small locality under a lookup): the two extremes
+            ends = np.arange(len(inside))
+            most, least = ends[:1], ends[-1:] if len(inside) > 1 else ends[:0]
+        hi, lo = (combine_arrays(*(c[inside[end]] for c in columns), share[end],
+                                 None if w is None else w[inside[end]], meta, "LSOAs") for end in (most, least))
         rows.append(dict(area=name, period=period, most_deprived=hi["value"], least_deprived=lo["value"],
                          gap=hi["value"] - lo["value"], lsoas_most_deprived=len(most),
                          lsoas_least_deprived=len(least), numerator_most_deprived=hi["numerator"],
