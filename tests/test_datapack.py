@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
+import pandas as pd
+import pyogrio
 import pytest
+from geopandas.testing import assert_geodataframe_equal
 
 from conftest import BUNDLED_PACK, ROOT
-from sthc_desktop.core.datapack import DataPack
+from sthc_desktop.core.datapack import SPATIAL_LAYERS, DataPack
 from sthc_desktop.core.errors import PackError
 
 
@@ -71,3 +77,57 @@ def test_cli_reports_a_bad_pack_in_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("error: ") and "broken.gpkg" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _edited_copy(tmp_path, *sql: str):
+    """A copy of the bundled pack with ``sql`` run on it (the spatial index's triggers call SpatiaLite
+    functions plain SQLite lacks: stand-ins here, as the index is not read back)."""
+    path = tmp_path / "edited.gpkg"
+    shutil.copyfile(BUNDLED_PACK, path)
+    with sqlite3.connect(path) as db:
+        for function in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):
+            db.create_function(function, 1, lambda shape: 0)
+        for statement in sql:
+            db.execute(statement)
+    return path
+
+
+def _as_gdal_gives(path, name: str, geometry: bool):
+    frame = pyogrio.read_dataframe(path, layer=name, read_geometry=geometry)
+    return frame if geometry else pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+
+
+@pytest.mark.parametrize("edits", [(), ('UPDATE "practices" SET "in_plan" = NULL WHERE fid = 1',  # bool, missing
+                                        'UPDATE "practices" SET "map_key" = NULL WHERE fid = 2',  # integer
+                                        'UPDATE "practices" SET "name" = NULL WHERE fid = 3',  # text
+                                        'UPDATE "practices" SET "geom" = NULL WHERE fid = 4',  # no shape
+                                        'UPDATE "indicator_values" SET "value" = NULL WHERE fid = 5')])
+def test_every_layer_reads_as_gdal_reads_it(tmp_path, edits):
+    """The pack reads its tables straight from SQLite: the same frames, types and shapes as GDAL's."""
+    path = _edited_copy(tmp_path, *edits)
+    pack = DataPack(path)
+    with closing(sqlite3.connect(path)) as db:
+        names = [name for (name,) in db.execute("SELECT table_name FROM gpkg_contents")]
+    for name in names:
+        geometry = name in SPATIAL_LAYERS
+        ours, gdal = pack.layer(name), _as_gdal_gives(path, name, geometry)
+        if geometry:
+            assert_geodataframe_equal(ours, gdal, check_less_precise=False)
+            assert ours.crs == gdal.crs and list(ours.geom_type) == list(gdal.geom_type)
+        else:
+            pd.testing.assert_frame_equal(ours, gdal)
+    some = pack.read("lsoa21", columns=["lsoa11_code", "code"], geometry=False)
+    pd.testing.assert_frame_equal(some, pd.DataFrame(pack.layer("lsoa21")[["lsoa11_code", "code"]]))
+
+
+@pytest.mark.parametrize("sql, problem", [
+    ('UPDATE "lsoa21" SET "geom" = X\'0001\' WHERE fid = 3', "layer 'lsoa21' cannot be read (a shape is not a "
+                                                              "GeoPackage geometry)"),
+    ('UPDATE "indicator_values" SET "value" = \'abc\' WHERE fid = 3',
+     "layer 'indicator_values' cannot be read (could not convert string to float: 'abc')"),
+])
+def test_a_damaged_value_or_shape_names_its_layer(tmp_path, sql, problem):
+    path = _edited_copy(tmp_path, sql)
+    with pytest.raises(PackError) as err:
+        DataPack(path).layer(problem.split("'")[1])
+    assert err.value.message == f"{path}: {problem}"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import closing
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +19,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 
 from .bundled_pack import bundled_pack
 from .errors import PackError
@@ -93,29 +93,32 @@ class DataPack:
         if not self.path.exists():
             raise PackError(self.path, "data pack not found")
         regular_file(self.path, SIZE_LIMIT, "opened as a data pack", PackError)
-        # Checked through SQLite, which a GeoPackage is: GDAL would open the file once for every layer.
-        found = {name for (name,) in self._sql("SELECT table_name FROM gpkg_contents", "not a readable GeoPackage")}
-        self._found = found
-        missing = [n for n in SPATIAL_LAYERS + TABLES if n not in found]
-        if missing:
-            raise PackError(self.path, f"not a St Helens data pack: layer '{missing[0]}' is missing")
-        for name, columns in REQUIRED_COLUMNS.items():
-            self._check_layer(name, columns)
-        if self.scope == "england" and ENGLAND_LAYER not in found:
-            raise PackError(self.path, f"England-scale pack without its '{ENGLAND_LAYER}' layer")
-        if self.scope == "england" and RINGS_TABLE not in found:
-            raise PackError(self.path, f"England-scale pack without its '{RINGS_TABLE}' table (built by an earlier "
-                                       f"version: build it again with `build-geodata --scope england`)")
-        fmt = self.info.get("format")
-        if fmt != str(PACK_FORMAT):
-            raise PackError(self.path, f"pack format {fmt} is not the format this version reads ({PACK_FORMAT})")
         self._layers: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
-        self._pack_datasets  # checked now, so a damaged table is refused on opening, not mid-export
-        self._pack_indicators
+        self._local = threading.local()
+        # Checked through SQLite, which a GeoPackage is (GDAL would open the file once for every layer), on
+        # one connection.
+        with self._connected():
+            found = {name for (name,) in self._sql("SELECT table_name FROM gpkg_contents", "not a readable GeoPackage")}
+            self._found = found
+            missing = [n for n in SPATIAL_LAYERS + TABLES if n not in found]
+            if missing:
+                raise PackError(self.path, f"not a St Helens data pack: layer '{missing[0]}' is missing")
+            for name, columns in REQUIRED_COLUMNS.items():
+                self._check_layer(name, columns)
+            if self.scope == "england" and ENGLAND_LAYER not in found:
+                raise PackError(self.path, f"England-scale pack without its '{ENGLAND_LAYER}' layer")
+            if self.scope == "england" and RINGS_TABLE not in found:
+                raise PackError(self.path, f"England-scale pack without its '{RINGS_TABLE}' table (built by an earlier "
+                                           f"version: build it again with `build-geodata --scope england`)")
+            fmt = self.info.get("format")
+            if fmt != str(PACK_FORMAT):
+                raise PackError(self.path, f"pack format {fmt} is not the format this version reads ({PACK_FORMAT})")
+            self._pack_datasets  # checked now, so a damaged table is refused on opening, not mid-export
+            self._pack_indicators
 
     def _check_layer(self, name: str, columns: tuple[str, ...]) -> None:
         """PackError naming the layer unless it has rows and every column the app relies on."""
-        quoted = '"' + name.replace('"', '""') + '"'
+        quoted = _quoted(name)
         cannot = f"layer '{name}' cannot be read"
         declared = self._sql(f"PRAGMA table_info({quoted})", cannot)
         types = {column: kind.upper() for _, column, kind, *_ in declared}
@@ -131,33 +134,68 @@ class DataPack:
 
     # -- raw layers -------------------------------------------------------------------
     def layer(self, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
-        """A layer or table by name, read once and cached."""
+        """A layer or table by name, read once and cached (with its shapes if it is a map layer)."""
         if name not in self._layers:
-            try:
-                frame = pyogrio.read_dataframe(self.path, layer=name)
-            except Exception as exc:
-                raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
-            if "geometry" in frame.columns and name not in SPATIAL_LAYERS + (ENGLAND_LAYER, ENGLAND_OVERVIEW):
-                frame = pd.DataFrame(frame.drop(columns="geometry"))
-            self._layers[name] = frame
+            self._layers[name] = self.read(name, geometry=name in SPATIAL_LAYERS + (ENGLAND_LAYER, ENGLAND_OVERVIEW))
         return self._layers[name]
 
     def read(self, name: str, *, columns: list[str] | None = None, bbox=None,
              geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
-        """Part of a layer, read afresh (not cached): some columns, the features meeting ``bbox``.
+        """A layer, or some of its columns, or the features meeting ``bbox``, read afresh (not cached).
 
-        Named columns without geometry are read straight from the file's SQLite tables, in feature
-        order: GDAL would read every feature's geometry too."""
-        if columns and not geometry and bbox is None:
-            quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
-            rows = self._sql(f'SELECT {quoted} FROM "{name}" ORDER BY fid', f"layer '{name}' cannot be read")
-            frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
-            return frame.astype({c: float for c in columns if frame[c].isna().all()})  # as GDAL gives empty ones
+        Read straight from the file's SQLite tables in feature order, each column typed as GDAL's
+        GeoPackage driver types it (:func:`_column`), shapes from their GeoPackage blobs: GDAL would
+        open the file again for each read (5-15 ms a table). Only a ``bbox`` (the features its spatial
+        index finds) or a column type this reader does not know goes through GDAL."""
+        with self._connected():
+            return self._read(name, columns, bbox, geometry)
+
+    def _read(self, name: str, columns: list[str] | None, bbox, geometry: bool) -> gpd.GeoDataFrame | pd.DataFrame:
+        cannot = f"layer '{name}' cannot be read"
+        declared = self._sql(f"PRAGMA table_info({_quoted(name)})", cannot)
+        types = {column: kind.upper() for _, column, kind, _, _, pk in declared if not pk}
+        key = next((column for _, column, _, _, _, pk in declared if pk), "rowid")
+        shapes = self._geometry_columns.get(name) if geometry else None
+        names = list(columns) if columns is not None else [c for c in types if c != self._geometry_columns.get(name)]
+        if bbox is not None or any(_COLUMN_TYPES.get(types.get(c, "").split("(")[0]) is None for c in names):
+            return self._gdal(name, columns=columns, bbox=bbox, read_geometry=geometry)
+        selected = ", ".join(map(_quoted, names + ([shapes] if shapes else []))) or "NULL"
+        rows = self._sql(f"SELECT {selected} FROM {_quoted(name)} ORDER BY {_quoted(key)}", cannot)
+        values = list(zip(*rows)) if rows else [()] * (len(names) + bool(shapes))
         try:
-            return pyogrio.read_dataframe(self.path, layer=name, columns=columns, bbox=bbox,
-                                          read_geometry=geometry)
+            frame = pd.DataFrame({c: _column(v, types[c]) for c, v in zip(names, values)}, columns=names)
+            if shapes is None:
+                return frame
+            return gpd.GeoDataFrame(frame, geometry=_shapes(values[-1]), crs=self._crs(name))
+        except (ValueError, TypeError) as exc:  # a value that is not of its column's type, a damaged shape
+            raise PackError(self.path, f"{cannot} ({_first_line(exc)})") from None
+
+    def _gdal(self, name: str, **options) -> gpd.GeoDataFrame | pd.DataFrame:
+        import pyogrio
+
+        try:
+            return pyogrio.read_dataframe(self.path, layer=name, **options)
         except Exception as exc:
             raise PackError(self.path, f"layer '{name}' cannot be read ({_first_line(exc)})") from None
+
+    @cached_property
+    def _geometry_columns(self) -> dict[str, str]:
+        """Each map layer's column of shapes."""
+        return dict(self._sql("SELECT table_name, column_name FROM gpkg_geometry_columns",
+                              "not a readable GeoPackage (its geometry columns)"))
+
+    def _crs(self, name: str) -> str | None:
+        """A layer's coordinate reference system as GDAL names it: "EPSG:27700", else its WKT; None if undefined."""
+        quoted = name.replace("'", "''")
+        found = self._sql(f"SELECT s.organization, s.organization_coordsys_id, s.definition FROM gpkg_geometry_columns "
+                          f"g JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id WHERE g.table_name = '{quoted}'",
+                          f"layer '{name}' cannot be read (its coordinate reference system)")
+        if not found:
+            return None
+        organisation, code, definition = found[0]
+        if str(organisation).upper() == "EPSG":
+            return f"EPSG:{code}"
+        return definition if definition and definition != "undefined" else None
 
     def ring_rows(self) -> list[tuple]:
         """The rows of the England overview's rings table (see :mod:`~sthc_desktop.core.rings`)."""
@@ -167,10 +205,28 @@ class DataPack:
     def _sql(self, sql: str, problem: str) -> list[tuple]:
         """The rows of one SQLite query on the pack, opened read-only; PackError "problem (why)" if it fails."""
         try:
-            with closing(sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)) as con:
-                return con.execute(sql).fetchall()
+            with self._connected():
+                return self._local.connection.execute(sql).fetchall()
         except sqlite3.Error as exc:
             raise PackError(self.path, f"{problem} ({_first_line(exc)})") from None
+
+    @contextmanager
+    def _connected(self):
+        """The queries inside share one read-only connection: each new one reads the file's schema (170
+        tables, indexes and triggers) again, 1-3 ms. It is the calling thread's own and is closed on leaving,
+        so no file is held open between reads."""
+        if getattr(self._local, "connection", None) is not None:
+            yield
+            return
+        try:
+            self._local.connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise PackError(self.path, f"not a readable GeoPackage ({_first_line(exc)})") from None
+        try:
+            yield
+        finally:
+            self._local.connection.close()
+            self._local.connection = None
 
     def columns(self, name: str) -> list[str]:
         """The attribute columns of a layer (not its feature id or geometry), without reading it."""
@@ -329,6 +385,48 @@ class _Overlay:
     values: pd.DataFrame | None = None
     datasets: dict = field(default_factory=dict)
     indicators: dict = field(default_factory=dict)
+
+
+#: How GDAL's GeoPackage driver gives each declared SQLite type (TEXT also as TEXT(n)), and so how
+#: :meth:`DataPack.read` gives it: whole numbers and booleans as such unless a value is missing.
+_COLUMN_TYPES = {"TEXT": object, "INTEGER": np.int64, "INT": np.int64, "REAL": float, "DOUBLE": float,
+                 "BOOLEAN": bool}
+#: Bytes of the envelope after a GeoPackage geometry blob's 8-byte header, by the envelope code in its flags.
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def _column(values: tuple, kind: str) -> np.ndarray:
+    """One column's values as GDAL gives them: text as strings (missing ones None), real numbers as
+    float64, whole numbers as int64 and booleans as bool, or float64 (NaN where missing) once a value is
+    missing."""
+    dtype = _COLUMN_TYPES[kind.split("(")[0]]
+    if dtype in (np.int64, bool) and None in values:
+        dtype = float
+    return np.array(values, dtype=dtype)
+
+
+def _shapes(blobs: tuple) -> np.ndarray:
+    """Shapes from GeoPackage geometry blobs ("GP", version, flags, SRS id, an envelope, then WKB); None
+    stays None."""
+    import shapely
+
+    wkb = []
+    for blob in blobs:
+        if blob is not None:
+            header = isinstance(blob, bytes) and len(blob) >= 8 and blob[:2] == b"GP"
+            envelope = _ENVELOPE_BYTES.get((blob[3] >> 1) & 7) if header else None
+            if envelope is None:
+                raise ValueError("a shape is not a GeoPackage geometry")
+            blob = blob[8 + envelope:]
+        wkb.append(blob)
+    try:
+        return shapely.from_wkb(wkb)
+    except shapely.errors.GEOSException as exc:
+        raise ValueError(f"a shape cannot be read: {exc}") from None
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _first_line(exc: BaseException) -> str:
