@@ -242,32 +242,42 @@ def pack_cached(pack, key: str, make):
 
 def pack_estimates(pack) -> pd.DataFrame:
     """Estimated patients of today's practices by LSOA 2011 (St Helens and neighbours)."""
-    return pack_cached(pack, "estimates", lambda: estimate(pack.layer(ORIGINS_LAYER),
-                                                           current_practices(pack.practices),
+    return pack_cached(pack, "estimates", lambda: estimate(pack.layer(ORIGINS_LAYER), pack_practices(pack),
                                                            Model.from_info(pack.info)))
 
 
-def method_error(rows: pd.DataFrame, method: str) -> float:
-    """A method's held-out network error from validation rows: mean absolute difference, in IMD 2019
+def pack_practices(pack) -> pd.DataFrame:
+    """:func:`current_practices` of the pack's practices (made once per pack)."""
+    return pack_cached(pack, "practices", lambda: current_practices(pack.practices))
+
+
+def method_errors(rows: pd.DataFrame) -> dict[str, float]:
+    """Each method's held-out network error from validation rows: mean absolute difference, in IMD 2019
     points, between its locality averages and the networks' registered-patient IMD (leave-one-network-out
-    when fitted)."""
+    when fitted; a method's first such row)."""
     s = mean_errors(rows)
-    s = s[(s["method"] == method) & (s["level"] == "network")
-          & s["fit"].isin(["leave-one-network-out", "no fitting"])]
-    return float(s["mae"].iloc[0]) if len(s) else float("nan")
+    s = s[(s["level"] == "network") & s["fit"].isin(["leave-one-network-out", "no fitting"])]
+    return {m: float(e) for m, e in zip(s["method"].to_numpy()[::-1], s["mae"].to_numpy()[::-1])}
 
 
-def best_method(rows: pd.DataFrame) -> str:
-    """The method with the smallest held-out network error (by name on a tie)."""
-    methods = sorted(set(rows["method"]))
-    return min(methods, key=lambda m: (method_error(rows, m), m))
+def method_error(rows: pd.DataFrame, method: str) -> float:
+    """One method's held-out network error (:func:`method_errors`; NaN without one)."""
+    return method_errors(rows).get(method, float("nan"))
+
+
+def best_method(rows: pd.DataFrame, errors: dict[str, float] | None = None) -> str:
+    """The method with the smallest held-out network error (by name on a tie); ``errors`` as
+    :func:`method_errors` gives them, if already made."""
+    errors = method_errors(rows) if errors is None else errors
+    return min(sorted(set(rows["method"])), key=lambda m: (errors.get(m, float("nan")), m))
 
 
 def validation_text(rows: pd.DataFrame, method: str, error: float | None = None) -> str:
     """One sentence naming a method's validation error beside the other methods' (for method notes and
     the method chooser); ``error`` is given for an assignment judged now (a lookup) rather than in the
     pack's rows."""
-    error = method_error(rows, method) if error is None else error
+    by_method = method_errors(rows)
+    error = by_method.get(method, float("nan")) if error is None else error
     if np.isnan(error):
         return ""
     details = []
@@ -275,8 +285,8 @@ def validation_text(rows: pd.DataFrame, method: str, error: float | None = None)
     if method == ESTIMATED_REGISTRATIONS and (method, "practice", "leave-one-practice-out") in errors.index:
         details += ["mean, leave-one-network-out",
                     f"practices {errors[(method, 'practice', 'leave-one-practice-out')]:.1f}, leave-one-out"]
-    details += [f"{m} {method_error(rows, m):.1f}" for m in dict.fromkeys(rows["method"]) if m != method]
-    return (f"{'Best validated' if best_method(rows) == method else 'Validation'}: Care Community IMD 2019 "
+    details += [f"{m} {by_method.get(m, float('nan')):.1f}" for m in dict.fromkeys(rows["method"]) if m != method]
+    return (f"{'Best validated' if best_method(rows, by_method) == method else 'Validation'}: Care Community IMD 2019 "
             f"averages {error:.1f} points from the registered-patient values "
             f"({'; '.join(['Fingertips 93553', *details])}).")
 
@@ -304,7 +314,7 @@ def assignments(pack, networks: pd.Series | None = None) -> dict:
 
     ``networks`` (ODS code -> network) overrides the practices' networks, for a what-if."""
     if networks is None:
-        networks = current_practices(pack.practices).set_index("ods_code")["network"]
+        networks = pack_cached(pack, "networks", lambda: pack_practices(pack).set_index("ods_code")["network"])
     shares = vintage_shares(pack_estimates(pack), networks, pack.layer("lsoa11")["code"],
                             pack.layer("lsoa21")[["code", "lsoa11_code"]])
     text = pack_cached(pack, "statement", lambda: statement(pack.layer(VALIDATION_LAYER)))
