@@ -12,6 +12,8 @@ Wilson interval, scipy's chi-square quantiles, Byar's formula by hand).
 
 import math
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -216,6 +218,15 @@ def test_byar_other_z_uses_matching_exact_confidence():
     assert byar_interval(5, z=z998) == pytest.approx(exact_poisson_interval(5, 0.998), rel=1e-5)
     assert byar_interval(65, z=z998) == pytest.approx(byar_by_hand(65, z998), rel=1e-12)
 
+
+
+def test_byar_loads_scipy_only_for_counts_below_ten():
+    """Large counts need Byar's formula alone: scipy.special (0.2 s to import) loads for an exact limit."""
+    code = ("import sys; from sthc_desktop.core import stats; "
+            "lo, hi = stats.rate_interval([12, 480, 9000], [1000, 40000, 60000]); print('scipy.special' in sys.modules); "
+            "stats.byar_interval([50, 3]); print('scipy.special' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
 
 # --------------------------------------------------------------------------
 # rates and standardised ratios
