@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
+from contextlib import contextmanager
+from unittest.mock import patch
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -148,14 +151,45 @@ def write_csv(path, header, rows):
     return path
 
 
+@contextmanager
+def measured_as_output(fig):
+    """A renderer measuring ``fig``'s text as its output draws it (used inside this context): Agg for
+    matplotlib's own face; for a page set in the PDF core font, the PDF backend's metrics at 72 dpi,
+    the page drawn as its save draws it first. matplotlib reads a core-font glyph's box top as its
+    height, so a line with an apostrophe would measure half a line too tall: here it measures as printed."""
+    from matplotlib import _afm, rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_pdf import PdfFile, RendererPdf
+
+    from sthc_desktop.export.files import drawn_in_face
+    from sthc_desktop.render.page import face_of
+
+    if not face_of(fig).rc:
+        FigureCanvasAgg(fig).draw()
+        yield fig.canvas.get_renderer()
+        return
+    misread = _afm.AFM.get_str_bbox_and_descent
+
+    def as_printed(self, s):
+        left, bottom, width, _, descent = misread(self, s)
+        boxes = [self._metrics_by_name.get(_afm.uni2type1.get(ord(c), ""), self._metrics_by_name["question"])[2]
+                 for c in s if c != "\n"]
+        top = max((box[3] for box in boxes), default=0)
+        return left, bottom, width, top - bottom, descent
+
+    with drawn_in_face(fig), patch.object(_afm.AFM, "get_str_bbox_and_descent", as_printed):
+        fig.savefig(io.BytesIO(), format="pdf")
+        fig.set_dpi(72)
+        width, height = fig.get_size_inches() * 72
+        yield RendererPdf(PdfFile(io.BytesIO()), 72, height, width)
+
+
 def assert_page_text_fits(fig, at_least: int = 40):
     """Every text on a page figure (``at_least`` lines of it) stays on the sheet and overlaps no other
-    text (> 0.5 px)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    FigureCanvasAgg(fig).draw()
-    renderer = fig.canvas.get_renderer()
+    text (> 0.5 px), measured as its output draws it."""
+    with measured_as_output(fig) as renderer:
+        boxes = [t.get_window_extent(renderer) for t in fig.texts if t.get_text().strip()]
     sheet = fig.bbox
-    boxes = [t.get_window_extent(renderer) for t in fig.texts if t.get_text().strip()]
     assert len(boxes) > at_least
     for b in boxes:
         assert b.x0 >= sheet.x0 and b.y0 >= sheet.y0 and b.x1 <= sheet.x1 and b.y1 <= sheet.y1

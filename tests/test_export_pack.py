@@ -19,7 +19,7 @@ from sthc_desktop.render.locality_pack.district_ranks import DISTRICT_RANKS_PAGE
 from sthc_desktop.render.locality_pack.spine_funnel import FUNNEL_PAGE, SPINE_PAGE
 from sthc_desktop.render.page import MIN_TYPE
 
-from conftest import assert_page_text_fits
+from conftest import assert_page_text_fits, measured_as_output
 
 
 
@@ -158,7 +158,6 @@ def test_cli_pack_rejects_an_unknown_locality_in_one_line(tmp_path, capsys):
 
 
 # -- the full pack: overview, locality pages, charts, notes -------------------------------------
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from sthc_desktop.core.comparison import compare, inequality_table, plan_measures, publishable  # noqa: E402
 from sthc_desktop.core.localities import NETWORKS  # noqa: E402
@@ -337,7 +336,7 @@ def test_bar_charts_take_indicators_with_an_interval_one_theme_each():
 def test_pack_page_text_stays_on_the_sheet_without_overlaps(planner, label):
     ids = list(DEFAULT_INDICATORS)
     fig = dict(pack_pages(planner, list(NETWORKS), ids))[label]()
-    assert_page_text_fits(fig, at_least=20 if label == "Cover" else 40)  # the cover is mostly its map
+    assert_page_text_fits(fig, at_least=15 if label == "Cover" else 40)  # the cover is mostly its map
     assert min(t.get_fontsize() for t in fig.texts) >= 5.4  # readable in board papers
 
 
@@ -369,9 +368,8 @@ def test_notes_for_a_long_indicator_list_continue_on_a_second_page_in_readable_t
         fig = build()
         if number == 0:
             assert_page_text_fits(fig)
-        FigureCanvasAgg(fig).draw()
-        renderer = fig.canvas.get_renderer()
-        lines = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.texts]
+        with measured_as_output(fig) as renderer:
+            lines = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.texts]
         assert all(box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.x1 for _, box in lines)
         assert min(t.get_fontsize() for t in fig.texts) >= MIN_TYPE  # carried over, not set smaller
         if number == 0:

@@ -214,17 +214,16 @@ def test_the_comparison_view_shows_the_spine_chart_and_the_funnel_plot(qtbot, pl
 
 
 def test_spine_page_text_is_readable_on_the_sheet_and_never_overlaps(planner):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from conftest import measured_as_output
     from sthc_desktop.core.localities import NETWORKS
     from sthc_desktop.export.request import DEFAULT_INDICATORS
     from sthc_desktop.render.locality_pack import pack_pages
     from sthc_desktop.render.locality_pack.spine_funnel import SPINE_PAGE
     fig = dict(pack_pages(planner, list(NETWORKS), list(DEFAULT_INDICATORS)))[SPINE_PAGE]()
-    FigureCanvasAgg(fig).draw()
-    renderer = fig.canvas.get_renderer()
     texts = [t for ax in fig.axes for t in ax.texts if t.get_text().strip()]
     assert len(texts) > 4 * len(DEFAULT_INDICATORS) * 5 and min(t.get_fontsize() for t in texts) >= 7
-    boxes = [t.get_window_extent(renderer) for t in texts]
+    with measured_as_output(fig) as renderer:
+        boxes = [t.get_window_extent(renderer) for t in texts]
     for b in boxes:
         assert b.x0 >= fig.bbox.x0 and b.x1 <= fig.bbox.x1 and b.y0 >= fig.bbox.y0 and b.y1 <= fig.bbox.y1
     for i, a in enumerate(boxes):

@@ -9,6 +9,7 @@ from pathlib import Path
 from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
 from sthc_desktop.render.briefing_map import briefing_map
+from sthc_desktop.render.page import PRINT, SCREEN
 
 from .files import DEFAULT_DPI, Cancelled, Progress, one_step, write_figure
 from .formats import GIS, SPREADSHEET
@@ -43,7 +44,7 @@ def write_map(planner: Planner, request: ExportRequest, progress: Progress | Non
                                                                      period=view.period, overwrite=overwrite),
                         progress, cancelled)
     page = briefing_map(planner, view, paper=request.paper, orientation=request.orientation,
-                        produced=request.produced)
+                        produced=request.produced, face=PRINT if request.format == "pdf" else SCREEN)
     return write_figure(page.figure, out, fmt=request.format, dpi=request.dpi,
                         title=f"{page.title} — {page.area}", overwrite=overwrite,
                         progress=progress, cancelled=cancelled)

@@ -4,8 +4,9 @@ Every file goes through the one atomic writer, :func:`sthc_desktop.core.files.at
 complete file or none, flushed to disk, the user's usual permissions, and an existing file replaced
 only with ``overwrite=True``. A read-only folder, a full disk, a target that may not be replaced or
 a cancelled pack raises :class:`~sthc_desktop.core.errors.ExportError` naming the file and the
-problem. PDFs embed the glyphs they use as Type 3 fonts with a Unicode map, so the text stays
-selectable and searchable; pages stay vector.
+problem. A page set in the PDF core font Helvetica (:data:`~sthc_desktop.render.page.PRINT`) names
+the font and embeds nothing; other PDFs embed the glyphs they use as Type 3 fonts with a Unicode
+map. Either way the text stays selectable and searchable, and pages stay vector.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ PRINT_DPI = 300
 #: The resolutions the dialog and the command line both accept: 72 dpi (a screen) to 600 dpi (an A3
 #: sheet at 600 dpi is already about 70 million pixels, near what a desktop holds in memory at once).
 MIN_DPI, MAX_DPI = 72, 600
-#: Type 3 fonts (matplotlib's own subsets, with a Unicode map, so text stays extractable): a pack
-#: writes 0.5-0.7 s faster than with TrueType (Type 42), whose subsetting with fontTools when the
-#: file closes is a tenth of the pack's time; poppler renders both the same. A fixed SVG salt
-#: keeps ids reproducible.
+#: Type 3 fonts for text not set in the core font (matplotlib's own subsets, with a Unicode map, so
+#: text stays extractable): faster to write than TrueType (Type 42), whose subsetting with fontTools
+#: when the file closes took a tenth of a pack's time; poppler renders both the same. A fixed SVG
+#: salt keeps ids reproducible.
 SAVE_RC = {"pdf.fonttype": 3, "svg.hashsalt": "sthc-briefing"}
 CREATOR = "St Helens Cares locality planner"
 #: zlib level 3 instead of PIL's default 6: an A4 page at 150 dpi encodes in two thirds of the time and
@@ -61,7 +62,7 @@ def write_figure(fig: Figure, out: str | Path, *, fmt: str, dpi: int = DEFAULT_D
     metadata = pdf_metadata(title) if fmt == "pdf" else None
 
     def save():
-        with atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC):
+        with atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC), drawn_in_face(fig):
             fig.savefig(tmp, format=fmt, dpi=dpi, facecolor="white", metadata=metadata,
                         **({"pil_kwargs": PNG_OPTIONS} if fmt == "png" else {}))
     one_step(out, title, save, progress, cancelled)
@@ -81,6 +82,16 @@ def one_step(out: Path, label: str, write: Callable[[], object], progress: Progr
 def stop_if_cancelled(out: Path, cancelled: Cancelled | None) -> None:
     if cancelled is not None and cancelled():
         raise ExportCancelled(out, "export cancelled; nothing was written")
+
+
+def drawn_in_face(fig: Figure):
+    """The settings that draw ``fig`` in the face its text was measured in, its text made drawable in it."""
+    from matplotlib import rc_context
+
+    from sthc_desktop.render.page import face_of, set_in_face
+
+    set_in_face(fig)
+    return rc_context(face_of(fig).rc)
 
 
 def pdf_metadata(title: str) -> dict:
@@ -105,7 +116,9 @@ def write_pdf(pages: Sequence[tuple[str, Callable[[], Figure]]], out: str | Path
         with PdfPages(tmp, metadata=pdf_metadata(title)) as pdf:
             for done, (label, build) in enumerate(pages, start=1):
                 stop_if_cancelled(out, cancelled)
-                pdf.savefig(build(), facecolor="white")
+                fig = build()
+                with drawn_in_face(fig):
+                    pdf.savefig(fig, facecolor="white")
                 if progress is not None:
                     progress(done, total, label)
     return out

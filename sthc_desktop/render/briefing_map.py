@@ -19,7 +19,7 @@ from sthc_desktop.core.view import MapView
 from .furniture import draw_map
 from .legend import legend_block
 from .mapfigure import Legend
-from .page import INK, MUTED, Column, Page, bottom_block, fit, legible, produced_line
+from .page import INK, MUTED, SCREEN, Column, Face, Page, bottom_block, fit, legible, produced_line
 
 
 def map_page_frame(page: Page, title: str, subtitle: str, notes: list[str], pack, produced: date,
@@ -57,11 +57,11 @@ class BriefingMap:
 
 
 def briefing_map(planner: Planner, view: MapView, *, paper: str = "A4", orientation: str = "portrait",
-                 produced: date | None = None) -> BriefingMap:
+                 produced: date | None = None, face: Face = SCREEN) -> BriefingMap:
     """The briefing map page for ``view``: title, map, legend, scale bar, north arrow, inset,
-    practice key, method, date and attribution."""
+    practice key, method, date and attribution, set in ``face``."""
     produced = produced or date.today()
-    page = Page(paper, orientation)
+    page = Page(paper, orientation, face)
     k, m = page.k, page.margin
     layer = planner.layer_for(view)
     meta = layer.meta

@@ -22,7 +22,7 @@ from sthc_desktop.core.deprivation import EDITIONS, decile_populations, decile_s
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.stats import HIGHER_IS_BETTER, NOT_COMPARED
 
-from .page import least_type, wrap
+from .page import face_of, least_type, wrap
 from .palettes import class_colours
 
 #: Fingertips' comparison colours, and grey where nothing was compared.
@@ -63,7 +63,7 @@ def fill(ax, text: str, size: float, share: float = 1.0) -> str:
     raises it to), kept on the figure."""
     box = ax.get_position()
     return "\n".join(wrap(text, max(size, least_type(ax.figure)), min(box.width * share, EDGE - box.x0)
-                           * ax.figure.get_figwidth()))
+                           * ax.figure.get_figwidth(), face=face_of(ax.figure)))
 
 
 def set_title(ax, title: str, size: float = FONT + 1) -> None:

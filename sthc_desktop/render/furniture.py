@@ -17,7 +17,7 @@ from sthc_desktop.core.planner import Planner
 from sthc_desktop.core.view import MapView
 
 from .mapfigure import HALO, Legend, MapFigure, shape_path
-from .page import INK, Page, text_width
+from .page import INK, SCREEN, Face, Page, text_width
 
 
 @dataclass
@@ -55,7 +55,7 @@ def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | 
     with_inset = inset if inset is not None else (view.focus is not None or (view.extent is not None and smaller))
     side, pad = min(w, h) * 0.26, 0.08 * page.k
     per_inch = (extent[2] - extent[0]) / w
-    names = [label_box(t, per_inch) for t, name in zip(fig_map.locality_labels, NETWORKS)
+    names = [label_box(t, per_inch, page.face) for t, name in zip(fig_map.locality_labels, NETWORKS)
              if t.get_visible() and view.focus in (None, name)]
     # A marker is hidden when any of it is: its centre within its radius (s = 150 pt²) of the furniture.
     radius = math.sqrt(150) / 2 * page.k / 72 * per_inch
@@ -87,7 +87,7 @@ def hide_cut_labels(page: Page, ax, labels, covered=None) -> None:
         if not label.get_visible() or not label.get_text():
             continue
         x, y = to_inches.transform(label.get_position())
-        half_w = text_width(label.get_text(), label.get_fontsize(), str(label.get_fontweight())) / 2
+        half_w = label_width(label, page.face) / 2
         half_h = label.get_fontsize() / 72 * 0.6
         under_inset = covered is not None and (x + half_w > covered[0] and x - half_w < covered[0] + covered[2]
                                                and y + half_h > covered[1] and y - half_h < covered[1] + covered[3])
@@ -95,10 +95,17 @@ def hide_cut_labels(page: Page, ax, labels, covered=None) -> None:
             label.set_visible(False)
 
 
-def label_box(label, per_inch: float):
+def label_width(label, face: Face) -> float:
+    """Width (inches) of a map label on a page set in ``face``: a label with a halo is drawn as the
+    outlines of matplotlib's own glyphs whatever the page's face."""
+    return text_width(label.get_text(), label.get_fontsize(), str(label.get_fontweight()),
+                      SCREEN if label.get_path_effects() else face)
+
+
+def label_box(label, per_inch: float, face: Face):
     """The box a map label covers, in map units (``per_inch``: map units per inch of paper)."""
     x, y = label.get_position()
-    half_w = text_width(label.get_text(), label.get_fontsize(), str(label.get_fontweight())) / 2 * per_inch
+    half_w = label_width(label, face) / 2 * per_inch
     half_h = label.get_fontsize() / 72 * 0.6 * per_inch
     return box(x - half_w, y - half_h, x + half_w, y + half_h)
 

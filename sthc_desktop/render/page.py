@@ -1,21 +1,27 @@
-"""Sheets of paper and the type set on them: a page in inches (its sizes in :mod:`.paper`), text measured with
-matplotlib's own font metrics and wrapped to a width, columns that set text, swatches and tables
-top-down, and the fitting that sets a panel again in smaller type (never under :data:`MIN_TYPE`)
-until it fits its box. Every printed page (briefing maps, the locality pack) is laid out here.
+"""Sheets of paper and the type set on them: a page in inches (its sizes in :mod:`.paper`), the face
+its text is set in (:data:`SCREEN` or :data:`PRINT`) and measured with, text wrapped to a width,
+columns that set text, swatches and tables top-down, and the fitting that sets a panel again in
+smaller type (never under :data:`MIN_TYPE`) until it fits its box. Every printed page (briefing
+maps, the locality pack) is laid out here.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from matplotlib import get_data_path
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter
 
 from .mapfigure import LegendEntry
 from .paper import ORIENTATIONS, PAPER_SIZES, page_size  # noqa: F401 (ORIENTATIONS: for the page's callers)
@@ -44,30 +50,119 @@ MEASURE_DPI = 288  # fine enough that font hinting does not shrink the measure
 
 _MEASURE = RendererAgg(10, 10, MEASURE_DPI)
 
+#: What a measure adds to each width: a little slack for each backend's own hinting.
+SLACK = 1.03
+
+
+@dataclass(frozen=True)
+class Face:
+    """The typeface a page's text is set in, and what a save sets to draw the page in it."""
+
+    name: str
+    rc: dict = field(default_factory=dict)
+
+
+#: matplotlib's own DejaVu Sans: PNG and SVG pages and the screen (PDFs embed its glyphs).
+SCREEN = Face("DejaVu Sans")
+#: Helvetica, one of the PDF core fonts: a PDF names it and every viewer and printer has it, so nothing
+#: is embedded and each text is one string (about half a pack's time went on DejaVu's glyphs). Core
+#: fonts encode Windows-1252 only: :func:`printable` says the rest in its characters. The core fonts'
+#: Helvetica declares its weight "medium": text asks for that, not matplotlib's "normal" (which warns).
+PRINT = Face("Helvetica", {"pdf.use14corefonts": True, "axes.unicode_minus": False, "font.weight": "medium"})
+
+#: Signs a printed page may carry that Windows-1252 lacks, in the nearest it has.
+PRINT_SIGNS = str.maketrans({"≥": ">=", "≤": "<=", "≠": "!=", "−": "-", "→": "->", "←": "<-"})
+
+
+def printable(text: str) -> str:
+    """``text`` in characters a core font has (Windows-1252): signs as :data:`PRINT_SIGNS`, letters
+    without the accent it lacks ("ł" as "l"), Greek letters by name ("kappa"), anything else "?"."""
+    text = text.translate(PRINT_SIGNS)
+    return text if _encodes(text) else "".join(c if _encodes(c) else _nearest(c) for c in text)
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _nearest(c: str) -> str:
+    bare = "".join(b for b in unicodedata.normalize("NFKD", c) if not unicodedata.combining(b))
+    if bare and _encodes(bare):
+        return bare
+    name = unicodedata.name(c, "")
+    if name.startswith(("LATIN", "GREEK")) and " LETTER " in name:
+        letter = name.split(" WITH ")[0].split()[-1]
+        return letter.lower() if " SMALL " in name else letter.title()
+    return "?"
+
+
+#: Windows-1252 characters the Adobe glyph list in fontTools leaves unnamed.
+_GLYPH_NAMES = {"\xa0": "space", "\xad": "hyphen", "¹": "onesuperior", "²": "twosuperior", "³": "threesuperior"}
+
+
+@cache
+def _core_metrics(bold: bool):
+    """Helvetica's (or Helvetica-Bold's) font metrics, as matplotlib ships them (italic has the same)."""
+    from fontTools.afmLib import AFM
+
+    return AFM(str(Path(get_data_path(), "fonts", "pdfcorefonts", f"Helvetica{'-Bold' if bold else ''}.afm")))
+
+
+@cache
+def _core_widths(bold: bool) -> dict[str, float]:
+    """Each Windows-1252 character's width in Helvetica (or Helvetica-Bold), in thousandths of the size."""
+    from fontTools.agl import UV2AGL
+
+    afm = _core_metrics(bold)
+    widths = {}
+    for code in range(32, 256):
+        try:
+            c = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+        name = UV2AGL.get(ord(c)) or _GLYPH_NAMES.get(c)
+        if name and afm.has_char(name):
+            widths[c] = afm[name][1]
+    return widths
+
 
 def produced_line(produced: date) -> str:
     return f"Produced {produced.day} {produced:%B %Y} with the St Helens Cares locality planner"
 
 
+def text_width(text: str, size: float, weight: str = "normal", face: Face = SCREEN) -> float:
+    """Width of ``text`` in inches at ``size`` points, set in ``face``: DejaVu Sans as matplotlib
+    lays it out, Helvetica from its font metrics (a core font's string is set without kerning)."""
+    if face is PRINT:
+        widths = _core_widths(weight == "bold")
+        question = widths["?"]
+        return sum(widths.get(c, question) for c in printable(text)) * size / 1000 / 72 * SLACK
+    return _screen_width(text, size, weight)
+
+
 @lru_cache(maxsize=50_000)
-def text_width(text: str, size: float, weight: str = "normal") -> float:
-    """Width of ``text`` in inches at ``size`` points (matplotlib's own font metrics)."""
+def _screen_width(text: str, size: float, weight: str) -> float:
     w, _, _ = _MEASURE.get_text_width_height_descent(text, FontProperties(size=size, weight=weight),
                                                      ismath=False)
-    return w / MEASURE_DPI * 1.03  # a little slack for each backend's own hinting
+    return w / MEASURE_DPI * SLACK
 
 
-def wrap(text: str, size: float, width: float, weight: str = "normal") -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` inches (a single over-long word is split).
+def wrap(text: str, size: float, width: float, weight: str = "normal", face: Face = SCREEN) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` inches set in ``face`` (a single over-long
+    word is split).
 
     A line's width is its words' widths plus its spaces: measuring each word once (cached) instead
     of every candidate line keeps text-heavy pages fast."""
-    space = text_width("x x", size, weight) - text_width("xx", size, weight)
+    space = text_width("x x", size, weight, face) - text_width("xx", size, weight, face)
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
         line, used = "", 0.0
         for word in paragraph.split():
-            w = text_width(word, size, weight)
+            w = text_width(word, size, weight, face)
             if line and used + space + w <= width:
                 line, used = f"{line} {word}", used + space + w
                 continue
@@ -77,24 +172,59 @@ def wrap(text: str, size: float, width: float, weight: str = "normal") -> list[s
                 cut = max(1, int(len(word) * width / w) - 1)
                 lines.append(word[:cut])
                 word = word[cut:]
-                w = text_width(word, size, weight)
+                w = text_width(word, size, weight, face)
             line, used = word, w
         lines.append(line)
     return lines
 
 
-class Page:
-    """One sheet: a figure plus the type scale for its paper size (A3 is A4 enlarged)."""
+class Sheet(Figure):
+    """A page's figure, which knows the face its text was measured in (so its save draws that face)."""
 
-    def __init__(self, paper: str = "A4", orientation: str = "portrait"):
-        self.paper, self.orientation = paper, orientation
+    def __init__(self, *args, face: Face = SCREEN, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.face = face
+
+
+def face_of(fig: Figure) -> Face:
+    """The face ``fig``'s text is set in: a :class:`Sheet`'s own, else matplotlib's (the screen's)."""
+    return fig.face if isinstance(fig, Sheet) else SCREEN
+
+
+def set_in_face(fig: Figure) -> None:
+    """Make every text on ``fig`` drawable in its face before it is saved: for :data:`PRINT`, in
+    characters the core font has (:func:`printable`), the regular weight the font declares."""
+    if face_of(fig) is not PRINT:
+        return
+    for text in fig.findobj(Text):
+        s = text.get_text()
+        if s and printable(s) != s:
+            text.set_text(printable(s))
+        if text.get_fontweight() in ("normal", 400):
+            text.set_fontweight("medium")
+    for ax in fig.axes:  # tick labels given as text are set again from their formatter as they are drawn
+        for axis in (ax.xaxis, ax.yaxis):
+            for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if isinstance(formatter, FixedFormatter):
+                    formatter.seq = [printable(str(s)) for s in formatter.seq]
+
+
+class Page:
+    """One sheet: a figure plus the type scale for its paper size (A3 is A4 enlarged), set in ``face``."""
+
+    def __init__(self, paper: str = "A4", orientation: str = "portrait", face: Face = SCREEN):
+        self.paper, self.orientation, self.face = paper, orientation, face
         self.width, self.height = page_size(paper, orientation)
-        self.fig = Figure(figsize=(self.width, self.height), facecolor="white")
+        self.fig = Sheet(figsize=(self.width, self.height), facecolor="white", face=face)
         self.k = min(self.width, self.height) / PAPER_SIZES["A4"][0]
         self.margin = 0.45 * self.k
 
     def text(self, x: float, y: float, s: str, size: float, **kw):
         kw.setdefault("color", INK)
+        if self.face is PRINT and kw.get("va") == "top":
+            # matplotlib measures a core-font line holding a quote mark, an apostrophe or an asterisk
+            # taller than it is, and would hang it lower: hang every line from the font's ascender.
+            kw["va"], y = "baseline", y - _core_metrics(False).Ascender * size / 1000 / 72
         return self.fig.text(x, y, s, fontsize=size, transform=self.fig.dpi_scale_trans, **kw)
 
     def rule(self, x0: float, x1: float, y: float, colour: str = RULE, width: float = 0.6):
@@ -149,7 +279,7 @@ class Column:
              style: str = "normal", after: float = 2.0) -> int:
         """A wrapped paragraph; returns the number of lines it took."""
         pt = self.points(size)
-        lines = wrap(s, pt, self.width - indent, weight)
+        lines = wrap(s, pt, self.width - indent, weight, self.page.face)
         step = pt * self.leading / 72
         for line in lines:
             if self.draw and line:
@@ -163,7 +293,7 @@ class Column:
               after: float = 0.8) -> None:
         """A hanging-indented entry: ``key`` in the margin (a map key number), ``s`` beside it."""
         pt = self.points(size)
-        hang = text_width("00", pt, "bold") + 0.06 * self.page.k
+        hang = text_width("00", pt, "bold", self.page.face) + 0.06 * self.page.k
         top = self.y
         self.text(s, size, indent=hang, colour=colour, after=after)
         if self.draw:
@@ -205,7 +335,7 @@ class Column:
         for r, cells in enumerate([header, *rows]):
             weight = "bold" if r == 0 else "normal"
             # A pad's worth of slack more: screen previews hint small type wider than the PDF sets it.
-            wrapped = [wrap(str(c), pt, w - 3 * pad, weight) for c, w in zip(cells, cols)]
+            wrapped = [wrap(str(c), pt, w - 3 * pad, weight, self.page.face) for c, w in zip(cells, cols)]
             height = max(len(w) for w in wrapped) * step + 2 * pad
             if self.draw:
                 x = self.x

@@ -27,7 +27,7 @@ from sthc_desktop.export.formats import MAP_FORMATS, PACK_FORMATS, PAGE_FORMATS
 from sthc_desktop.export.request import PACK, ExportRequest, choose_indicators, map_request
 from sthc_desktop.render.briefing_map import briefing_map
 from sthc_desktop.render.locality_pack import pack_pages
-from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
+from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES, SCREEN
 
 from .export_progress import ExportProgress
 from .overwrite import confirm_replace
@@ -216,7 +216,7 @@ class ExportDialog(QDialog):
             if not self.localities():
                 self.preview.setText("Choose at least one locality.")
                 return
-            fig = pack_pages(planner, self.localities(), self.indicator_ids())[0][1]()
+            fig = pack_pages(planner, self.localities(), self.indicator_ids(), face=SCREEN)[0][1]()
         else:
             fig = briefing_map(planner, self.model.view, paper=self.paper.currentText(),
                                orientation=self.orientation.currentText()).figure

@@ -9,12 +9,12 @@ from sthc_desktop.content.pack import DEPRIVATION_MAP, PACK_SUBTITLE, PACK_TITLE
 from sthc_desktop.core.view import MapView
 
 from ..furniture import draw_map
-from ..page import Column, Page, fit
+from ..page import Column, Face, Page, fit
 from .frame import pack_frame
 
 
-def cover_page(data: PackData, total: int) -> Figure:
-    page = Page("A4", "portrait")
+def cover_page(data: PackData, total: int, face: Face) -> Figure:
+    page = Page("A4", "portrait", face)
     k, m = page.k, page.margin
     planner = data.planner
     top, bottom = pack_frame(page, data, PACK_TITLE, PACK_SUBTITLE, 1, total, datasets=["nhs_practices"])

@@ -8,15 +8,15 @@ from matplotlib.figure import Figure
 from sthc_desktop.content.pack import PackData
 from sthc_desktop.core import district_ranks
 
-from ..page import MUTED, Column, Page, fit
+from ..page import MUTED, Column, Face, Page, fit
 from .frame import pack_frame
 
 DISTRICT_RANKS_PAGE = "St Helens among England's districts"
 
 
-def district_ranks_page(data: PackData, number: int, total: int) -> Figure:
+def district_ranks_page(data: PackData, number: int, total: int, face: Face) -> Figure:
     """Where St Helens ranks among England's districts on the IMD and each domain, in both editions."""
-    page = Page("A4", "portrait")
+    page = Page("A4", "portrait", face)
     m = page.margin
     pack = data.planner.pack
     top, bottom = pack_frame(page, data, DISTRICT_RANKS_PAGE,

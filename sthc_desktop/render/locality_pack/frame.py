@@ -19,7 +19,7 @@ def pack_frame(page: Page, data: PackData, title: str, subtitle: str, number: in
     top = head.y
     head.text(title, 17, weight="bold", colour=colour, after=1)
     # The subtitle sits at the right of the title when both fit on the line, saving the page a line.
-    if text_width(title, 17 * k, "bold") + text_width(subtitle, 9.5 * k) + 0.3 * k < width:
+    if text_width(title, 17 * k, "bold", page.face) + text_width(subtitle, 9.5 * k, face=page.face) + 0.3 * k < width:
         page.text(page.width - m, top - 17 * k * 0.95 / 72, subtitle, 9.5 * k, ha="right", va="baseline",
                   color=MUTED)
     else:

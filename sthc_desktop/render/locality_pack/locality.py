@@ -14,7 +14,7 @@ from .. import charts
 from ..furniture import DrawnMap, draw_map
 from ..legend import compact_legend, legend_boxes
 from ..mapfigure import Legend, LegendEntry, MapFigure
-from ..page import MUTED, Column, Page, fit
+from ..page import MUTED, SCREEN, Column, Face, Page, fit
 from .frame import CHART_FONT, pack_frame
 
 #: The least height (inches at A4) the charts need below the key-indicators table.
@@ -39,13 +39,14 @@ class LocalitySheet:
     figure is good until the next is built, as the exporter uses them: it saves each page before
     building the next."""
 
-    def __init__(self):
+    def __init__(self, face: Face = SCREEN):
+        self.face = face
         self._sheet: tuple[Page, DrawnMap] | None = None
 
     def next(self) -> tuple[Page, MapFigure | None]:
         """The wiped sheet and the map it keeps (None for the first page)."""
         if self._sheet is None:
-            return Page("A4", "portrait"), None
+            return Page("A4", "portrait", self.face), None
         page, drawn = self._sheet
         page.clear(keep=drawn)
         return page, drawn.map

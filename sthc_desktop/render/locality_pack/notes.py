@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from sthc_desktop.content.pack import Definition, PackData
 
-from ..page import MUTED, Column, Page, flow, sheetfuls
+from ..page import MUTED, Column, Face, Page, flow, sheetfuls
 from .frame import pack_frame
 
 NOTES_PAGE = "Notes"
@@ -48,9 +48,9 @@ def notes_blocks(data: PackData) -> list[Block]:
     return blocks
 
 
-def _sheet(data: PackData, number: int, total: int, continued: bool) -> tuple[Page, list]:
+def _sheet(data: PackData, number: int, total: int, continued: bool, face: Face) -> tuple[Page, list]:
     """A notes sheet with its heading and footer, and the two columns' boxes."""
-    page = Page("A4", "portrait")
+    page = Page("A4", "portrait", face)
     k, m = page.k, page.margin
     title = f"{NOTES_PAGE} (continued)" if continued else NOTES_PAGE
     # The sources are listed on the page itself, so its footer carries only the boundaries' line.
@@ -61,13 +61,13 @@ def _sheet(data: PackData, number: int, total: int, continued: bool) -> tuple[Pa
     return page, [(m, top, half, bottom), (m + half + gap, top, half, bottom)]
 
 
-def notes_sheets(data: PackData) -> list[list[Block]]:
+def notes_sheets(data: PackData, face: Face) -> list[list[Block]]:
     """The notes blocks of each notes page (measured on a sheet like theirs)."""
-    page, boxes = _sheet(data, 1, 1, continued=True)
+    page, boxes = _sheet(data, 1, 1, True, face)
     return sheetfuls(page, boxes, notes_blocks(data))
 
 
-def notes_page(data: PackData, blocks: list[Block], number: int, total: int, continued: bool = False) -> Figure:
-    page, boxes = _sheet(data, number, total, continued)
+def notes_page(data: PackData, blocks: list[Block], number: int, total: int, continued: bool, face: Face) -> Figure:
+    page, boxes = _sheet(data, number, total, continued, face)
     flow(page, boxes, blocks)
     return page.fig

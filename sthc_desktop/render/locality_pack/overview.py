@@ -12,12 +12,12 @@ from sthc_desktop.core.view import MapView
 from .. import charts
 from ..furniture import draw_map
 from ..legend import compact_legend, legend_boxes
-from ..page import MUTED, Column, Page, fit
+from ..page import MUTED, Column, Face, Page, fit
 from .frame import CHART_FONT, pack_frame
 
 
-def overview_page(data: PackData, total: int) -> Figure:
-    page = Page("A4", "portrait")
+def overview_page(data: PackData, total: int, face: Face) -> Figure:
+    page = Page("A4", "portrait", face)
     k, m = page.k, page.margin
     planner = data.planner
     top, bottom = pack_frame(page, data, "Borough overview",

@@ -19,7 +19,7 @@ from sthc_desktop.core.spine import METHOD as SPINE_METHOD
 from sthc_desktop.core.spine import spine_rows
 
 from ..funnel import funnel_plot
-from ..page import MUTED, Column, Page
+from ..page import MUTED, Column, Face, Page
 from ..spine import columns_width, spine_chart
 from .frame import pack_frame
 
@@ -53,8 +53,8 @@ def draw_spines(page: Page, rows, localities: list[str], box, size: float) -> di
     return drawn
 
 
-def spine_page(data: PackData, number: int, total: int) -> Figure:
-    page = Page("A4", "portrait")
+def spine_page(data: PackData, number: int, total: int, face: Face) -> Figure:
+    page = Page("A4", "portrait", face)
     k, m = page.k, page.margin
     top, bottom = pack_frame(page, data, SPINE_PAGE, "Each Care Community against the St Helens range and England",
                              number, total)
@@ -66,8 +66,8 @@ def spine_page(data: PackData, number: int, total: int) -> Figure:
     return page.fig
 
 
-def funnel_page(data: PackData, number: int, total: int) -> Figure:
-    page = Page("A4", "portrait")
+def funnel_page(data: PackData, number: int, total: int, face: Face) -> Figure:
+    page = Page("A4", "portrait", face)
     k, m = page.k, page.margin
     funnels = fn.pack_funnels(data.planner)
     datasets = list(dict.fromkeys([*data.datasets, *(data.catalogue.loc[f.indicator_id, "dataset"] for f in funnels)]))
