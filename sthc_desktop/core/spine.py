@@ -52,37 +52,51 @@ def spine_rows(planner, localities: list[str], indicators: list[str]) -> pd.Data
     against = {b: comparison.publishable(comparison.compare(planner, [m.id for m in mapped], benchmark=b),
                                          mark=None)
                for b in ("england", "borough")}
+    # Each indicator's areas and its comparator set's range, once for all localities.
+    by_indicator = {ind: part.set_index("area") for ind, part in against["england"].groupby("indicator_id", sort=False)}
+    borough = against["borough"]
+    vs_borough = dict(zip(zip(borough["indicator_id"].to_numpy()[::-1], borough["area"].to_numpy()[::-1]),
+                          borough["comparison"].to_numpy()[::-1]))  # the first row of each wins
+    ranges: dict[tuple, tuple] = {}
     rows = []
     for locality in localities:
-        rows += [row for meta in mapped if (row := _row(planner, meta, locality, against)) is not None]
+        for meta in mapped:
+            part = by_indicator.get(meta.id)
+            if part is None or locality not in part.index:
+                continue
+            rows.append(_row(planner, meta, locality, part, vs_borough, ranges))
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def _row(planner, meta: Indicator, locality: str, against: dict[str, pd.DataFrame]) -> dict | None:
+def _comparator(planner, indicator_id: str, period: str) -> tuple:
+    """The comparator set of an indicator: its St Helens areas' values (as the map has them), the 0th,
+    25th, 75th and 100th percentiles and how many there are, and what they are."""
+    layer = planner.layer_for(MapView(indicator_id=indicator_id, period=period))
+    values = layer.frame["value"].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    percentiles = np.percentile(values, [0, 25, 75, 100]) if len(values) else [np.nan] * 4
+    return (*percentiles, f"St Helens {layer.geography_name} ({len(values)})")
+
+
+def _row(planner, meta: Indicator, locality: str, part: pd.DataFrame, vs_borough: dict, ranges: dict) -> dict:
     ind = meta.id
-    part = against["england"][against["england"]["indicator_id"] == ind].set_index("area")
-    if locality not in part.index:
-        return None
     here = part.loc[locality]
     bench_area = ENGLAND if ENGLAND in part.index and pd.notna(part.loc[ENGLAND, "value"]) else BOROUGH
     bench = float(part.loc[bench_area, "value"])
     comparison_word = here["comparison"]
     if bench_area == BOROUGH:  # compared with St Helens instead
-        borough = against["borough"]
-        comparison_word = borough.loc[(borough["indicator_id"] == ind) & (borough["area"] == locality),
-                                      "comparison"].iloc[0]
-    layer = planner.layer_for(MapView(indicator_id=ind, period=here["period"]))
-    values = layer.frame["value"].to_numpy(dtype=float)
-    values = values[np.isfinite(values)]
-    low, q25, q75, high = (np.percentile(values, [0, 25, 75, 100]) if len(values) else [np.nan] * 4)
+        comparison_word = vs_borough[(ind, locality)]
+    key = (ind, here["period"])
+    if key not in ranges:
+        ranges[key] = _comparator(planner, ind, here["period"])
+    low, q25, q75, high, comparator = ranges[key]
     worse_high = meta.polarity == Polarity.HIGHER_IS_WORSE
     worst, best = (high, low) if worse_high else (low, high)
     value = float(here["value"]) if pd.notna(here["value"]) else np.nan
     row = {"indicator_id": ind, "indicator_name": meta.name, "short_name": meta.short_name,
            "unit": meta.unit, "period": here["period"], "area": locality, "value": value,
            "comparison": comparison_word, "benchmark": bench_area, "benchmark_value": bench,
-           "worst": worst, "q25": q25, "q75": q75, "best": best,
-           "comparator": f"St Helens {layer.geography_name} ({len(values)})"}
+           "worst": worst, "q25": q25, "q75": q75, "best": best, "comparator": comparator}
     row.update(_positions({"value": value, "worst": worst, "q25": q25, "q75": q75, "best": best}, bench,
                           meta.polarity))
     return row
