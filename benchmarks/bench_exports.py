@@ -8,7 +8,8 @@ Prints, for each goal, the median of a few runs, a baseline measured in the same
 
 Whole processes first (the goals): ``python3 main.py export map|pack`` and a bare script doing the
 same plot from its own start (imports, reading the pack, writing), in turn, median of ``--runs``
-after a warm-up, peak memory beside. Then the work alone, in this process: the pack opened once (as
+after a warm-up, CPU seconds and peak memory beside; ``compare`` beside a bare script writing the
+pack's indicator values as CSV; and the start-up floor, Python with the map's libraries imported. Then the work alone, in this process: the pack opened once (as
 the app and the command do), each run with a fresh :class:`Planner`, so nothing computed by one run
 is reused by the next. ``--profile`` prints the cProfile hot spots of one run of each.
 Run: ``python3 benchmarks/bench_exports.py [--runs N] [--profile]``.
@@ -69,23 +70,41 @@ else:
 """
 
 
+#: The baseline of `compare`: read the pack's indicator values with geopandas and write them as CSV.
+BARE_TABLE_SCRIPT = """
+import sys
+import geopandas as gpd
+gpd.read_file(sys.argv[2], layer="indicator_values").to_csv(sys.argv[1], index=False)
+"""
+#: The floor of any of these commands: Python with the libraries the map draws with imported, nothing done.
+LIBRARIES_ONLY = "import geopandas, matplotlib.figure, matplotlib.backends.backend_agg, PIL.PngImagePlugin"
+
+
 def whole_processes(out: Path, runs: int) -> None:
-    """The goals: each export as a command, from its start to its exit, against the bare script."""
+    """The goals: each export as a command, from its start to its exit, against the bare script; `compare`
+    beside a bare table script; and the libraries alone, the start-up floor."""
     main_py, pack = str(ROOT / "main.py"), str(DataPack().path)
     rows = [("A4 PNG briefing map, 150 dpi", MAP_GOAL,
              ["export", "map", "--indicator", "iod19_imd_score", "--dpi", "150", "--out", str(out / "map.png")],
-             [str(out / "bare.png"), "1"]),
+             ["-c", BARE_SCRIPT, str(out / "bare.png"), "1"]),
             (f"4-locality pack, {PACK_PAGES} pages PDF", PACK_GOAL, ["export", "pack", "--out", str(out / "pack.pdf")],
-             [str(out / "bare.pdf"), str(PACK_PAGES)])]
+             ["-c", BARE_SCRIPT, str(out / "bare.pdf"), str(PACK_PAGES)]),
+            ("compare, Obesity, CSV", None, ["compare", "--indicators", "Obesity", "--out", str(out / "compare.csv")],
+             ["-c", BARE_TABLE_SCRIPT, str(out / "bare.csv")])]
     before = load()
     for name, goal, command, bare in rows:
         r = compare({"ours": [sys.executable, main_py, *command, "--overwrite"],
-                     "bare": [sys.executable, "-c", BARE_SCRIPT, *bare, pack]}, runs=runs, cwd=ROOT)
+                     "bare": [sys.executable, *bare, pack]}, runs=runs, cwd=ROOT)
         o, b = r["ours"], r["bare"]
-        print(f"{name:32s} {o['median']:6.2f} s whole process (goal <= {goal} s) "
-              f"{'PASS' if o['median'] <= goal else 'MISS'}; bare script {b['median']:.2f} s, ratio "
-              f"{o['median'] / b['median']:.1f}x; peak RSS {o['rss_mb']:.0f} MB (bare {b['rss_mb']:.0f} MB); "
-              f"spread {o['min']:.2f}-{o['max']:.2f} s")
+        verdict = f" (goal <= {goal} s) {'PASS' if o['median'] <= goal else 'MISS'}" if goal else ""
+        print(f"{name:32s} {o['median']:6.2f} s whole process, {o['cpu']:.2f} s CPU{verdict}; bare script "
+              f"{b['median']:.2f} s ({b['cpu']:.2f} s CPU), ratio {o['median'] / b['median']:.1f}x; peak RSS "
+              f"{o['rss_mb']:.0f} MB (bare {b['rss_mb']:.0f} MB); spread {o['min']:.2f}-{o['max']:.2f} s")
+    floor = compare({"python": [sys.executable, "-c", "pass"], "libraries": [sys.executable, "-c", LIBRARIES_ONLY]},
+                    runs=runs, cwd=ROOT)
+    print(f"{'start-up floor':32s} {floor['libraries']['median']:6.2f} s, {floor['libraries']['cpu']:.2f} s CPU: "
+          f"Python with geopandas, matplotlib's Figure and Agg and PIL's PNG imported, nothing done (Python alone "
+          f"{floor['python']['median']:.2f} s)")
     print(f"  ({before} before, {load()} after)\n")
 
 

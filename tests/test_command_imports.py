@@ -1,7 +1,7 @@
 """What each command loads: the command line reads its arguments and prints its help without pandas,
 numpy or matplotlib (every command's options come from plain-Python modules); `compare` writes its
-tables without matplotlib. Each runs in a fresh interpreter, so a module-level import added back
-anywhere on the way fails here."""
+tables without matplotlib; a PNG map loads neither GDAL, nor the import reader, nor the PDF backend.
+Each runs in a fresh interpreter, so a module-level import added back anywhere on the way fails here."""
 
 from __future__ import annotations
 
@@ -48,3 +48,12 @@ def test_compare_writes_its_tables_without_matplotlib(tmp_path):
                            ("matplotlib", "pandas"))
     assert (status, found) == (0, ["pandas"])
     assert (tmp_path / "c.csv").read_text().startswith("indicator_id,")
+
+
+def test_a_png_map_loads_neither_gdal_nor_the_import_reader_nor_the_pdf_backend(tmp_path):
+    """The pack's layers come straight from SQLite (GDAL only for a bounding-box read); the import reader
+    only reads a user's file; the PDF backend (and fontTools) only writes PDFs."""
+    status, found = loaded(["export", "map", "--indicator", "iod19_imd_score", "--out", str(tmp_path / "m.png")],
+                           ("pyogrio", "sthc_desktop.core.imports", "matplotlib.backends.backend_pdf", "matplotlib"))
+    assert (status, found) == (0, ["matplotlib"])
+    assert (tmp_path / "m.png").stat().st_size > 0

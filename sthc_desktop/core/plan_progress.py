@@ -14,7 +14,6 @@ import pandas as pd
 
 from sthc_desktop.core.cells import safe_frame
 from sthc_desktop.core.errors import DataError
-from sthc_desktop.core.imports import read_table
 
 TEMPLATE_COLUMNS = ("indicator_id", "measure", "baseline", "baseline_unit", "target_2026_27", "target_unit",
                     "aim", "latest_value", "latest_period", "north_west_value", "north_west_period", "source")
@@ -38,6 +37,8 @@ def template_csv(key_measures: pd.DataFrame) -> str:
 def read_progress(path: str | Path, key_measures: pd.DataFrame) -> dict[str, dict]:
     """The filled-in template: indicator id -> latest value, period and source (rows left blank are
     skipped). DataError naming the file, row and problem for an unknown measure or a non-number."""
+    from sthc_desktop.core.imports import read_table  # the import reader, loaded only when a template is read
+
     table = read_table(path)
     missing = [c for c in ("indicator_id", "latest_value", "latest_period") if c not in table.columns]
     if missing:
