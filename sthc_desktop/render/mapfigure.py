@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
-from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import PathPatch
@@ -114,8 +114,8 @@ def fit_extent(ax, extent) -> None:
     ax.set_ylim(y0, y1)
 
 
-def _collection(geoms, **style) -> PatchCollection:
-    return PatchCollection([PathPatch(p) for p in Rings(np.asarray(geoms)).paths()], **style)
+def _collection(geoms, **style) -> PathCollection:
+    return PathCollection(Rings(np.asarray(geoms)).paths(), **style)
 
 
 class MapFigure:

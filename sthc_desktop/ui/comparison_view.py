@@ -216,17 +216,17 @@ class ComparisonView(QWidget):
     # -- choices -------------------------------------------------------------------------
     def _populate(self) -> None:
         cat = catalogue(self.model.planner.pack)
-        cat = cat[~cat["value_type"].isin(NOT_COMPARED_TYPES)]
+        groups = themed(cat[~cat["value_type"].isin(NOT_COMPARED_TYPES)])
         self.selection.blockSignals(True)
         self.selection.clear()
-        for theme, _rows in themed(cat):
+        for theme, _rows in groups:
             self.selection.addItem(theme, theme)
         self.selection.addItem(CHOSEN, CHOSEN)
         self.selection.setCurrentIndex(max(self.selection.findData("Obesity"), 0))
         self.selection.blockSignals(False)
         self.chooser.blockSignals(True)
         self.chooser.clear()
-        for theme, rows in themed(cat):
+        for theme, rows in groups:
             for r in rows.itertuples():
                 item = QListWidgetItem(f"{theme}: {r.name}")
                 item.setData(ID_ROLE, r.id)

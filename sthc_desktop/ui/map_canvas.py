@@ -92,7 +92,8 @@ class MapCanvas(FigureCanvasQTAgg):
         self.mpl_connect("button_press_event", self._on_press)
         self.mpl_connect("button_release_event", self._on_release)
         self.mpl_connect("motion_notify_event", self._on_motion)
-        self.mpl_connect("resize_event", lambda _e: self._redraw(self.model.view))
+        self._resized = False
+        self.mpl_connect("resize_event", self._on_resize)
 
     # -- drawing --------------------------------------------------------------------------
     def _cache_layers(self) -> None:
@@ -102,9 +103,15 @@ class MapCanvas(FigureCanvasQTAgg):
             self.ax.add_artist(layer)
 
     def draw(self) -> None:
+        if self._resized:  # laid out for the new size once, however many resizes came before this draw
+            self._resized = False
+            self.legend = self.map.update(self.model.view)
         for layer in self.cached:
             layer.claim()
         super().draw()
+
+    def _on_resize(self, _event) -> None:
+        self._resized = True  # matplotlib asks for a draw after each resize
 
     def _redraw(self, view) -> None:
         self.legend = self.map.update(view)
