@@ -138,10 +138,16 @@ def text_width(text: str, size: float, weight: str = "normal", face: Face = SCRE
     """Width of ``text`` in inches at ``size`` points, set in ``face``: DejaVu Sans as matplotlib
     lays it out, Helvetica from its font metrics (a core font's string is set without kerning)."""
     if face is PRINT:
-        widths = _core_widths(weight == "bold")
-        question = widths["?"]
-        return sum(widths.get(c, question) for c in printable(text)) * size / 1000 / 72 * SLACK
+        return _print_width(text, weight == "bold") * size / 1000 / 72 * SLACK
     return _screen_width(text, size, weight)
+
+
+@lru_cache(maxsize=50_000)
+def _print_width(text: str, bold: bool) -> float:
+    """Width of ``text`` in Helvetica (or Helvetica-Bold) in thousandths of its size, as printed."""
+    widths = _core_widths(bold)
+    question = widths["?"]
+    return sum(widths.get(c, question) for c in printable(text))
 
 
 @lru_cache(maxsize=50_000)
@@ -404,6 +410,8 @@ def legible(fig: Figure) -> Figure:
     are set at it or larger already."""
     least = least_type(fig)
     for ax in fig.axes:
+        if not ax.axison:  # drawn without its axes (a map, a spine chart): no ticks to make and raise
+            continue
         for axis in (ax.xaxis, ax.yaxis):
             ticks = axis.get_major_ticks() + axis.get_minor_ticks()
             if ticks and ticks[0].label1.get_fontsize() < least:
