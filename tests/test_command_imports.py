@@ -1,6 +1,7 @@
 """What each command loads: the command line reads its arguments and prints its help without pandas,
 numpy or matplotlib (every command's options come from plain-Python modules); `compare` writes its
-tables without matplotlib; a PNG map loads neither GDAL, nor the import reader, nor the PDF backend.
+tables without matplotlib; `indicators` and `districts` read the pack's tables without geopandas or
+shapely; a PNG map loads neither GDAL, nor the import reader, nor the PDF backend.
 Each runs in a fresh interpreter, so a module-level import added back anywhere on the way fails here."""
 
 from __future__ import annotations
@@ -57,3 +58,10 @@ def test_a_png_map_loads_neither_gdal_nor_the_import_reader_nor_the_pdf_backend(
                            ("pyogrio", "sthc_desktop.core.imports", "matplotlib.backends.backend_pdf", "matplotlib"))
     assert (status, found) == (0, ["matplotlib"])
     assert (tmp_path / "m.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("argv", [["indicators"], ["districts", "--out", "districts.csv"]])
+def test_commands_reading_tables_alone_load_no_shapes_or_drawing(tmp_path, argv):
+    """The pack gives its tables as plain frames: geopandas and shapely load with the first map layer."""
+    argv = [str(tmp_path / a) if a.endswith(".csv") else a for a in argv]
+    assert loaded(argv, ("geopandas", "shapely", "pyproj", "matplotlib", "pandas")) == (0, ["pandas"])

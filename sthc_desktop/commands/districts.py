@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     pack = DataPack(args.pack)
     edition = f"IoD{args.edition}"
-    codes = None if args.all else [BOROUGH_CODE, *pack.layer("neighbours")["code"]]
+    codes = None if args.all else [BOROUGH_CODE, *pack.read("neighbours", columns=["code"], geometry=False)["code"]]
     table = district_ranks.district_table(pack, edition, codes)
     write_tables([(table, args.out, args.format)], overwrite=args.overwrite)
     print(f"wrote {args.out} ({len(table)} districts of {table['districts'].iloc[0]}, 1 = most deprived); "

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -25,6 +25,9 @@ from .errors import PackError
 from .input_files import MB, regular_file
 from .rings import RINGS_COLUMNS, RINGS_TABLE
 from .vocabulary import Indicator, VocabularyError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 PACK_FORMAT = 1
 BOROUGH_CODE = "E08000013"
@@ -166,6 +169,8 @@ class DataPack:
             frame = pd.DataFrame({c: _column(v, types[c]) for c, v in zip(names, values)}, columns=names)
             if shapes is None:
                 return frame
+            import geopandas as gpd  # for map layers only: a command reading tables alone does without it
+
             return gpd.GeoDataFrame(frame, geometry=_shapes(values[-1]), crs=self._crs(name))
         except (ValueError, TypeError) as exc:  # a value that is not of its column's type, a damaged shape
             raise PackError(self.path, f"{cannot} ({_first_line(exc)})") from None
