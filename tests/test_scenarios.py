@@ -20,6 +20,23 @@ from test_comparison_view import ROOT, cli_rows, expected_text
 MOVE = ("N83017", "North")  # Hall Street Medical Centre, Central today
 
 
+def test_map_layers_share_their_areas_within_a_planner_and_a_moved_lsoa_shows_its_new_locality(pack, planner):
+    """A planner joins each geography's areas to their localities once for all its layers; a what-if's
+    planner joins them again, so its layers show the moved LSOA in its new locality."""
+    from sthc_desktop.core.view import MapView
+    imd, income = (planner.layer_for(MapView(indicator_id=i)).frame for i in ("iod25_imd_score", "iod25_income_score"))
+    assert list(imd["code"]) == list(income["code"]) and list(imd["locality"]) == list(income["locality"])
+    code, home = imd["code"].iloc[0], imd["locality"].iloc[0]
+    elsewhere = next(n for n in ("Central", "North") if n != home)
+    moved = scenarios.apply(pack, scenarios.Scenario("one LSOA").move_lsoa(code, elsewhere))
+    layer = moved.layer_for(MapView(indicator_id="iod25_income_score")).frame.set_index("code")
+    assert layer.loc[code, "locality"] == elsewhere
+    assert planner.layer_for(MapView(indicator_id="iod25_income_score")).frame["locality"].iloc[0] == home
+    values = pack.indicator_values("iod25_income_score", "lsoa21").set_index(["period", "area_code"])["value"]
+    period = moved.layer_for(MapView(indicator_id="iod25_income_score")).period
+    assert layer["value"].to_dict() == pytest.approx(values.loc[period].reindex(layer.index).to_dict(), nan_ok=True)
+
+
 def test_moving_a_practice_changes_network_figures_and_undo_restores_them(pack, planner):
     before = compare(planner, ["iod19_imd_score", "qof_obesity"])
     history = scenarios.History()

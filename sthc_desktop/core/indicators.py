@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .comparison import publishable, value_is_count
@@ -78,32 +79,53 @@ def edition_groups(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 DATASET_GROUPS = {"iod2019": "IoD2019", "iod2025": "IoD2025", "census2021": "Census 2021"}
 
 
+#: The value columns a layer takes from the pack, after the areas' own.
+LAYER_VALUES = ("value", "lower_ci", "upper_ci", "numerator", "denominator")
+
+
+def layer_areas(pack: DataPack, localities: dict[str, pd.Series], geography: Geography) -> gpd.GeoDataFrame:
+    """The areas (or practices) a layer of ``geography`` joins its values to, each with its locality: the
+    same for every indicator of that geography under one assignment, so a planner makes them once."""
+    if geography.is_area:
+        areas = pack.layer(geography)[["code", "name", "ward_name", "msoa_name", "geometry"]].copy()
+        areas["locality"] = areas["code"].map(localities[geography])
+    else:
+        p = pack.practices
+        areas = p[p["ods_code"].notna()][["ods_code", "map_key", "name", "network", "status", "geometry"]]
+        areas = areas.rename(columns={"ods_code": "code", "network": "locality"}).copy()
+    return areas.reset_index(drop=True)
+
+
 def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_id: str,
-                    period: str | None = None, practice_networks: pd.Series | None = None) -> IndicatorLayer:
+                    period: str | None = None, practice_networks: pd.Series | None = None,
+                    areas: dict | None = None) -> IndicatorLayer:
     """The values of ``indicator_id`` for ``period`` (latest if None) joined to their areas.
 
     ``localities`` maps a geography ("lsoa11", "lsoa21") to the locality of each area
     under the assignment in use; practices carry their own network. ``practice_networks``
     (ODS code -> network, as a what-if moved them) groups practices for disclosure control as
-    the comparison groups them.
+    the comparison groups them. ``areas`` (geography -> :func:`layer_areas`), kept by the caller,
+    holds each geography's areas once made.
     """
     meta = pack.indicator(indicator_id)
     periods = pack.periods(indicator_id)
     if period is None or period not in periods:
         period = periods[-1] if periods else ""
     geography = meta.geography
-    if geography.is_area:
-        areas = pack.layer(geography)[["code", "name", "ward_name", "msoa_name", "geometry"]].copy()
-        areas["locality"] = areas["code"].map(localities[geography])
-    elif geography == Geography.PRACTICE:
-        p = pack.practices
-        areas = p[p["ods_code"].notna()][["ods_code", "map_key", "name", "network", "status", "geometry"]]
-        areas = areas.rename(columns={"ods_code": "code", "network": "locality"}).copy()
-    else:
+    if not geography.is_area and geography != Geography.PRACTICE:
         raise ValueError(f"indicator '{indicator_id}' ({geography}) cannot be drawn on the map")
+    areas = areas if areas is not None else {}
+    if geography not in areas:
+        areas[geography] = layer_areas(pack, localities, geography)
+    shapes = areas[geography]
     vals = pack.indicator_values(indicator_id, geography, period)
-    vals = vals[["area_code", "value", "lower_ci", "upper_ci", "numerator", "denominator"]]
-    frame = areas.merge(vals, left_on="code", right_on="area_code", how="left").drop(columns="area_code")
+    # Each area's row of values (a left join on the code, as a merge gives it; NaN where it has none),
+    # without the shapes until the end: disclosure control on a GeoDataFrame copies them at every step.
+    at = pd.Index(vals["area_code"]).get_indexer(shapes["code"])
+    found = at >= 0
+    frame = pd.DataFrame(shapes.drop(columns="geometry"))
+    for column in LAYER_VALUES:
+        frame[column] = np.where(found, vals[column].to_numpy(dtype=float)[at], np.nan)
     # A value resting on a count of 1 to 4 is not drawn, classed or shown (column ``suppressed``).
     if value_is_count(meta):
         frame["numerator"] = frame["numerator"].fillna(frame["value"])
@@ -112,4 +134,5 @@ def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_
         frame["locality"] = frame["code"].map(practice_networks).fillna(frame["locality"])
     frame = publishable(frame.assign(unit=meta.unit), mark=None).drop(columns="unit")
     frame["locality"] = shown_locality
-    return IndicatorLayer(meta, period, geography, gpd.GeoDataFrame(frame, geometry="geometry", crs=areas.crs))
+    frame.insert(shapes.columns.get_loc("geometry"), "geometry", shapes.geometry.array.copy())
+    return IndicatorLayer(meta, period, geography, gpd.GeoDataFrame(frame, geometry="geometry", crs=shapes.crs))

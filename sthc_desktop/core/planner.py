@@ -126,6 +126,7 @@ class IndicatorValues(LocalityAssignment):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._layer_cache: dict[tuple, IndicatorLayer] = {}
+        self._layer_areas: dict = {}  # each geography's areas with their localities, for the layers
         self._classes_cache: dict[tuple, Classes] = {}
         self._summary_cache: dict[tuple, pd.Series] = {}
         self._memo: dict[tuple, object] = {}
@@ -140,7 +141,7 @@ class IndicatorValues(LocalityAssignment):
         key = (view.indicator_id, view.period)
         if key not in self._layer_cache:
             self._layer_cache[key] = indicator_layer(self.pack, self.localities, view.indicator_id, view.period,
-                                                     self.practice_networks)
+                                                     self.practice_networks, self._layer_areas)
         return self._layer_cache[key]
 
     def classes_for(self, view: MapView) -> Classes:
