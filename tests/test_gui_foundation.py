@@ -31,6 +31,23 @@ def test_status_bar_names_source_and_method(window):
     assert "estimated registrations (best validated, IMD error 0.7 points)" in window.method_label.text()
 
 
+def test_the_comparison_tab_is_made_when_first_clicked(window, qtbot):
+    from PySide6.QtCore import Qt
+    from sthc_desktop.ui.comparison_view import ComparisonView
+    assert window.findChildren(ComparisonView) == []  # the window opened without it
+    bar = window.tabs.tabBar()
+    assert bar.tabText(1) == "Compare localities"
+    qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(1).center())
+    view = window.tabs.currentWidget()
+    assert isinstance(view, ComparisonView) and window.findChildren(ComparisonView) == [view]
+    assert window.tabs.currentIndex() == 1 and view.table.topLevelItemCount() > 0
+    assert not any(dock.isVisible() for dock in window.map_docks)  # the comparison has the room
+    assert not view.table.tabKeyNavigation() and not view.inequality.tabKeyNavigation()
+    qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(0).center())
+    assert window.tabs.currentWidget() is window.canvas and all(dock.isVisible() for dock in window.map_docks)
+    assert window.tabs.widget(1) is view
+
+
 def test_qt_binding_keeps_its_references_to_none(qtbot):
     """PySide6 6.12.0 dropped a reference to None on every call returning nothing; on Python 3.11 a
     long session then aborts ("deallocating None"). The installed binding must not do that."""

@@ -34,6 +34,7 @@ from .panels import ClassificationPanel, DetailsPanel, IndicatorPicker, LayersPa
 from .table_copy import install_copy
 
 WHOLE_BOROUGH = "Whole borough"
+COMPARE_TAB = "Compare localities"
 AUTOSAVE_MS = 60_000
 
 
@@ -45,10 +46,11 @@ class MainWindow(QMainWindow):
         saved = self._saved_view(planner) if restore and view is None else None
         self.model = Document(planner, view or saved or MapView())  # what every widget here observes
         self.canvas = MapCanvas(self.model, self)
-        self.comparison = ComparisonView(self.model, defer=True)
+        self._comparison: ComparisonView | None = None  # made when first looked at: see `comparison`
+        self._comparison_tab = QWidget()  # holds its place until then
         self.tabs = QTabWidget()
         self.tabs.addTab(self.canvas, "Map")
-        self.tabs.addTab(self.comparison, "Compare localities")
+        self.tabs.addTab(self._comparison_tab, COMPARE_TAB)
         self.england = None
         if planner.pack.scope == "england":
             from sthc_desktop.core.england import England
@@ -79,9 +81,7 @@ class MainWindow(QMainWindow):
         self._toolbar()
         self.tabs.currentChanged.connect(self._show_map_tools)
         self._menus()
-        install_copy(self)  # Ctrl+C copies any table of the window, header and all
-        for table in self.findChildren(QAbstractItemView):
-            table.setTabKeyNavigation(False)  # Tab moves on to the next control, not the next cell
+        _tables_as_a_user_expects(self)
         self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
         self.autosave_timer.start()
         self.model.fileChanged.connect(self._show_file)
@@ -114,8 +114,27 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.resizeDocks(self.map_docks, [side] * 4, Qt.Horizontal))
             self._restored_state = True
 
+    @property
+    def comparison(self) -> ComparisonView:
+        """The Compare localities tab, made the first time it is shown or asked for, so the window and
+        its map open without waiting for the comparison's lists and charts."""
+        if self._comparison is None:
+            self._comparison = view = ComparisonView(self.model, defer=True)
+            _tables_as_a_user_expects(view)
+            at, current = self.tabs.indexOf(self._comparison_tab), self.tabs.currentIndex()
+            self.tabs.blockSignals(True)  # the same tab stays current: nothing to announce
+            self.tabs.removeTab(at)
+            self.tabs.insertTab(at, view, COMPARE_TAB)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            self._comparison_tab.deleteLater()
+            self._comparison_tab = view
+        return self._comparison
+
     def _show_map_tools(self, _index: int) -> None:
         """The borough map's panels, search bar and status text belong to the Map tab only."""
+        if self.tabs.currentWidget() is self._comparison_tab:
+            self.comparison  # made on the first look at the tab
         on_map = self.tabs.currentWidget() is self.canvas
         for widget in [*self.map_docks, self.navigate, self.source_label]:
             widget.setVisible(on_map)
@@ -383,6 +402,14 @@ class MainWindow(QMainWindow):
             s.setValue("view/state", json.dumps(self.model.view.with_(extent=None).to_dict()))
         super().closeEvent(event)
 
+
+
+def _tables_as_a_user_expects(root: QWidget) -> None:
+    """Ctrl+C copies any table under ``root``, header and all; Tab moves on to the next control, not the
+    next cell."""
+    install_copy(root)
+    for table in root.findChildren(QAbstractItemView):
+        table.setTabKeyNavigation(False)
 
 
 def _within(extent, bounds) -> bool:
