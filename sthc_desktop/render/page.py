@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from matplotlib import get_data_path
 from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -202,7 +204,7 @@ def set_in_face(fig: Figure) -> None:
     characters the core font has (:func:`printable`), the regular weight the font declares."""
     if face_of(fig) is not PRINT:
         return
-    for text in fig.findobj(Text):
+    for text in page_texts(fig):
         s = text.get_text()
         if s and printable(s) != s:
             text.set_text(printable(s))
@@ -416,10 +418,20 @@ def legible(fig: Figure) -> Figure:
             ticks = axis.get_major_ticks() + axis.get_minor_ticks()
             if ticks and ticks[0].label1.get_fontsize() < least:
                 ax.tick_params(axis="x" if axis is ax.xaxis else "y", which="both", labelsize=least)
-    for text in fig.findobj(Text):
+    for text in page_texts(fig):
         if text.get_text().strip() and text.get_fontsize() < least:
             text.set_fontsize(least)
     return fig
+
+
+def page_texts(fig: Figure):
+    """Every text ``fig`` draws. Artist.findobj would also make every tick of the axes drawn without
+    their axis (a map, a spine chart), which are never drawn and cost more than the rest of a search."""
+    for artist in fig.get_children():
+        parts = [c for c in artist.get_children() if not isinstance(c, Axis)] \
+            if isinstance(artist, Axes) and not artist.axison else [artist]
+        for part in parts:
+            yield from part.findobj(Text)
 
 
 def _flowed(page: Page, boxes, blocks, scale: float, draw: bool) -> bool:
