@@ -80,12 +80,12 @@ def register(subparsers, common) -> None:
 
 
 def run_map(args: argparse.Namespace) -> int:
+    if args.area is not None:
+        return run_national_map(args)
     from sthc_desktop.core.datapack import DataPack
     from sthc_desktop.core.view import MapView
     from sthc_desktop.export.request import MAP, ExportRequest, planner_for
 
-    if args.area is not None:
-        return run_national_map(args)
     pack = DataPack(args.pack)
     request = ExportRequest(MAP, args.out, format=args.format, indicator=args.indicator, period=args.period,
                             scheme=args.scheme, classes=args.classes or MapView.classes,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
 from .vocabulary import Geography, Indicator, Scheme, ValueType
 
@@ -56,6 +55,16 @@ SUPPRESSED_CLASS = -2
 SUPPRESSED_LABEL = "Suppressed (count of 1 to 4 or hidden with one)"
 
 
+def numbers(values) -> np.ndarray:
+    """``values`` as floats, NaN where one is not a number; numbers already are taken as they are (without
+    pandas, which a national map does not otherwise import)."""
+    v = np.asarray(values)
+    if v.dtype.kind in "biuf":
+        return v.astype(float)
+    import pandas as pd
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+
+
 def classify(values, meta: Indicator, scheme: Scheme | None = None, k: int = 5, suppressed=None) -> Classes:
     """Put ``values`` into classes; NaN values get class -1 and count as 'no data'. Areas flagged in
     ``suppressed`` (disclosure control; their values already removed) get class -2 and take no part
@@ -63,7 +72,7 @@ def classify(values, meta: Indicator, scheme: Scheme | None = None, k: int = 5, 
     scheme = Scheme(scheme) if scheme else default_scheme(meta)
     if scheme == Scheme.NATIONAL_DECILES and not meta.has_national_deciles:
         scheme = Scheme.QUANTILES
-    v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    v = numbers(values)
     ok = np.isfinite(v)
     class_of = np.full(len(v), -1, dtype=int)
     if scheme == Scheme.NATIONAL_DECILES:

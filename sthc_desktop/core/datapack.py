@@ -2,8 +2,9 @@
 indicator values and the provenance of every dataset.
 
 :class:`DataPack` opens a pack (the bundled ``geodata/st_helens.gpkg`` by default),
-checks that it has what the app relies on, and hands out layers and values as
-pandas / geopandas frames. It knows nothing of Qt.
+checks that it has what the app relies on (through SQLite, without pandas), and hands out layers
+and values as pandas / geopandas frames, or as plain rows and ring arrays where a national map needs
+no more. It knows nothing of Qt.
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .bundled_pack import bundled_pack
 from .errors import PackError
 from .input_files import MB, regular_file
-from .rings import RINGS_COLUMNS, RINGS_TABLE
+from .rings import RINGS_COLUMNS, RINGS_TABLE, RingArrays, from_geopackage, wkb_of
 from .vocabulary import Indicator, VocabularyError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # frames are made where they are asked for: opening a pack and a national map need no pandas
     import geopandas as gpd
+    import pandas as pd
 
 PACK_FORMAT = 1
 BOROUGH_CODE = "E08000013"
@@ -154,6 +155,8 @@ class DataPack:
             return self._read(name, columns, bbox, geometry)
 
     def _read(self, name: str, columns: list[str] | None, bbox, geometry: bool) -> gpd.GeoDataFrame | pd.DataFrame:
+        import pandas as pd
+
         cannot = f"layer '{name}' cannot be read"
         declared = self._sql(f"PRAGMA table_info({_quoted(name)})", cannot)
         types = {column: kind.upper() for _, column, kind, _, _, pk in declared if not pk}
@@ -201,6 +204,27 @@ class DataPack:
         if str(organisation).upper() == "EPSG":
             return f"EPSG:{code}"
         return definition if definition and definition != "undefined" else None
+
+    def records(self, name: str, columns: list[str] | None = None) -> list[dict]:
+        """A table's rows as dicts of its ``columns`` (default: all; NULL as None), in feature order,
+        straight from SQLite: what opening a pack and a national map read, without pandas."""
+        columns = columns or self.columns(name)
+        rows = self._sql(f"SELECT {', '.join(map(_quoted, columns))} FROM {_quoted(name)} ORDER BY rowid",
+                         f"layer '{name}' cannot be read")
+        return [dict(zip(columns, row)) for row in rows]
+
+    def outlines(self, name: str) -> RingArrays:
+        """A map layer's (multi)polygons as ring arrays, read from their GeoPackage blobs with numpy (no
+        shapely), one area a feature, in feature order."""
+        cannot = f"layer '{name}' cannot be read"
+        column = self._geometry_columns.get(name)
+        if column is None:
+            raise PackError(self.path, f"{cannot} (it has no shapes)")
+        blobs = self._sql(f"SELECT {_quoted(column)} FROM {_quoted(name)} ORDER BY rowid", cannot)
+        try:
+            return from_geopackage(blob for (blob,) in blobs)
+        except ValueError as exc:
+            raise PackError(self.path, f"{cannot} ({_first_line(exc)})") from None
 
     def ring_rows(self) -> list[tuple]:
         """The rows of the England overview's rings table (see :mod:`~sthc_desktop.core.rings`)."""
@@ -283,6 +307,7 @@ class DataPack:
 
     def _optional(self, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
         if name not in self._found:
+            import pandas as pd
             return pd.DataFrame(columns=list(columns))
         self._check_layer(name, columns)
         return self.layer(name)
@@ -294,7 +319,7 @@ class DataPack:
     @cached_property
     def _pack_datasets(self) -> dict[str, Dataset]:
         datasets = {}
-        for i, r in enumerate(self.layer("datasets").to_dict("records"), start=1):
+        for i, r in enumerate(self.records("datasets"), start=1):
             text = [r[c] for c in REQUIRED_COLUMNS["datasets"][:-1]]
             try:
                 files = json.loads(r["files"]) if isinstance(r["files"], str) else None
@@ -319,7 +344,7 @@ class DataPack:
     @cached_property
     def _pack_indicators(self) -> dict[str, Indicator]:
         indicators = {}
-        for i, r in enumerate(self.layer("indicators").to_dict("records"), start=1):
+        for i, r in enumerate(self.records("indicators"), start=1):
             try:
                 indicators[r["id"]] = Indicator.from_row(r)
             except VocabularyError as exc:
@@ -361,6 +386,8 @@ class DataPack:
         """Add (or replace) an imported indicator: its catalogue row, values and provenance.
 
         The pack file is never written; the overlay lasts as long as this object."""
+        import pandas as pd
+
         official = self.layer("indicators")
         if (official["id"] == meta.id).any():
             raise ValueError(f"indicator '{meta.id}' is in the data pack and cannot be replaced")
@@ -396,8 +423,6 @@ class _Overlay:
 #: :meth:`DataPack.read` gives it: whole numbers and booleans as such unless a value is missing.
 _COLUMN_TYPES = {"TEXT": object, "INTEGER": np.int64, "INT": np.int64, "REAL": float, "DOUBLE": float,
                  "BOOLEAN": bool}
-#: Bytes of the envelope after a GeoPackage geometry blob's 8-byte header, by the envelope code in its flags.
-_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
 def _column(values: tuple, kind: str) -> np.ndarray:
@@ -415,15 +440,7 @@ def _shapes(blobs: tuple) -> np.ndarray:
     stays None."""
     import shapely
 
-    wkb = []
-    for blob in blobs:
-        if blob is not None:
-            header = isinstance(blob, bytes) and len(blob) >= 8 and blob[:2] == b"GP"
-            envelope = _ENVELOPE_BYTES.get((blob[3] >> 1) & 7) if header else None
-            if envelope is None:
-                raise ValueError("a shape is not a GeoPackage geometry")
-            blob = blob[8 + envelope:]
-        wkb.append(blob)
+    wkb = [None if blob is None else wkb_of(blob) for blob in blobs]
     try:
         return shapely.from_wkb(wkb)
     except shapely.errors.GEOSException as exc:

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from .classes import Classes, classify, default_scheme
 from .datapack import BOROUGH_CODE, ENGLAND_LAYER, ENGLAND_OVERVIEW, DataPack
 from .errors import PackError
 from .rings import RingArrays, from_rows
 from .vocabulary import Indicator, Scheme
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 #: Natural breaks are not offered nationally: without numba, Fisher-Jenks on 32,844 values takes minutes.
 NATIONAL_SCHEMES = (Scheme.NATIONAL_DECILES, Scheme.QUANTILES, Scheme.EQUAL_INTERVAL)
@@ -49,6 +52,17 @@ class NationalView:
         return replace(self, **changes)
 
 
+class RankedDistrict(NamedTuple):
+    """One district's place on a summary measure (rank 1 = most deprived of ``of`` districts)."""
+
+    lad_code: str
+    lad_name: str
+    value: float
+    rank: int
+    of: int
+    lsoas: int
+
+
 class England:
     """The national parts of an England-scale pack."""
 
@@ -57,7 +71,7 @@ class England:
             raise PackError(pack.path, "not an England-scale pack (build one with `build-geodata --scope england`)")
         self.pack = pack
         self._classes: dict[tuple, Classes] = {}
-        self._values: dict[str, pd.Series] = {}
+        self._values: dict[str, np.ndarray] = {}
 
     @cached_property
     def areas(self) -> pd.DataFrame:
@@ -80,6 +94,11 @@ class England:
             return from_rows(self.pack.ring_rows())
         except ValueError as exc:
             raise PackError(self.pack.path, f"damaged data pack: the England overview's rings ({exc})") from None
+
+    @cached_property
+    def borough_rings(self) -> RingArrays:
+        """St Helens' outline, from the pack's borough layer, as ring arrays (read without shapely)."""
+        return self.pack.outlines("borough")
 
     @property
     def rings(self) -> RingArrays:
@@ -113,7 +132,7 @@ class England:
         at = np.flatnonzero(self.codes == code)
         if not len(row) or not len(at):
             raise KeyError(f"unknown England LSOA '{code}'")
-        return {**self.areas.iloc[row[0]].to_dict(), **{k: v.iloc[at[0]] for k, v in self._values.items()}}
+        return {**self.areas.iloc[row[0]].to_dict(), **{k: v[at[0]] for k, v in self._values.items()}}
 
     def meta(self, indicator_id: str) -> Indicator:
         if indicator_id not in self._columns:
@@ -121,15 +140,18 @@ class England:
                            f"(national indicators: {', '.join(self.indicators()['id'])})")
         return self.pack.indicator(indicator_id)
 
-    def values(self, indicator_id: str) -> pd.Series:
-        """One indicator for every LSOA, in :attr:`codes` order (each column read once, when first asked)."""
+    def values(self, indicator_id: str) -> np.ndarray:
+        """One indicator for every LSOA (NaN where it has none), in :attr:`codes` order (each column read
+        once, when first asked)."""
         self.meta(indicator_id)
         if indicator_id not in self._values:
-            column = self.pack.read(ENGLAND_LAYER, columns=["code", indicator_id], geometry=False)
-            codes = pd.Series(self.codes, name="code")
-            if not np.array_equal(column["code"].to_numpy(dtype=str), self.codes):
-                column = column.set_index("code").reindex(codes).reset_index()
-            self._values[indicator_id] = column[indicator_id]
+            rows = self.pack.records(ENGLAND_LAYER, ["code", indicator_id])
+            values = np.array([r[indicator_id] for r in rows], dtype=float)  # NULL as NaN
+            codes = np.array([r["code"] for r in rows], dtype=str)
+            if not np.array_equal(codes, self.codes):
+                row_of = {code: i for i, code in enumerate(codes)}
+                values = np.array([values[row_of[c]] if c in row_of else np.nan for c in self.codes])
+            self._values[indicator_id] = values
         return self._values[indicator_id]
 
     def classes_for(self, view: NationalView) -> Classes:
@@ -142,37 +164,43 @@ class England:
 
     # -- districts ---------------------------------------------------------------------
     @cached_property
-    def mapped(self) -> pd.DataFrame:
-        """The districts whose LSOAs this pack maps (all England unless built with ``--districts``)."""
+    def _district_columns(self) -> dict[str, np.ndarray]:
+        """The districts table as arrays, one a column, in its order (read without pandas)."""
+        rows = self.pack.records("districts")
+        return {c: np.array([r[c] for r in rows]) for c in self.pack.columns("districts")}
+
+    @cached_property
+    def _mapped(self) -> np.ndarray:
+        """Whether each district (in :attr:`_district_columns` order) is mapped by this pack (all England
+        unless built with ``--districts``)."""
         mapped = self.pack.info.get("england_districts", "all")
-        if mapped == "all":
-            return self.districts
-        return self.districts[self.districts["lad_code"].isin(mapped.split(","))]
+        codes = self._district_columns["lad_code"]
+        return np.ones(len(codes), dtype=bool) if mapped == "all" else np.isin(codes, mapped.split(","))
 
     def district_names(self) -> list[str]:
         """Names of the districts the map can zoom to."""
-        return sorted(self.mapped["lad_name"])
+        return sorted(str(n) for n in self._district_columns["lad_name"][self._mapped])
 
     def district_code(self, name: str) -> str:
         """A district's code from its name or code (case and "St."/"St" insensitive); KeyError names close
         matches."""
         wanted = plain_name(name)
-        d = self.districts
-        match = d[(d["lad_name"].map(plain_name) == wanted) | (d["lad_code"].str.lower() == wanted)]
-        if match.empty:
-            close = [n for n in self.district_names() if wanted[:4] and wanted[:4] in plain_name(n)][:5]
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise KeyError(f"no local authority district called '{name}'{hint}")
-        return str(match["lad_code"].iloc[0])
+        d = self._district_columns
+        for lad_name, lad_code in zip(d["lad_name"], d["lad_code"]):
+            if plain_name(lad_name) == wanted or str(lad_code).lower() == wanted:
+                return str(lad_code)
+        close = [n for n in self.district_names() if wanted[:4] and wanted[:4] in plain_name(n)][:5]
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise KeyError(f"no local authority district called '{name}'{hint}")
 
     def district_name(self, name: str) -> str:
         """A district's official name (as IoD2019 spells it) from any spelling :meth:`district_code` takes."""
-        code = self.district_code(name)
-        return str(self.districts.loc[self.districts["lad_code"] == code, "lad_name"].iloc[0])
+        d = self._district_columns
+        return str(d["lad_name"][np.flatnonzero(d["lad_code"] == self.district_code(name))[0]])
 
     def focus_codes(self, district: str | None = None) -> list[str]:
         """St Helens, its neighbours and (if given) a district: the rows a ranking shows by default."""
-        codes = [BOROUGH_CODE, *self.pack.layer("neighbours")["code"]]
+        codes = [BOROUGH_CODE, *(r["code"] for r in self.pack.records("neighbours", ["code"]))]
         if district is not None and self.district_code(district) not in codes:
             codes.append(self.district_code(district))
         return codes
@@ -181,35 +209,37 @@ class England:
     def scope_name(self) -> str:
         """What the whole map shows: "England", or the districts a ``--districts`` pack maps."""
         names = self.district_names()
-        return "England" if len(names) == len(self.districts) else ", ".join(names)
+        return "England" if len(names) == len(self._mapped) else ", ".join(names)
 
     def extent(self, district: str | None) -> tuple[float, float, float, float]:
         """The bounds of a district, or of all the pack maps when ``district`` is None."""
         if district is None:
             return self.rings.bounds()
-        d = self.mapped[self.mapped["lad_code"] == self.district_code(district)]
-        if d.empty:
+        d = self._district_columns
+        rows = self._mapped & (d["lad_code"] == self.district_code(district))
+        if not rows.any():
             raise KeyError(f"district '{district}' is not mapped in this pack (built with --districts)")
-        return (float(d["xmin"].min()), float(d["ymin"].min()), float(d["xmax"].max()), float(d["ymax"].max()))
+        return (float(d["xmin"][rows].min()), float(d["ymin"][rows].min()), float(d["xmax"][rows].max()),
+                float(d["ymax"][rows].max()))
 
-    def ranking(self, measure: str = "imd_average_score", focus: list[str] | None = None) -> pd.DataFrame:
-        """Districts ranked on one IoD2019 summary measure (rank 1 = most deprived of all 317).
+    def ranking(self, measure: str = "imd_average_score", focus: list[str] | None = None) -> list[RankedDistrict]:
+        """Districts ranked on one IoD2019 summary measure (rank 1 = most deprived of all 317), most deprived
+        first.
 
         ``focus`` (district codes) keeps those rows only; by default :meth:`focus_codes`."""
         if measure not in DISTRICT_MEASURES:
             raise KeyError(f"unknown district measure '{measure}'")
-        d = self.districts
+        d = self._district_columns
         codes = focus if focus is not None else self.focus_codes()
-        rows = d[d["lad_code"].isin(codes)].copy()
-        rows["rank"] = rows[RANK_OF[measure]]
-        rows["value"] = rows[measure]
-        rows["of"] = len(d)
-        return rows[["lad_code", "lad_name", "value", "rank", "of", "lsoas"]].sort_values("rank").reset_index(drop=True)
+        rows = np.flatnonzero(np.isin(d["lad_code"], codes))
+        rows = rows[np.argsort(d[RANK_OF[measure]][rows], kind="stable")]
+        return [RankedDistrict(str(d["lad_code"][i]), str(d["lad_name"][i]), float(d[measure][i]),
+                               int(d[RANK_OF[measure]][i]), len(d["lad_code"]), int(d["lsoas"][i])) for i in rows]
 
     def borough_rank(self, measure: str = "imd_average_score") -> tuple[int, int]:
         """St Helens' rank among all districts on ``measure`` and the number of districts."""
-        d = self.districts
-        return int(d.loc[d["lad_code"] == BOROUGH_CODE, RANK_OF[measure]].iloc[0]), len(d)
+        d = self._district_columns
+        return int(d[RANK_OF[measure]][d["lad_code"] == BOROUGH_CODE][0]), len(d["lad_code"])
 
     def ranking_statement(self) -> str:
         rank, n = self.borough_rank()

@@ -4,6 +4,8 @@ ring and each area (polygon or multipolygon) starts.
 :func:`ring_arrays` makes them from shapely geometries. The builder stores the England overview's
 in the pack (:data:`RINGS_TABLE`, one row per array, raw bytes), so the national map opens without
 reading and converting 32,844 shapes: :func:`from_rows` hands them back with no conversion.
+:func:`from_geopackage` reads a few outlines (the borough's) from their GeoPackage blobs with numpy,
+so the national map needs no shapely.
 """
 
 from __future__ import annotations
@@ -67,6 +69,73 @@ def ring_arrays(geometries, oriented: bool = False) -> RingArrays:
         ring_starts, polygon_offsets, multi_offsets = offsets
         first_ring = polygon_offsets[multi_offsets]
     return RingArrays(coords, ring_starts, ring_starts[first_ring])
+
+
+#: Bytes of the envelope after a GeoPackage geometry blob's 8-byte header, by the envelope code in its flags.
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def wkb_of(blob) -> bytes:
+    """The WKB of a GeoPackage geometry blob ("GP", version, flags, SRS id, an envelope, then WKB);
+    ValueError if it is not one."""
+    header = isinstance(blob, bytes) and len(blob) >= 8 and blob[:2] == b"GP"
+    envelope = _ENVELOPE_BYTES.get((blob[3] >> 1) & 7) if header else None
+    if envelope is None:
+        raise ValueError("a shape is not a GeoPackage geometry")
+    return blob[8 + envelope:]
+
+
+def from_geopackage(blobs) -> RingArrays:
+    """The rings of GeoPackage (multi)polygon blobs (2D), read with numpy and oriented as
+    :func:`ring_arrays` orients them: a map's few outlines without shapely. ValueError if a blob is not
+    a 2D polygon or multipolygon."""
+    rings: list[np.ndarray] = []
+    outer: set[int] = set()   # the first ring of each polygon
+    first_areas = []          # the first ring of each blob's shape
+    for blob in blobs:
+        wkb = wkb_of(blob)
+        order, kind = _wkb_head(wkb, 0)
+        starts = [0] if kind == 3 else None
+        if kind == 6:
+            at, starts = 9, []
+            for _ in range(int(np.frombuffer(wkb, order + "u4", 1, 5)[0])):
+                starts.append(at)
+                at = _polygon(wkb, at, [])
+        if starts is None:
+            raise ValueError("a shape is not a polygon or multipolygon")
+        first_areas.append(len(rings))
+        for start in starts:
+            outer.add(len(rings))
+            _polygon(wkb, start, rings)
+    ring_starts = np.concatenate([[0], np.cumsum([len(r) for r in rings])]).astype(np.int64)
+    # Outer rings anticlockwise, holes clockwise (the shoelace sum is positive anticlockwise).
+    oriented = [r[::-1] if (_signed_area(r) < 0) == (i in outer) else r for i, r in enumerate(rings)]
+    coords = np.concatenate(oriented) if oriented else np.empty((0, 2))
+    return RingArrays(coords, ring_starts, ring_starts[first_areas + [len(rings)]])
+
+
+def _wkb_head(blob: bytes, at: int) -> tuple[str, int]:
+    order = "<" if blob[at] == 1 else ">"
+    return order, int(np.frombuffer(blob, order + "u4", 1, at + 1)[0])
+
+
+def _polygon(blob: bytes, at: int, rings: list) -> int:
+    """Append the rings of the WKB polygon at ``at`` to ``rings``; the offset after it."""
+    order, kind = _wkb_head(blob, at)
+    if kind != 3:
+        raise ValueError("a shape is not a polygon or multipolygon")
+    count = int(np.frombuffer(blob, order + "u4", 1, at + 5)[0])
+    at += 9
+    for _ in range(count):
+        points = int(np.frombuffer(blob, order + "u4", 1, at)[0])
+        rings.append(np.frombuffer(blob, order + "f8", 2 * points, at + 4).reshape(points, 2).astype(float))
+        at += 4 + 16 * points
+    return at
+
+
+def _signed_area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return float(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1])) / 2
 
 
 def to_rows(rings: RingArrays, codes) -> list[tuple[str, str, str, bytes]]:

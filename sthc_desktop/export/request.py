@@ -19,20 +19,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sthc_desktop.core.comparison import indicator_ids
 from sthc_desktop.core.errors import DataError, ExportError
 from sthc_desktop.core.files import check_target
-from sthc_desktop.core.indicators import mappable
-from sthc_desktop.core.localities import NETWORKS, PACK_METHODS
-from sthc_desktop.core.scenarios import Scenario
+from sthc_desktop.core.networks import NETWORKS, PACK_METHODS
 from sthc_desktop.core.view import LAYERS, MapView
 from sthc_desktop.core.vocabulary import Scheme, VocabularyError
 
-from sthc_desktop.render.page import ORIENTATIONS, PAPER_SIZES
+from sthc_desktop.render.paper import ORIENTATIONS, PAPER_SIZES
 
 from .files import DEFAULT_DPI, MAX_DPI, MIN_DPI
 from .formats import MAP_FORMATS, PACK_FORMATS, PAGE_FORMATS, output_format
+
+if TYPE_CHECKING:
+    from sthc_desktop.core.scenarios import Scenario
 
 MAP, PACK, NATIONAL_MAP = "map", "pack", "national map"
 KINDS = (MAP, PACK, NATIONAL_MAP)
@@ -153,6 +154,8 @@ def choose_indicators(planner, spec: str | Iterable[str] | None, *, out=None) ->
 
     A theme keeps its headline values (scores, rates, percentages), not the rank and decile
     versions of the same measure."""
+    from sthc_desktop.core.comparison import indicator_ids  # borough requests only: a national map needs no pandas
+
     if spec is None:
         known = set(planner.pack.catalogue["id"])
         return [i for i in DEFAULT_INDICATORS if i in known]
@@ -186,6 +189,8 @@ def _known_locality(out, field: str, name: str, planner) -> None:
 
 
 def _check_map(request: ExportRequest, planner) -> None:
+    from sthc_desktop.core.indicators import mappable
+
     out, indicator = request.out, request.indicator
     if indicator not in set(planner.pack.catalogue["id"]):
         raise ExportError(out, f"unknown indicator '{indicator}' (see `python main.py indicators`)")

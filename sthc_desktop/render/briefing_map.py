@@ -8,18 +8,20 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from typing import TYPE_CHECKING
+
 from matplotlib.figure import Figure
 
-from sthc_desktop.content.maps import area_name, padded
-from sthc_desktop.content.practices import practice_key_rows
-from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
-from sthc_desktop.core.planner import Planner
-from sthc_desktop.core.view import MapView
+from sthc_desktop.core.networks import NETWORK_COLOURS, NETWORKS
 
 from .furniture import draw_map
 from .legend import legend_block
-from .mapfigure import Legend
+from .mapparts import Legend
 from .page import INK, MUTED, SCREEN, Column, Face, Page, bottom_block, fit, legible, produced_line
+
+if TYPE_CHECKING:  # the St Helens map's (pandas): loaded where it is drawn, not for a national map's frame
+    from sthc_desktop.core.planner import Planner
+    from sthc_desktop.core.view import MapView
 
 
 def map_page_frame(page: Page, title: str, subtitle: str, notes: list[str], pack, produced: date,
@@ -60,6 +62,9 @@ def briefing_map(planner: Planner, view: MapView, *, paper: str = "A4", orientat
                  produced: date | None = None, face: Face = SCREEN) -> BriefingMap:
     """The briefing map page for ``view``: title, map, legend, scale bar, north arrow, inset,
     practice key, method, date and attribution, set in ``face``."""
+    from sthc_desktop.content.maps import area_name, padded
+    from sthc_desktop.content.practices import practice_key_rows
+
     produced = produced or date.today()
     page = Page(paper, orientation, face)
     k, m = page.k, page.margin

@@ -12,7 +12,6 @@ on top in full detail, one path each, with edges (at national scale edges would 
 from __future__ import annotations
 
 import numpy as np
-import shapely
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba_array
 from matplotlib.path import Path as MplPath
@@ -20,7 +19,7 @@ from matplotlib.path import Path as MplPath
 from sthc_desktop.core.datapack import BOROUGH_CODE
 from sthc_desktop.core.england import England, NationalView
 
-from .mapfigure import Legend, LegendEntry, Rings, fit_extent, path_codes, shape_path
+from .mapparts import Legend, LegendEntry, area_paths, fit_extent, path_codes
 from .palettes import NO_DATA_COLOUR, class_colours
 
 DISTRICT_COLOUR = "#0072B2"
@@ -47,8 +46,7 @@ class NationalMapFigure:
         self.detail_areas = None    # their codes and shapes (for hover)
         self.detail_rows = None     # and their rows in :attr:`codes`
         self.target = None          # the extent asked for, before widening to the axes' shape
-        borough = england.pack.layer("borough")
-        self.borough = PathCollection(Rings(borough.geometry.values).paths(), facecolor="none",
+        self.borough = PathCollection(area_paths(england.borough_rings), facecolor="none",
                                       edgecolor="#111111", linewidth=1.0, zorder=5)
         ax.add_collection(self.borough)
         self.district_line = None
@@ -121,6 +119,8 @@ class NationalMapFigure:
         fit_extent(self.ax, self.target)
         if district is None:
             return
+        from .mapfigure import Rings, shape_path  # a district's full-detail shapes (shapely): not for all England
+
         # Detail for a square around the view, so a window resized wider still shows detail at its sides.
         (vx0, vx1), (vy0, vy1) = self.ax.get_xlim(), self.ax.get_ylim()
         cx, cy, half = (vx0 + vx1) / 2, (vy0 + vy1) / 2, 0.55 * max(vx1 - vx0, vy1 - vy0)
@@ -140,6 +140,8 @@ class NationalMapFigure:
 
     def code_at(self, x: float, y: float) -> str | None:
         """The LSOA code under a map point, if any (from the detailed shapes when zoomed in)."""
+        import shapely
+
         point = shapely.Point(x, y)
         if self.detail_areas is not None:
             hits = self.detail_areas.sindex.query(point, predicate="intersects")

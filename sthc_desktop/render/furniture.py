@@ -8,16 +8,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
-from shapely.geometry import Point, box
 
-from sthc_desktop.content.maps import padded
-from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
-from sthc_desktop.core.planner import Planner
-from sthc_desktop.core.view import MapView
+from sthc_desktop.core.networks import NETWORK_COLOURS, NETWORKS
 
-from .mapfigure import HALO, Legend, MapFigure, shape_path
+from .mapparts import HALO, Legend
 from .page import INK, SCREEN, Face, Page, text_width
+
+if TYPE_CHECKING:  # the St Helens map's own parts (pandas, shapely) load where it is drawn: not for a national map
+    from sthc_desktop.core.planner import Planner
+    from sthc_desktop.core.view import MapView
+
+    from .mapfigure import MapFigure
 
 
 @dataclass
@@ -34,6 +38,10 @@ def draw_map(page: Page, planner: Planner, view: MapView, box, *, inset: bool | 
     """The map for ``view`` in ``box`` (x, y, w, h inches) with scale bar, north arrow and,
     when it shows less than the borough, an inset locator map. ``base``: a map already on this
     sheet (see :meth:`Page.clear`) to move and restyle instead of building its layers again."""
+    from shapely.geometry import Point
+
+    from .mapfigure import MapFigure
+
     x, y, w, h = box
     if base is None:
         fig_map = MapFigure(page.axes(x, y, w, h), planner, label_scale=page.k)
@@ -104,6 +112,8 @@ def label_width(label, face: Face) -> float:
 
 def label_box(label, per_inch: float, face: Face):
     """The box a map label covers, in map units (``per_inch``: map units per inch of paper)."""
+    from shapely.geometry import box
+
     x, y = label.get_position()
     half_w = label_width(label, face) / 2 * per_inch
     half_h = label.get_fontsize() / 72 * 0.6 * per_inch
@@ -119,6 +129,8 @@ ARROW_WIDTH, ARROW_HEIGHT = 0.3, 0.42
 
 def corner_box(extent, corner: str, fw: float, fh: float):
     """The box ``fw`` × ``fh`` (shares of the map's width and height) in a corner of ``extent``."""
+    from shapely.geometry import box
+
     x0, y0, x1, y1 = extent
     dx, dy = (x1 - x0) * fw, (y1 - y0) * fh
     left, top = corner.endswith("left"), corner.startswith("top")
@@ -186,6 +198,8 @@ def north_arrow(ax, k: float, corner: str = "top right") -> None:
 
 def inset_map(page: Page, planner: Planner, box, extent) -> None:
     """A locator: the borough and its Care Communities, with the map's extent as a red rectangle."""
+    from sthc_desktop.content.maps import padded
+
     ax = page.axes(*box)
     ax.set_axis_off()
     page.fig.add_artist(Rectangle(box[:2], box[2], box[3], transform=page.fig.dpi_scale_trans, facecolor="white",
@@ -211,4 +225,6 @@ def inset_map(page: Page, planner: Planner, box, extent) -> None:
 
 
 def _patch(shape, **style) -> PathPatch:
+    from .mapfigure import shape_path
+
     return PathPatch(shape_path(shape), **style)

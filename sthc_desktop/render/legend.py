@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from .mapfigure import Legend
+from .mapparts import Legend
 from .page import MUTED, Column
 
 

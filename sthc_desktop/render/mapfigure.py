@@ -9,13 +9,11 @@ that the GUI shows as a widget and the exports draw beside the map.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties
@@ -30,88 +28,34 @@ from sthc_desktop.content.maps import padded
 from sthc_desktop.core.classes import SUPPRESSED_CLASS, SUPPRESSED_LABEL
 from sthc_desktop.core.localities import NETWORK_COLOURS, NETWORKS
 from sthc_desktop.core.planner import Planner
-from sthc_desktop.core.rings import RingArrays, ring_arrays
+from sthc_desktop.core.rings import ring_arrays
 from sthc_desktop.core.view import MapView
 
+from .mapparts import HALO, Legend, LegendEntry, area_paths, fit_extent
 from .palettes import NO_DATA_COLOUR, NEUTRAL_FILL, SUPPRESSED_COLOUR, class_colours
 
-HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 CLOSED_COLOUR = "#7f7f7f"
 #: The drawing order of the areas' fill and of their no-data hatching: the only layers an indicator
 #: switch restyles. The neighbouring boroughs lie below them; boundaries, names and practices above.
 FILL_Z, NO_DATA_Z = 2, 3
 
 
-@dataclass
-class LegendEntry:
-    colour: str
-    label: str
-    count: int | None = None
-    hatch: str | None = None
-    marker: str | None = None     # "circle", "hollow" for practice symbols
-    size: float | None = None
-
-
-@dataclass
-class Legend:
-    title: str
-    subtitle: str
-    entries: list[LegendEntry] = field(default_factory=list)
-    practice_entries: list[LegendEntry] = field(default_factory=list)
-    locality_entries: list[LegendEntry] = field(default_factory=list)
-    counted_in: str | None = None  # the locality whose areas the counts count (None: the whole map)
-
-    def counted(self, what: str) -> str:
-        """What the bracketed counts are, e.g. "number of areas in North in brackets"."""
-        return f"number of {what}{f' in {self.counted_in}' if self.counted_in else ''} in brackets"
-
-
 class Rings:
-    """Polygons as flat vertex and path-code arrays, with each vertex's polygon (``owner``).
-
-    Rings must be oriented (outer anticlockwise, holes clockwise) so that matplotlib's non-zero
-    fill leaves holes empty even when many polygons share one path: they are oriented here unless
-    ``oriented`` says they already are."""
+    """Polygons as flat ring arrays, oriented (outer anticlockwise, holes clockwise) so that
+    matplotlib's non-zero fill leaves holes empty even when many polygons share one path: they are
+    oriented here unless ``oriented`` says they already are."""
 
     def __init__(self, geometries, oriented: bool = False):
-        arrays = ring_arrays(geometries, oriented)
-        self.coords = arrays.coords
-        self.codes = path_codes(arrays)
-        self.starts = arrays.starts   # polygon i's vertices: starts[i] to starts[i + 1]
+        self.arrays = ring_arrays(geometries, oriented)
 
     def paths(self) -> list[MplPath]:
         """One path per polygon."""
-        return [MplPath(self.coords[a:b], self.codes[a:b]) for a, b in zip(self.starts[:-1], self.starts[1:])]
-
-
-def path_codes(arrays: RingArrays) -> np.ndarray:
-    """matplotlib's path code of each vertex of ``arrays``: each ring moved to, drawn and closed."""
-    codes = np.full(len(arrays.coords), MplPath.LINETO, dtype=MplPath.code_type)
-    codes[arrays.ring_starts[:-1]] = MplPath.MOVETO
-    codes[arrays.ring_starts[1:] - 1] = MplPath.CLOSEPOLY
-    return codes
+        return area_paths(self.arrays)
 
 
 def shape_path(geom) -> MplPath:
     """A matplotlib path for one (multi)polygon, holes included and oriented (see :class:`Rings`)."""
     return Rings([geom]).paths()[0]
-
-
-def fit_extent(ax, extent) -> None:
-    """Show at least ``extent`` on ``ax``, widened to the axes' shape so metres stay square."""
-    x0, y0, x1, y1 = extent
-    bbox = ax.get_position()
-    fig = ax.figure
-    box_ratio = (bbox.height * fig.get_figheight()) / max(bbox.width * fig.get_figwidth(), 1e-9)
-    w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
-    if h / w < box_ratio:
-        grow = (w * box_ratio - h) / 2
-        y0, y1 = y0 - grow, y1 + grow
-    else:
-        grow = (h / box_ratio - w) / 2
-        x0, x1 = x0 - grow, x1 + grow
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
 
 
 def _collection(geoms, **style) -> PathCollection:

@@ -68,7 +68,7 @@ def national_briefing_map(england: England, view: NationalView, *, paper: str = 
     # The ranking is the same at every type size the panels are tried in: asked for once.
     rank, n = england.borough_rank()
     ranking = [[r.lad_name, format_value(r.value, "score"), f"{r.rank} of {r.of}"]
-               for r in england.ranking("imd_average_score", focus=england.focus_codes(view.district)).itertuples()]
+               for r in england.ranking("imd_average_score", focus=england.focus_codes(view.district))]
 
     def ranking_content(col: Column):
         col.text("District deprivation, IoD2019", 9, weight="bold", after=1)

@@ -25,7 +25,7 @@ from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter
 
-from .mapfigure import LegendEntry
+from .mapparts import LegendEntry
 from .paper import ORIENTATIONS, PAPER_SIZES, page_size  # noqa: F401 (ORIENTATIONS: for the page's callers)
 
 if TYPE_CHECKING:

@@ -170,7 +170,7 @@ class EnglandView(QWidget):
         self.ranked_for = (district,)
         rows = self.england.ranking("imd_average_score", focus=self.england.focus_codes(district))
         self.ranking.setRowCount(len(rows))
-        for i, r in enumerate(rows.itertuples()):
+        for i, r in enumerate(rows):
             for j, text in enumerate((r.lad_name, format_value(r.value, "score"), f"{r.rank} of {r.of}")):
                 item = QTableWidgetItem(text)
                 if r.lad_code == BOROUGH_CODE:
