@@ -101,7 +101,8 @@ def indicator_table(england: pd.DataFrame, borough: pd.DataFrame, locality: str)
     header = ["Indicator", "Period", f"{locality} (95% CI)", "vs St Helens", "St Helens", "vs England",
               "England"]
     rows, words = [], []
-    by_area = {a: f.set_index("indicator_id") for a, f in england.groupby("area")}
+    shown = england[england["area"].isin([locality, "St Helens", "England"])]  # the areas the table prints
+    by_area = {a: f.set_index("indicator_id") for a, f in shown.groupby("area")}
     vs_borough = borough[borough["area"] == locality].set_index("indicator_id")["comparison"]
     for ind in dict.fromkeys(england["indicator_id"]):
         here = by_area.get(locality)
@@ -132,7 +133,8 @@ def inequality_rows(frame: pd.DataFrame, locality: str, names: pd.Series) -> tup
     header = ["Indicator", "Most deprived fifth", "Least deprived fifth", "Gap", "St Helens gap",
               "LSOAs per fifth"]
     rows = []
-    for ind, part in frame[frame["most_deprived"].notna()].groupby("indicator_id", sort=False):
+    measured = frame[frame["most_deprived"].notna() & frame["area"].isin([locality, "St Helens"])]
+    for ind, part in measured.groupby("indicator_id", sort=False):
         areas = part.set_index("area")
         if locality not in areas.index:
             continue

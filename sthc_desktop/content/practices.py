@@ -33,11 +33,13 @@ def practice_key_rows(planner: Planner, *, network: str | None = None, extent=No
 
     ``network`` keeps one Care Community's practices (those without a location included, so
     its key is complete); ``extent`` keeps the practices drawn inside it."""
-    positions = planner.pack.practices.set_index("ods_code").geometry
+    key = planner.practice_key()
+    if network is not None:
+        key = key[key["network"] == network]
+    if extent is not None:
+        positions = planner.pack.practices.set_index("ods_code").geometry
     rows = []
-    for r in planner.practice_key().to_dict("records"):
-        if network is not None and r["network"] != network:
-            continue
+    for r in key.to_dict("records"):
         if extent is not None:
             geom = positions.get(r["ods_code"]) if r["ods_code"] else None
             if geom is None or not (extent[0] <= geom.x <= extent[2] and extent[1] <= geom.y <= extent[3]):

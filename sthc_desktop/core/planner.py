@@ -173,10 +173,13 @@ class Planner(IndicatorValues):
     the details panel and the map's key say of one area or practice."""
 
     def practice_key(self) -> pd.DataFrame:
-        """The practices by map key, as the plan numbers them, with their status now."""
-        p = self.pack.practices.copy()
-        p["map_key"] = p["map_key"].astype("Int64")
-        return p.drop(columns="geometry").sort_values(["map_key", "ods_code"], na_position="last")
+        """The practices by map key, as the plan numbers them, with their status now (a copy of the table
+        made once: every page's key asks)."""
+        def make():
+            p = self.pack.practices.copy()
+            p["map_key"] = p["map_key"].astype("Int64")
+            return p.drop(columns="geometry").sort_values(["map_key", "ods_code"], na_position="last")
+        return self.memo(("practice key",), make).copy()
 
     # -- details -------------------------------------------------------------------------
     def area_at(self, view: MapView, x: float, y: float) -> dict | None:
