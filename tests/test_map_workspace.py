@@ -171,6 +171,14 @@ def test_layers_toggle(window, qtbot):
     assert window.canvas.map.practice_artists == []
 
 
+def test_the_legend_lists_the_practice_symbols_only_while_they_are_shown(window, qtbot):
+    window.layers.boxes["practices"].click()
+    pick(window, qtbot, "iod19_imd_score")  # another area indicator: the symbols stay hidden
+    assert not [label for label in window.legend.labels() if "Practice" in label]
+    window.layers.boxes["practices"].click()
+    assert "Practice: map key, network colour" in window.legend.labels()
+
+
 def test_keyboard_and_wheel_zoom(window, qtbot):
     before = window.canvas.extent
     window.canvas.setFocus()

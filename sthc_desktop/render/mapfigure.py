@@ -140,7 +140,14 @@ class MapFigure:
 
     # ------------------------------------------------------------------------------
     def update(self, view: MapView) -> Legend:
-        """Restyle the layers for ``view``; return the legend for it."""
+        """Restyle the layers for ``view`` and lay them out for it; return the legend for it."""
+        legend = self.restyle(view)
+        self.place(view)
+        return legend
+
+    def restyle(self, view: MapView) -> Legend:
+        """Colour and show the layers for ``view`` and return its legend; what depends on the axes' size
+        (the extent, the practice symbols) waits for :meth:`place`."""
         ax = self.ax
         layer = self.planner.layer_for(view)
         classes = self.planner.classes_for(view)
@@ -199,10 +206,28 @@ class MapFigure:
         legend.locality_entries = [LegendEntry(NETWORK_COLOURS[n], n) for n in NETWORKS] if show_localities else []
 
         self._set_focus(view.focus)
-        fit_extent(self.ax, view.extent or padded(self.planner.borough_bounds, 0.04))
-        self._draw_practices(view, layer, classes, colours, legend)
+        shown = self._practices_shown(view, layer)
+        legend.practice_entries = [
+            LegendEntry("#555555", "Practice: map key, network colour", marker="circle"),
+            LegendEntry(CLOSED_COLOUR, "Closed or dormant since the plan", marker="hollow"),
+        ] if shown else []
+        if shown and not layer.is_area:
+            legend.practice_entries.insert(0, LegendEntry("#bbbbbb", "Symbol size: larger = higher value",
+                                                          marker="circle"))
         self.legend = legend
         return legend
+
+    def place(self, view: MapView) -> None:
+        """Fit the map to ``view``'s extent at the axes' present size and place the practice symbols."""
+        fit_extent(self.ax, view.extent or padded(self.planner.borough_bounds, 0.04))
+        layer = self.planner.layer_for(view)
+        classes = self.planner.classes_for(view)
+        self._draw_practices(view, layer, classes, class_colours(classes.k, layer.meta.polarity,
+                                                                 layer.meta.value_type))
+
+    @staticmethod
+    def _practices_shown(view: MapView, layer) -> bool:
+        return view.layers.get("practices", True) or not layer.is_area  # a practice indicator is its symbols
 
     def practice_at(self, x: float, y: float, tolerance: float) -> str | None:
         """The ODS code of the practice symbol drawn nearest (x, y), if within ``tolerance``."""
@@ -242,15 +267,8 @@ class MapFigure:
         # With an equal aspect the larger of the two scales is the one matplotlib applies.
         return max((x1 - x0) / (width_in * 72), (y1 - y0) / (height_in * 72))
 
-    def _draw_practices(self, view, layer, classes, colours, legend):
-        legend.practice_entries = [
-            LegendEntry("#555555", "Practice: map key, network colour", marker="circle"),
-            LegendEntry(CLOSED_COLOUR, "Closed or dormant since the plan", marker="hollow"),
-        ]
-        if not layer.is_area:
-            legend.practice_entries.insert(0, LegendEntry("#bbbbbb", "Symbol size: larger = higher value",
-                                                          marker="circle"))
-        shown = view.layers.get("practices", True) or not layer.is_area
+    def _draw_practices(self, view, layer, classes, colours):
+        shown = self._practices_shown(view, layer)
         # Practices look the same for every area indicator: rebuild them only when what they show changes.
         key = (shown, None if layer.is_area else (layer.indicator_id, layer.period, classes.labels),
                tuple(round(v) for v in self.extent), self.ax.bbox.width, self.ax.bbox.height)
@@ -262,7 +280,6 @@ class MapFigure:
         self.practice_artists = []
         self.practice_positions = {}
         if not shown:
-            legend.practice_entries = []
             self._clear_names_of(np.empty((0, 2)), np.empty(0))
             return
         p = self.practices

@@ -84,7 +84,8 @@ class MapCanvas(FigureCanvasQTAgg):
         self.ax = self.figure.add_axes([0, 0, 1, 1])
         self.map = MapFigure(self.ax, model.planner)
         self._cache_layers()
-        self.legend = self.map.update(model.view)
+        self.legend = self.map.restyle(model.view)
+        self._resized = True  # laid out at the first draw, at the size the window gives the map
         self._drag_from = None
         model.viewChanged.connect(self._redraw)
         model.plannerChanged.connect(self._rebuild)
@@ -92,7 +93,6 @@ class MapCanvas(FigureCanvasQTAgg):
         self.mpl_connect("button_press_event", self._on_press)
         self.mpl_connect("button_release_event", self._on_release)
         self.mpl_connect("motion_notify_event", self._on_motion)
-        self._resized = False
         self.mpl_connect("resize_event", self._on_resize)
 
     # -- drawing --------------------------------------------------------------------------
@@ -105,7 +105,7 @@ class MapCanvas(FigureCanvasQTAgg):
     def draw(self) -> None:
         if self._resized:  # laid out for the new size once, however many resizes came before this draw
             self._resized = False
-            self.legend = self.map.update(self.model.view)
+            self.map.place(self.model.view)
         for layer in self.cached:
             layer.claim()
         super().draw()
