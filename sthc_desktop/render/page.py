@@ -69,8 +69,10 @@ SCREEN = Face("DejaVu Sans")
 #: Helvetica, one of the PDF core fonts: a PDF names it and every viewer and printer has it, so nothing
 #: is embedded and each text is one string (about half a pack's time went on DejaVu's glyphs). Core
 #: fonts encode Windows-1252 only: :func:`printable` says the rest in its characters. The core fonts'
-#: Helvetica declares its weight "medium": text asks for that, not matplotlib's "normal" (which warns).
-PRINT = Face("Helvetica", {"pdf.use14corefonts": True, "axes.unicode_minus": False, "font.weight": "medium"})
+#: Helvetica declares its weight "medium": :func:`set_in_face` asks for that, not matplotlib's "normal"
+#: (which warns). The settings are matplotlib's global ones while a page is saved (on the export's
+#: thread): so they hold only what the save needs, not the weight the window's own text would take.
+PRINT = Face("Helvetica", {"pdf.use14corefonts": True, "axes.unicode_minus": False})
 
 #: Signs a printed page may carry that Windows-1252 lacks, in the nearest it has.
 PRINT_SIGNS = str.maketrans({"≥": ">=", "≤": "<=", "≠": "!=", "−": "-", "→": "->", "←": "<-"})
