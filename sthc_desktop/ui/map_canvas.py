@@ -43,6 +43,7 @@ class CachedLayers(Artist):
         self.renders = 0    # how often the image was drawn afresh
         self._key = None
         self._image = None
+        self._offscreen = None
 
     def layers(self) -> list[Artist]:
         ax = self.ax
@@ -58,7 +59,12 @@ class CachedLayers(Artist):
         layers = self.layers()
         key = (layers, renderer.width, renderer.height, renderer.dpi, self.ax.bbox.bounds, self.ax.viewLim.bounds)
         if key != self._key or any(layer.stale for layer in layers):
-            image = RendererAgg(renderer.width, renderer.height, renderer.dpi)
+            image = self._offscreen
+            if image is None or (image.width, image.height, image.dpi) != (renderer.width, renderer.height,
+                                                                           renderer.dpi):
+                image = self._offscreen = RendererAgg(renderer.width, renderer.height, renderer.dpi)
+            else:
+                image.clear()  # kept: matplotlib caches text measurements by renderer
             for layer in sorted(layers, key=lambda a: a.get_zorder()):  # stable: the axes' order within a depth
                 layer.draw(image)
             for layer in layers:
