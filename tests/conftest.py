@@ -157,7 +157,7 @@ def measured_as_output(fig):
     matplotlib's own face; for a page set in the PDF core font, the PDF backend's metrics at 72 dpi,
     the page drawn as its save draws it first. matplotlib reads a core-font glyph's box top as its
     height, so a line with an apostrophe would measure half a line too tall: here it measures as printed."""
-    from matplotlib import _afm, rc_context
+    from matplotlib import _afm
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.backends.backend_pdf import PdfFile, RendererPdf
 
