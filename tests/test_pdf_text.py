@@ -105,3 +105,55 @@ def test_pdf_text_is_measured_with_helveticas_own_widths():
     assert text_width("≥", 10, face=PRINT) == pytest.approx(text_width(">=", 10, face=PRINT))
     line = "Comparison with a benchmark (England, St Helens): significantly higher or lower"
     assert len(wrap(line, 7, 2.5, face=PRINT)) <= len(wrap(line, 7, 2.5, face=SCREEN))
+
+
+def _fonts(pdf) -> set[str]:
+    reader = PdfReader(pdf)
+    return {str(font["/BaseFont"]) for page in reader.pages
+            for font in page["/Resources"]["/Font"].values() if "/BaseFont" in font.get_object()}
+
+
+def test_two_exports_at_once_each_draw_in_their_own_face_and_leave_no_setting_behind(tmp_path):
+    """The England tab's export and the Export dialog's can run at once, on two threads: a pack in
+    Helvetica must not put the other file in Helvetica (or its "−" as "?"), and neither may leave its
+    settings in matplotlib's global ones when it ends."""
+    import threading
+
+    import matplotlib
+    from matplotlib.artist import Artist
+
+    from sthc_desktop.export.files import write_figure, write_pdf
+    from sthc_desktop.render.page import Page
+
+    before = {key: matplotlib.rcParams[key] for key in (*PRINT.rc, "pdf.fonttype", "pdf.compression")}
+    screen_written = threading.Event()
+
+    class StartTheOtherExport(Artist):
+        """Drawn while the printed page is being saved, in its face: the other export starts now and
+        waits its turn (were the saves not to take turns, it would be drawn in this page's settings)."""
+
+        def draw(self, renderer):
+            other.start()
+            screen_written.wait(timeout=1.5)
+
+    def printed_page():
+        page = Page(face=PRINT)
+        page.text(1, 5, "A printed page", 12)
+        page.fig.add_artist(StartTheOtherExport())
+        return page.fig
+
+    def screen_map():
+        page = Page(face=SCREEN)
+        page.text(1, 5, "Rank − St Helens", 12)
+        write_figure(page.fig, tmp_path / "screen.pdf", fmt="pdf")
+        screen_written.set()
+
+    other = threading.Thread(target=screen_map)
+    write_pdf([("printed", printed_page)], tmp_path / "printed.pdf")
+    other.join(timeout=30)
+
+    assert _fonts(tmp_path / "printed.pdf") == {"/Helvetica"}
+    screen_fonts = _fonts(tmp_path / "screen.pdf")
+    assert screen_fonts and not any("Helvetica" in f for f in screen_fonts), screen_fonts
+    assert "Rank − St Helens" in PdfReader(tmp_path / "screen.pdf").pages[0].extract_text()
+    assert {key: matplotlib.rcParams[key] for key in before} == before

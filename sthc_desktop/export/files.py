@@ -11,6 +11,7 @@ map. Either way the text stays selectable and searchable, and pages stay vector.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -42,6 +43,12 @@ CREATOR = "St Helens Cares locality planner"
 #: its file is about 1% larger; PNG is lossless, so the pixels are the same.
 PNG_OPTIONS = {"compress_level": 3}
 
+#: matplotlib's settings are one set for the whole process, and a save changes them while it draws
+#: (:data:`SAVE_RC`, a page's face): two exports at once (the England tab's and the Export dialog's)
+#: take turns to save, so neither draws in the other's settings nor, restoring its own copy when it
+#: ends, leaves them behind for every later file.
+_SAVING = threading.Lock()
+
 #: progress(pages_done, pages_total, label_of_the_page_just_written)
 Progress = Callable[[int, int, str], None]
 #: cancelled() -> True once the user has asked to stop; asked between steps
@@ -63,7 +70,7 @@ def write_figure(fig: Figure, out: str | Path, *, fmt: str, dpi: int = DEFAULT_D
     metadata = pdf_metadata(title) if fmt == "pdf" else None
 
     def save():
-        with atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC), drawn_in_face(fig):
+        with _SAVING, atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC), drawn_in_face(fig):
             fig.savefig(tmp, format=fmt, dpi=dpi, facecolor="white", metadata=metadata,
                         **({"pil_kwargs": PNG_OPTIONS} if fmt == "png" else {}))
     one_step(out, title, save, progress, cancelled)
@@ -113,7 +120,7 @@ def write_pdf(pages: Sequence[tuple[str, Callable[[], Figure]]], out: str | Path
 
     out = Path(out)
     total = len(pages)
-    with atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC):
+    with _SAVING, atomic_path(out, overwrite=overwrite) as tmp, rc_context(SAVE_RC):
         with PdfPages(tmp, metadata=pdf_metadata(title)) as pdf:
             for done, (label, build) in enumerate(pages, start=1):
                 stop_if_cancelled(out, cancelled)
