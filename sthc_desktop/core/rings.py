@@ -38,11 +38,16 @@ class RingArrays:
         return float(x0), float(y0), float(x1), float(y1)
 
     def area_bounds(self) -> np.ndarray:
-        """Each area's bounds, one row (x0, y0, x1, y1) an area."""
-        if not len(self):
-            return np.empty((0, 4))
-        first = self.starts[:-1]
-        return np.hstack([np.minimum.reduceat(self.coords, first), np.maximum.reduceat(self.coords, first)])
+        """Each area's bounds, one row (x0, y0, x1, y1) an area; NaN for an area with no vertices (an
+        empty shape), which so meets no view."""
+        bounds = np.full((len(self), 4), np.nan)
+        filled = np.flatnonzero(self.starts[1:] > self.starts[:-1])
+        if len(filled):
+            # Only the areas with vertices: reduceat gives an empty segment its first vertex's value.
+            first = self.starts[filled]
+            bounds[filled] = np.hstack([np.minimum.reduceat(self.coords, first),
+                                        np.maximum.reduceat(self.coords, first)])
+        return bounds
 
     def vertices_of(self, areas: np.ndarray) -> np.ndarray:
         """The indices of the vertices of ``areas`` (area numbers), area after area, each area's in order:
@@ -78,6 +83,8 @@ _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 def wkb_of(blob) -> bytes:
     """The WKB of a GeoPackage geometry blob ("GP", version, flags, SRS id, an envelope, then WKB);
     ValueError if it is not one."""
+    if blob is None:
+        raise ValueError("a shape is missing")
     header = isinstance(blob, bytes) and len(blob) >= 8 and blob[:2] == b"GP"
     envelope = _ENVELOPE_BYTES.get((blob[3] >> 1) & 7) if header else None
     if envelope is None:
@@ -98,7 +105,7 @@ def from_geopackage(blobs) -> RingArrays:
         starts = [0] if kind == 3 else None
         if kind == 6:
             at, starts = 9, []
-            for _ in range(int(np.frombuffer(wkb, order + "u4", 1, 5)[0])):
+            for _ in range(int(_numbers(wkb, order + "u4", 1, 5)[0])):
                 starts.append(at)
                 at = _polygon(wkb, at, [])
         if starts is None:
@@ -115,8 +122,15 @@ def from_geopackage(blobs) -> RingArrays:
 
 
 def _wkb_head(blob: bytes, at: int) -> tuple[str, int]:
-    order = "<" if blob[at] == 1 else ">"
-    return order, int(np.frombuffer(blob, order + "u4", 1, at + 1)[0])
+    order = "<" if _numbers(blob, "u1", 1, at)[0] == 1 else ">"
+    return order, int(_numbers(blob, order + "u4", 1, at + 1)[0])
+
+
+def _numbers(blob: bytes, dtype: str, count: int, at: int) -> np.ndarray:
+    """``count`` numbers of ``dtype`` at offset ``at``; ValueError if the blob ends before them."""
+    if at + count * np.dtype(dtype).itemsize > len(blob):
+        raise ValueError("a shape is cut short")
+    return np.frombuffer(blob, dtype, count, at)
 
 
 def _polygon(blob: bytes, at: int, rings: list) -> int:
@@ -124,11 +138,11 @@ def _polygon(blob: bytes, at: int, rings: list) -> int:
     order, kind = _wkb_head(blob, at)
     if kind != 3:
         raise ValueError("a shape is not a polygon or multipolygon")
-    count = int(np.frombuffer(blob, order + "u4", 1, at + 5)[0])
+    count = int(_numbers(blob, order + "u4", 1, at + 5)[0])
     at += 9
     for _ in range(count):
-        points = int(np.frombuffer(blob, order + "u4", 1, at)[0])
-        rings.append(np.frombuffer(blob, order + "f8", 2 * points, at + 4).reshape(points, 2).astype(float))
+        points = int(_numbers(blob, order + "u4", 1, at)[0])
+        rings.append(_numbers(blob, order + "f8", 2 * points, at + 4).reshape(points, 2).astype(float))
         at += 4 + 16 * points
     return at
 
