@@ -84,3 +84,16 @@ def test_any_required_column_or_rows_missing_is_named(copy_pack, layer, data):
         assert err.value.message == f"{path}: damaged data pack: layer '{layer}' {expected}"
     finally:
         path.unlink()
+
+
+def test_an_indicator_whose_period_has_no_rows_at_its_geography_maps_as_no_data(copy_pack):
+    from sthc_desktop.core.indicators import LAYER_VALUES, indicator_layer
+    from sthc_desktop.core.planner import Planner
+
+    # A copy whose IoD2019 acute morbidity values keep their England row but lose every LSOA's (synthetic).
+    path = copy_pack("DELETE FROM \"indicator_values\" WHERE \"indicator_id\" = 'iod19_acute_morbidity' "
+                     "AND \"area_type\" = 'lsoa11'")
+    pack = DataPack(path)
+    layer = indicator_layer(pack, Planner(pack).localities, "iod19_acute_morbidity")
+    assert layer.period == "IoD2019" and len(layer.frame) == len(pack.layer("lsoa11"))
+    assert layer.frame[list(LAYER_VALUES)].isna().all().all()

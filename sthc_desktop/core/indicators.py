@@ -119,13 +119,13 @@ def indicator_layer(pack: DataPack, localities: dict[str, pd.Series], indicator_
         areas[geography] = layer_areas(pack, localities, geography)
     shapes = areas[geography]
     vals = pack.indicator_values(indicator_id, geography, period)
-    # Each area's row of values (a left join on the code, as a merge gives it; NaN where it has none),
-    # without the shapes until the end: disclosure control on a GeoDataFrame copies them at every step.
+    # Each area's row of values (a left join on the code, as a merge gives it: an area with no row, at -1,
+    # takes the NaN appended, so a period with no rows here maps as no data), without the shapes until
+    # the end: disclosure control on a GeoDataFrame copies them at every step.
     at = pd.Index(vals["area_code"]).get_indexer(shapes["code"])
-    found = at >= 0
     frame = pd.DataFrame(shapes.drop(columns="geometry"))
     for column in LAYER_VALUES:
-        frame[column] = np.where(found, vals[column].to_numpy(dtype=float)[at], np.nan)
+        frame[column] = np.append(vals[column].to_numpy(dtype=float), np.nan)[at]
     # A value resting on a count of 1 to 4 is not drawn, classed or shown (column ``suppressed``).
     if value_is_count(meta):
         frame["numerator"] = frame["numerator"].fillna(frame["value"])
