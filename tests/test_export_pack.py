@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from pypdf import PdfReader
@@ -381,15 +382,14 @@ def test_notes_for_a_long_indicator_list_continue_on_a_second_page_in_readable_t
 
 
 def test_a_summed_count_of_three_is_suppressed_in_the_pack_table():
-    """Synthetic comparison frames (made by this test): a count indicator whose locality total is 3."""
+    """Synthetic values (made by this test): a count indicator whose locality total is 3."""
     from sthc_desktop.core.aggregate import combine
     from sthc_desktop.core.vocabulary import Indicator
     meta = Indicator.from_row({"id": "synthetic_count", "name": "Synthetic count", "short_name": "Synthetic count",
                                "theme": "Synthetic", "unit": "people", "polarity": "no judgement",
                                "geography": "lsoa21", "dataset": "synthetic", "value_type": "count",
                                "aggregation": "sum", "periods": "2025"})
-    rows = pd.DataFrame({"area_code": ["a", "b"], "value": [1.0, 2.0], "numerator": [float("nan")] * 2,
-                         "denominator": [float("nan")] * 2})
-    result = combine(rows, meta)
+    missing = np.full(2, np.nan)
+    result = combine(np.array([1.0, 2.0]), missing, missing, np.ones(2), None, meta)
     assert result["value"] == 3 and result["numerator"] == 3
     assert printed(result["value"], result["numerator"], "people") == "*"

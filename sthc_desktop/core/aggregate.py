@@ -32,6 +32,8 @@ AREAS: tuple[str, ...] = (*NETWORKS, BOROUGH, ENGLAND)
 RESULT_COLUMNS = ("area", "period", "value", "lower_ci", "upper_ci", "numerator", "denominator", "method")
 
 LIST_SIZE = "practice_list_size"
+#: A row with nothing to show (its method says why).
+NO_VALUE = dict(value=np.nan, lower_ci=np.nan, upper_ci=np.nan, numerator=np.nan, denominator=np.nan)
 
 
 def latest_period(pack: DataPack, indicator_id: str) -> str:
@@ -85,20 +87,6 @@ def interval(meta: Indicator, numerator: float, denominator: float) -> tuple[flo
     return np.nan, np.nan, "no interval for this kind of value"
 
 
-def combine(rows: pd.DataFrame, meta: Indicator, weights: pd.Series | None = None, what: str = "areas") -> dict:
-    """One value from a set of area rows (``area_code``, ``value``, ``numerator``, ``denominator``).
-
-    Returns value, lower_ci, upper_ci, numerator, denominator and a ``note`` saying how it was made
-    (or why it is missing). ``weights`` (indexed by area code) is used by the weighted means; ``what``
-    names the areas in that note ("LSOAs", "practices"). An optional ``share`` column (each area's
-    share in the locality) multiplies counts, numerators, denominators and weights (METHODS.md)."""
-    if rows.empty:
-        return combine_arrays(*[np.empty(0)] * 4, None, meta, what)
-    share = rows["share"].to_numpy(dtype=float) if "share" in rows else np.ones(len(rows))
-    w = None if weights is None else _aligned(weights, rows["area_code"])
-    return combine_arrays(*_columns(rows), share, w, meta, what)
-
-
 def _columns(rows: pd.DataFrame) -> list[np.ndarray]:
     """The value, numerator and denominator columns as float arrays (NaN where missing)."""
     return [rows[c].to_numpy(dtype=float, na_value=np.nan) for c in ("value", "numerator", "denominator")]
@@ -109,49 +97,50 @@ def _aligned(weights: pd.Series, codes: pd.Series) -> np.ndarray:
     return weights.reindex(codes.to_numpy()).to_numpy(dtype=float, na_value=np.nan)
 
 
-def combine_arrays(value: np.ndarray, numerator: np.ndarray, denominator: np.ndarray, share: np.ndarray,
-                   weights: np.ndarray | None, meta: Indicator, what: str = "areas") -> dict:
-    """:func:`combine` on the rows' columns as arrays (``weights`` already one per row, or None).
+def combine(value: np.ndarray, numerator: np.ndarray, denominator: np.ndarray, share: np.ndarray,
+            weights: np.ndarray | None, meta: Indicator, what: str = "areas") -> dict:
+    """One value from a set of areas' columns (one entry per area, NaN where missing).
 
-    The arithmetic is pandas' on the same rows (sums are numpy's pairwise sums in row order), so the
-    figures are the same to the last bit; without a DataFrame per locality it costs a tenth."""
-    out = dict(value=np.nan, lower_ci=np.nan, upper_ci=np.nan, numerator=np.nan, denominator=np.nan)
+    Returns value, lower_ci, upper_ci, numerator, denominator and a ``note`` saying how it was made
+    (or why it is missing). ``share`` (each area's share in the locality) multiplies counts, numerators,
+    denominators and weights (METHODS.md); ``weights`` (one per area, or None) is used by the weighted
+    means; ``what`` names the areas in the note ("LSOAs", "practices")."""
     how = meta.aggregation
     n = len(value)
     if n == 0:
-        return {**out, "note": f"no values in the pack for these {what} and this period"}
+        return {**NO_VALUE, "note": f"no values in the pack for these {what} and this period"}
     if (share < 1).any():
         what = f"{what} (counted by their fractional shares in the locality)"
     if how == Aggregation.RATIO_OF_SUMS:
         missing = np.isnan(numerator) | np.isnan(denominator)
         if missing.any():
-            return {**out, "note": f"{int(missing.sum())} of {n} {what} have no published numerator "
+            return {**NO_VALUE, "note": f"{int(missing.sum())} of {n} {what} have no published numerator "
                                    f"or denominator, so no ratio of sums"}
         num, den = float((numerator * share).sum()), float((denominator * share).sum())
         if den <= 0:
-            return {**out, "note": "the summed denominator is 0"}
+            return {**NO_VALUE, "note": "the summed denominator is 0"}
         lo, hi, ci = interval(meta, num, den)
         return dict(value=num / den * meta.multiplier, lower_ci=lo, upper_ci=hi, numerator=num,
                     denominator=den, note=f"ratio of sums over {n} {what} (numerators and denominators "
                                           f"added, then divided); {ci}")
     if how == Aggregation.SUM:
         if np.isnan(value).any():
-            return {**out, "note": f"{int(np.isnan(value).sum())} of {n} {what} have no value, so no sum"}
+            return {**NO_VALUE, "note": f"{int(np.isnan(value).sum())} of {n} {what} have no value, so no sum"}
         total = float((value * share).sum())
         # The total is itself a count: kept as the numerator too, so disclosure control sees it.
-        return {**out, "value": total, "numerator": total, "note": f"sum of {n} {what}; no interval"}
+        return {**NO_VALUE, "value": total, "numerator": total, "note": f"sum of {n} {what}; no interval"}
     if how in (Aggregation.POPULATION_WEIGHTED, Aggregation.LIST_WEIGHTED):
         w = weights if weights is not None else np.full(n, np.nan)
         gaps = np.isnan(value) | np.isnan(w)
         if gaps.any():
-            return {**out, "note": f"{int(gaps.sum())} of {n} {what} have no value or no weight, "
+            return {**NO_VALUE, "note": f"{int(gaps.sum())} of {n} {what} have no value or no weight, "
                                    f"so no weighted mean"}
         kind = "population" if how == Aggregation.POPULATION_WEIGHTED else "list-size"
         w = w * share
-        return {**out, "value": float(np.average(value, weights=w)), "denominator": float(w.sum()),
+        return {**NO_VALUE, "value": float(np.average(value, weights=w)), "denominator": float(w.sum()),
                 "note": f"{kind}-weighted mean of {n} {what}; no interval (the denominator column holds "
                         f"the total weight)"}
-    return {**out, "note": "ranks and deciles are not aggregated (see the deprivation profile)"
+    return {**NO_VALUE, "note": "ranks and deciles are not aggregated (see the deprivation profile)"
             if how == Aggregation.NOT_AGGREGATED else f"unknown aggregation '{how}'"}
 
 
@@ -196,23 +185,22 @@ def _aggregate(planner, indicator_id: str, period: str | None) -> pd.DataFrame:
         for name in NETWORKS:
             share = shares[name].to_numpy()
             inside = share > 0
-            r = combine_arrays(*(c[inside] for c in columns), share[inside], None if w is None else w[inside],
+            r = combine(*(c[inside] for c in columns), share[inside], None if w is None else w[inside],
                                meta, what)
             # Published before derived: OHID's PCN row, unless a what-if scenario has moved practices.
             if name in published_pcn and getattr(planner, "scenario", None) is None:
                 row = published_pcn[name]
-                rows.append(_row(name, period, _published(row.to_frame().T, meta), _pcn_note(r, row)))
+                rows.append(_row(name, period, _published(row), _pcn_note(r, row)))
                 continue
             rows.append(_row(name, period, r, _method(r["note"], members, weights_text)))
-        own = combine_arrays(*columns, np.ones(len(codes)), w, meta, what)
+        own = combine(*columns, np.ones(len(codes)), w, meta, what)
         whole = ("all St Helens LSOAs" if geography.is_area
                  else "all practices in the pack (St Helens practices, whose patients may live outside the borough)")
         borough = _row(BOROUGH, period, own, _method(own["note"], whole, weights_text))
     else:
         for name in NETWORKS:
-            rows.append(_row(name, period, combine(pd.DataFrame(), meta),
-                             "published for the borough only; no locality values"))
-        borough = _row(BOROUGH, period, combine(pd.DataFrame(), meta), "no borough value in the pack")
+            rows.append(_row(name, period, NO_VALUE, "published for the borough only; no locality values"))
+        borough = _row(BOROUGH, period, NO_VALUE, "no borough value in the pack")
 
     published = pack.indicator_values(indicator_id, "borough", period)
     if not published.empty:
@@ -220,12 +208,12 @@ def _aggregate(planner, indicator_id: str, period: str | None) -> pd.DataFrame:
         note = meta.borough_method or f"Published borough value ({source})"
         if not pd.isna(borough["value"]):
             note += ", preferred to the value computed from the pack's areas"
-        borough = _row(BOROUGH, period, _published(published, meta), note)
+        borough = _row(BOROUGH, period, _published(published.iloc[0]), note)
     rows.append(borough)
 
     england = pack.indicator_values(indicator_id, "england", period)
     if not england.empty:
-        rows.append(_row(ENGLAND, period, _published(england, meta), england_method(meta)))
+        rows.append(_row(ENGLAND, period, _published(england.iloc[0]), england_method(meta)))
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
 
 
@@ -235,9 +223,8 @@ def england_method(meta: Indicator) -> str:
     return meta.england_method or f"England: value as given by the source ({meta.source}); not recomputed by this tool"
 
 
-def _published(rows: pd.DataFrame, meta: Indicator) -> dict:
-    r = rows.iloc[0]
-    return {k: float(r[k]) if pd.notna(r[k]) else np.nan
+def _published(row: pd.Series) -> dict:
+    return {k: float(row[k]) if pd.notna(row[k]) else np.nan
             for k in ("value", "lower_ci", "upper_ci", "numerator", "denominator")}
 
 

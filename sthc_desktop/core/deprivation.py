@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .aggregate import (BOROUGH, RESULT_COLUMNS, _aligned, _columns, aggregate, combine_arrays, latest_period,
+from .aggregate import (BOROUGH, RESULT_COLUMNS, _aligned, _columns, aggregate, combine, latest_period,
                         weights_for)
 from .datapack import BOROUGH_CODE
 from .district_ranks import domain_ranks
@@ -248,8 +248,8 @@ def inequality(planner, indicator_id: str, period: str | None = None) -> pd.Data
         if len(inside) < 5:  # too few LSOAs for fifths (a small locality under a lookup): the two extremes
             ends = np.arange(len(inside))
             most, least = ends[:1], ends[-1:] if len(inside) > 1 else ends[:0]
-        hi, lo = (combine_arrays(*(c[inside[end]] for c in columns), share[end],
-                                 None if w is None else w[inside[end]], meta, "LSOAs") for end in (most, least))
+        hi, lo = (combine(*(c[inside[end]] for c in columns), share[end],
+                          None if w is None else w[inside[end]], meta, "LSOAs") for end in (most, least))
         rows.append(dict(area=name, period=period, most_deprived=hi["value"], least_deprived=lo["value"],
                          gap=hi["value"] - lo["value"], lsoas_most_deprived=len(most),
                          lsoas_least_deprived=len(least), numerator_most_deprived=hi["numerator"],
