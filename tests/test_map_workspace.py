@@ -213,18 +213,33 @@ def drawn(canvas) -> np.ndarray:
     return np.asarray(canvas.buffer_rgba()).copy()
 
 
-def drawn_afresh(window) -> np.ndarray:
-    """The window's map as a new canvas of the same size draws it, with nothing cached yet."""
+def drawn_live(window) -> np.ndarray:
+    """The window's map as matplotlib draws it with every layer live: a new canvas of the same size
+    without the layer images, so a fault in drawing, pasting or blending them cannot hide here."""
     from sthc_desktop.ui.document import Document
     from sthc_desktop.ui.map_canvas import MapCanvas
     fresh = MapCanvas(Document(window.model.planner, window.model.view))
+    for layer in fresh.cached:
+        layer.remove()
+    fresh.cached = ()
     fresh.figure.set_size_inches(window.canvas.figure.get_size_inches())
     fresh.map.update(window.model.view)
     return drawn(fresh)
 
 
-def test_the_map_drawn_from_its_cached_layers_matches_a_fresh_drawing_after_each_change(window, qtbot,
-                                                                                         monkeypatch):
+def assert_looks_the_same(pasted: np.ndarray, live: np.ndarray) -> None:
+    """The same picture but for anti-aliased edges: a pasted layer blends its edge pixels onto the fill a
+    few 255ths differently from drawing them onto it (at most 3/255, on 0.5-2.5% of the pixels, the more
+    the closer the zoom). A stale, missing or misplaced layer differs by far more than 4/255."""
+    assert pasted.shape == live.shape
+    difference = np.abs(pasted.astype(int) - live.astype(int)).max(axis=2)
+    differing = (difference > 0).mean()
+    assert difference.max() <= 4 and differing < 0.05, \
+        f"differs by up to {difference.max()}/255 on {differing:.1%} of the pixels"
+
+
+def test_the_map_drawn_from_its_cached_layers_matches_a_live_drawing_after_each_change(window, qtbot,
+                                                                                        monkeypatch):
     from test_scenarios import MOVE, choose_in_dialogs
     canvas = window.canvas
     drawn(canvas)
@@ -233,14 +248,14 @@ def test_the_map_drawn_from_its_cached_layers_matches_a_fresh_drawing_after_each
     before = drawn(canvas)
     # An area indicator after another restyles the fill alone: the layers below and above it are pasted.
     assert [layer.renders for layer in canvas.cached] == renders
-    assert np.array_equal(before, drawn_afresh(window))
+    assert_looks_the_same(before, drawn_live(window))
 
     def check(change) -> None:
         nonlocal before
         change()
         after = drawn(canvas)
         assert not np.array_equal(after, before)  # the change shows
-        assert np.array_equal(after, drawn_afresh(window))  # and nothing stale is pasted over it
+        assert_looks_the_same(after, drawn_live(window))  # and nothing stale is pasted over it
         before = after
 
     check(lambda: window.layers.boxes["localities"].click())
