@@ -559,3 +559,41 @@ def test_a_damaged_borough_outline_is_one_line_naming_the_pack(england_pack, tmp
         con.execute("UPDATE borough SET geom = substr(geom, 1, 60)")
     with pytest.raises(PackError, match=r"layer 'borough' cannot be read \("):
         England(DataPack(path)).borough_rings
+
+
+def _damaged_copy(england_pack, tmp_path, sql: str):
+    """A copy of the England pack with ``sql`` run on it (synthetic: made by the test)."""
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "damaged.gpkg"
+    shutil.copy(england_pack, path)
+    with sqlite3.connect(path) as con:
+        for name in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):  # the spatial index's triggers
+            con.create_function(name, 1, lambda _shape: 0)
+        con.execute(sql)
+    return path
+
+
+@pytest.mark.parametrize("sql, layer, column, read", [
+    ("UPDATE england_lsoa11 SET iod19_imd_score = 'abc' WHERE fid = 2", "england_lsoa11", "iod19_imd_score",
+     lambda england: england.values("iod19_imd_score")),
+    (f"UPDATE districts SET imd_average_score = 'abc' WHERE lad_code = '{BOROUGH_CODE}'", "districts",
+     "imd_average_score", lambda england: england.ranking()),
+])
+def test_a_text_cell_in_a_column_of_numbers_is_one_line_naming_the_layer_and_column(england_pack, tmp_path, sql,
+                                                                                    layer, column, read):
+    path = _damaged_copy(england_pack, tmp_path, sql)
+    with pytest.raises(PackError) as err:
+        read(England(DataPack(path)))
+    assert err.value.message == f"{path}: damaged data pack: column '{column}' of layer '{layer}' holds 'abc', not a number"
+
+
+def test_a_district_missing_a_measure_ranks_with_no_value_as_pandas_read_it(england_pack, england, tmp_path):
+    path = _damaged_copy(england_pack, tmp_path, "UPDATE districts SET imd_average_score = NULL, xmin = NULL "
+                                                 "WHERE lad_code = 'E06000006'")  # Halton
+    damaged = England(DataPack(path))
+    halton = {r.lad_code: r for r in damaged.ranking()}["E06000006"]
+    assert np.isnan(halton.value)
+    assert [r._replace(value=0) for r in damaged.ranking()] == [r._replace(value=0) for r in england.ranking()]
+    assert np.isnan(damaged.extent("Halton")[0]) and damaged.extent("Knowsley") == england.extent("Knowsley")

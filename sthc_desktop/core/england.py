@@ -37,6 +37,8 @@ DISTRICT_MEASURES = {
     "imd_average_rank": "Average LSOA rank (population-weighted; most deprived LSOA ranked highest, as File 10)",
     "imd_proportion_most_deprived_10": "LSOAs in England's most deprived 10%",
 }
+#: The districts table's columns that hold text; the others hold numbers.
+DISTRICT_TEXT = ("lad_code", "lad_name")
 RANK_OF = {"imd_average_score": "rank_of_average_score", "imd_average_rank": "rank_of_average_rank",
            "imd_proportion_most_deprived_10": "rank_of_proportion_most_deprived_10"}
 
@@ -146,7 +148,7 @@ class England:
         self.meta(indicator_id)
         if indicator_id not in self._values:
             rows = self.pack.records(ENGLAND_LAYER, ["code", indicator_id])
-            values = np.array([r[indicator_id] for r in rows], dtype=float)  # NULL as NaN
+            values = self._numbers(ENGLAND_LAYER, indicator_id, [r[indicator_id] for r in rows])
             codes = np.array([r["code"] for r in rows], dtype=str)
             if not np.array_equal(codes, self.codes):
                 row_of = {code: i for i, code in enumerate(codes)}
@@ -167,7 +169,18 @@ class England:
     def _district_columns(self) -> dict[str, np.ndarray]:
         """The districts table as arrays, one a column, in its order (read without pandas)."""
         rows = self.pack.records("districts")
-        return {c: np.array([r[c] for r in rows]) for c in self.pack.columns("districts")}
+        cells = {c: [r[c] for r in rows] for c in self.pack.columns("districts")}
+        return {c: np.array(v) if c in DISTRICT_TEXT else self._numbers("districts", c, v) for c, v in cells.items()}
+
+    def _numbers(self, layer: str, column: str, cells: list) -> np.ndarray:
+        """A column of numbers read from SQLite as float64, NULL as NaN (as pandas read them); PackError
+        naming the layer and column if a cell holds anything else."""
+        try:
+            return np.array(cells, dtype=float)
+        except (ValueError, TypeError):
+            bad = next(c for c in cells if not _is_number(c))
+            raise PackError(self.pack.path, f"damaged data pack: column '{column}' of layer '{layer}' holds "
+                                            f"{bad!r}, not a number") from None
 
     @cached_property
     def _mapped(self) -> np.ndarray:
@@ -246,6 +259,14 @@ class England:
         return (f"St Helens ranks {rank} of {n} districts on average IMD 2019 score (1 = most deprived): "
                 f"population-weighted mean of its LSOA scores, as MHCLG summarises districts, computed from "
                 f"IoD2019 Files 1, 6 and the LSOA scores.")
+
+
+def _is_number(cell) -> bool:
+    try:
+        np.array(cell, dtype=float)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def plain_name(name: str) -> str:
