@@ -586,7 +586,8 @@ def test_a_text_cell_in_a_column_of_numbers_is_one_line_naming_the_layer_and_col
     path = _damaged_copy(england_pack, tmp_path, sql)
     with pytest.raises(PackError) as err:
         read(England(DataPack(path)))
-    assert err.value.message == f"{path}: damaged data pack: column '{column}' of layer '{layer}' holds 'abc', not a number"
+    assert err.value.message == (f"{path}: damaged data pack: column '{column}' of layer '{layer}' holds 'abc', "
+                                 f"not a number")
 
 
 def test_a_district_missing_a_measure_ranks_with_no_value_as_pandas_read_it(england_pack, england, tmp_path):
@@ -597,3 +598,14 @@ def test_a_district_missing_a_measure_ranks_with_no_value_as_pandas_read_it(engl
     assert np.isnan(halton.value)
     assert [r._replace(value=0) for r in damaged.ranking()] == [r._replace(value=0) for r in england.ranking()]
     assert np.isnan(damaged.extent("Halton")[0]) and damaged.extent("Knowsley") == england.extent("Knowsley")
+
+
+def test_a_district_shown_without_a_rank_is_one_line_naming_the_column(england_pack, tmp_path):
+    path = _damaged_copy(england_pack, tmp_path, "UPDATE districts SET rank_of_average_score = NULL "
+                                                 "WHERE lad_code = 'E06000006'")  # Halton
+    england = England(DataPack(path))
+    assert england.borough_rank()[1] == 317  # St Helens keeps its rank
+    with pytest.raises(PackError) as err:
+        england.ranking()
+    assert err.value.message == (f"{path}: damaged data pack: column 'rank_of_average_score' of layer 'districts' "
+                                 f"has no value for E06000006")

@@ -246,13 +246,24 @@ class England:
         codes = focus if focus is not None else self.focus_codes()
         rows = np.flatnonzero(np.isin(d["lad_code"], codes))
         rows = rows[np.argsort(d[RANK_OF[measure]][rows], kind="stable")]
-        return [RankedDistrict(str(d["lad_code"][i]), str(d["lad_name"][i]), float(d[measure][i]),
-                               int(d[RANK_OF[measure]][i]), len(d["lad_code"]), int(d["lsoas"][i])) for i in rows]
+        ranks, lsoas = self._whole(RANK_OF[measure], rows), self._whole("lsoas", rows)
+        return [RankedDistrict(str(d["lad_code"][i]), str(d["lad_name"][i]), float(d[measure][i]), rank,
+                               len(d["lad_code"]), count) for i, rank, count in zip(rows, ranks, lsoas)]
 
     def borough_rank(self, measure: str = "imd_average_score") -> tuple[int, int]:
         """St Helens' rank among all districts on ``measure`` and the number of districts."""
         d = self._district_columns
-        return int(d[RANK_OF[measure]][d["lad_code"] == BOROUGH_CODE][0]), len(d["lad_code"])
+        return self._whole(RANK_OF[measure], np.flatnonzero(d["lad_code"] == BOROUGH_CODE)[:1])[0], len(d["lad_code"])
+
+    def _whole(self, column: str, rows: np.ndarray) -> list[int]:
+        """The whole numbers (ranks, LSOA counts) of some districts; PackError naming the column and the
+        first district without one."""
+        values = self._district_columns[column][rows]
+        missing = rows[np.isnan(values)]
+        if len(missing):
+            raise PackError(self.pack.path, f"damaged data pack: column '{column}' of layer 'districts' has no value "
+                                            f"for {self._district_columns['lad_code'][missing[0]]}")
+        return [int(v) for v in values]
 
     def ranking_statement(self) -> str:
         rank, n = self.borough_rank()
